@@ -1,0 +1,82 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/hhjobs/hhjobs/internal/store"
+	"github.com/hhjobs/hhjobs/internal/store/postgres"
+	"github.com/hhjobs/hhjobs/internal/store/sqlite"
+)
+
+// Factory builds dependencies lazily, so that --help never opens a database
+// and commands that do not talk to hh.ru never need a User-Agent.
+type Factory struct {
+	IO       *IOStreams
+	Settings *Settings
+	Now      func() time.Time
+
+	mu    sync.Mutex
+	store store.Store
+}
+
+// NewFactory returns a Factory over ios.
+func NewFactory(ios *IOStreams) *Factory {
+	return &Factory{IO: ios, Settings: &Settings{}, Now: time.Now}
+}
+
+// Store opens the configured database once.
+func (f *Factory) Store(ctx context.Context) (store.Store, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.store != nil {
+		return f.store, nil
+	}
+	loc, err := f.Settings.DBLocation()
+	if err != nil {
+		return nil, err
+	}
+	s, err := OpenStore(ctx, loc)
+	if err != nil {
+		return nil, err
+	}
+	f.store = s
+	return s, nil
+}
+
+// OpenStore opens a database location: postgres:// or postgresql:// URLs are
+// PostgreSQL, everything else (a path or sqlite:PATH) is SQLite.
+func OpenStore(ctx context.Context, loc string) (store.Store, error) {
+	switch {
+	case strings.HasPrefix(loc, "postgres://"), strings.HasPrefix(loc, "postgresql://"):
+		s, err := postgres.Open(ctx, loc)
+		if err != nil {
+			return nil, fmt.Errorf("open PostgreSQL %s: %w", postgres.Redact(loc), err)
+		}
+		return s, nil
+	default:
+		path := strings.TrimPrefix(loc, "sqlite:")
+		if path == "" {
+			return nil, errors.New("--db sqlite: needs a path")
+		}
+		s, err := sqlite.Open(ctx, path)
+		if err != nil {
+			return nil, fmt.Errorf("open SQLite %s: %w", path, err)
+		}
+		return s, nil
+	}
+}
+
+// Close releases what the factory opened.
+func (f *Factory) Close() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.store != nil {
+		_ = f.store.Close()
+		f.store = nil
+	}
+}

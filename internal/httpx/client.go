@@ -1,0 +1,79 @@
+package httpx
+
+import (
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+)
+
+// Options configures NewClient.
+type Options struct {
+	// UserAgent is required (see ErrNoUserAgent).
+	UserAgent string
+	// RPS is the request rate shared by every user of the client
+	// (0 = unlimited); Burst defaults to 1.
+	RPS   float64
+	Burst int
+	// Limiter overrides RPS/Burst with a caller-owned (possibly shared)
+	// limiter. NewClient uses it for RetryPolicy.Limiter too when unset.
+	Limiter *Limiter
+	Retry   RetryPolicy
+	Metrics *Metrics
+	// Log enables debug tracing of every attempt (nil = off).
+	Log *slog.Logger
+	// Wrap is the hook for the auth layer (e.g. an oauth2.Transport
+	// constructor). It is applied just above the base transport (and
+	// Trace), below Retry, so each attempt gets a fresh Authorization.
+	Wrap func(http.RoundTripper) http.RoundTripper
+	// Base is the innermost transport; nil means NewTransport().
+	Base http.RoundTripper
+}
+
+// NewTransport returns a clone of http.DefaultTransport with timeouts
+// suited to a long-running API collector. Compression is left to net/http.
+func NewTransport() *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.DialContext = (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext
+	t.TLSHandshakeTimeout = 10 * time.Second
+	t.ResponseHeaderTimeout = 60 * time.Second
+	t.ExpectContinueTimeout = time.Second
+	t.IdleConnTimeout = 90 * time.Second
+	t.MaxIdleConns = 32
+	t.MaxIdleConnsPerHost = 16
+	t.ForceAttemptHTTP2 = true
+	return t
+}
+
+// NewClient builds the HTTP client used for api.hh.ru:
+//
+//	Retry → RateLimit → UserAgent → Wrap (auth) → Trace → Base
+//
+// so every retry attempt waits on the rate limiter, and a 429 pauses the
+// limiter for every worker. The client has no overall Timeout: use contexts
+// (RetryPolicy.PerTry bounds each attempt).
+func NewClient(opts Options) (*http.Client, error) {
+	base := opts.Base
+	if base == nil {
+		base = NewTransport()
+	}
+	rt := Trace(base, opts.Log)
+	if opts.Wrap != nil {
+		rt = opts.Wrap(rt)
+	}
+	rt, err := UserAgent(rt, opts.UserAgent)
+	if err != nil {
+		return nil, err
+	}
+	lim := opts.Limiter
+	if lim == nil {
+		lim = NewLimiter(opts.RPS, opts.Burst)
+	}
+	rt = RateLimitAdaptive(rt, lim, opts.Metrics)
+	p := opts.Retry
+	if p.Limiter == nil {
+		p.Limiter = lim
+	}
+	rt = Retry(rt, p, opts.Metrics)
+	return &http.Client{Transport: rt}, nil
+}

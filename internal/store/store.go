@@ -1,0 +1,267 @@
+// Package store owns hhjobs' domain types (vacancies, saved queries, runs and
+// their slices) and the Store interface that every storage engine implements.
+//
+// It knows nothing of HTTP or of the hh.ru client: harvest maps API responses
+// onto these types and keeps the raw JSON, so the schema can drift upstream
+// without a migration here.
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"time"
+)
+
+// Errors returned by Store implementations. Callers branch on them with errors.Is.
+var (
+	// ErrNotFound: the named query, run or vacancy does not exist.
+	ErrNotFound = errors.New("not found")
+	// ErrNoSlice: ClaimSlice found no pending (or lease-expired) slice in the run.
+	ErrNoSlice = errors.New("no slice to claim")
+	// ErrSchemaTooNew: the database was migrated by a newer hhjobs.
+	ErrSchemaTooNew = errors.New("database schema is newer than this hhjobs")
+)
+
+// IDName is hh.ru's ubiquitous {id, name} pair.
+type IDName struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+// Vacancy is one row of the vacancies table: typed columns for what analytics
+// uses, plus the raw JSON of the latest search item and full vacancy.
+type Vacancy struct {
+	ID               string
+	Name             string
+	AreaID           string
+	AreaName         string
+	EmployerID       string // empty for anonymous vacancies
+	EmployerName     string
+	Roles            []IDName // professional_roles, in API order
+	ExperienceID     string
+	EmploymentFormID string
+	WorkFormat       []string // work_format ids (ON_SITE, REMOTE, HYBRID, FIELD_WORK)
+	ScheduleID       string   // deprecated schedule.id, kept for older data
+	SalaryFrom       *int64
+	SalaryTo         *int64
+	SalaryCurrency   string // hh code, e.g. RUR, USD
+	SalaryGross      *bool
+	SalaryMode       string // salary_range.mode.id: MONTH, HOUR, SHIFT, ...
+	SalaryFrequency  string // salary_range.frequency.id, may be empty
+	PublishedAt      time.Time
+	CreatedAt        *time.Time
+	InitialCreatedAt *time.Time
+	Archived         bool
+	KeySkills        []string // from the full vacancy; nil until details are fetched
+
+	RawItem json.RawMessage // latest search item as the API sent it (may be nil when only details are known)
+	RawFull json.RawMessage // latest full vacancy, nil until details are fetched
+
+	FirstSeenAt     time.Time
+	LastSeenAt      time.Time
+	ClosedAt        *time.Time
+	DetailFetchedAt *time.Time
+}
+
+// Version is a row of vacancy_versions: the tracked fields as observed at a moment.
+type Version struct {
+	VacancyID      string
+	ObservedAt     time.Time
+	Name           string
+	AreaID         string
+	RoleIDs        []string
+	SalaryFrom     *int64
+	SalaryTo       *int64
+	SalaryCurrency string
+	SalaryGross    *bool
+	PublishedAt    time.Time
+}
+
+// Area is a node of the /areas tree, flattened.
+type Area struct {
+	ID       string
+	ParentID string // empty for roots
+	Name     string
+}
+
+// Role is a professional role with the category it was listed under first.
+type Role struct {
+	ID               string
+	Name             string
+	CategoryID       string
+	CategoryName     string
+	SearchDeprecated bool
+}
+
+// CurrencyRate is one /dictionaries currency rate: Rate units of Code equal 1 RUR.
+type CurrencyRate struct {
+	Date time.Time // the day the rates were fetched (UTC midnight)
+	Code string
+	Rate float64
+}
+
+// Query is a saved named search. Params are the API's query parameters
+// (url.Values-shaped) without paging and without the run's time bounds.
+type Query struct {
+	ID        int64
+	Name      string
+	Params    map[string][]string
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// Run states.
+const (
+	RunRunning = "running"
+	RunDone    = "done"
+	RunFailed  = "failed"
+	RunStopped = "stopped" // interrupted (Ctrl-C, captcha); resumable
+)
+
+// Counters are a run's request and outcome counters. AddRunCounters adds them
+// atomically so that several collectors can share a run.
+type Counters struct {
+	Requests    int64
+	Requests429 int64
+	Retries     int64
+	Pages       int64
+	Details     int64
+	New         int64
+	Changed     int64
+	Unchanged   int64
+	Closed      int64
+}
+
+// Run is one collect or sync of a query.
+type Run struct {
+	ID         int64
+	QueryID    int64
+	Status     string
+	StartedAt  time.Time
+	FinishedAt *time.Time
+	// UpperBound is the run's fixed date_to: its start rounded up to hh.ru's 5-minute grid.
+	UpperBound time.Time
+	Details    string // new | all | none
+	Error      string
+	Counters   Counters
+}
+
+// Slice states.
+const (
+	SlicePending   = "pending"
+	SliceClaimed   = "claimed"
+	SliceSplit     = "split"     // over the cap; replaced by child slices
+	SliceDone      = "done"      // fully paged
+	SliceTruncated = "truncated" // could not be split under the cap; paged up to 2000
+	SliceFailed    = "failed"
+)
+
+// Slice is one planned part of a run: a disjoint sub-query. It is the
+// checkpoint that makes runs resumable and the work queue collectors share.
+type Slice struct {
+	ID         int64
+	RunID      int64
+	ParentID   int64 // 0 for a root slice
+	Params     map[string][]string
+	State      string
+	Found      int // found reported by the API for this slice (-1 unknown)
+	Pages      int // pages fetched so far
+	Stored     int // items stored from this slice
+	Worker     string
+	LeaseUntil *time.Time
+	Error      string
+	UpdatedAt  time.Time
+}
+
+// UpsertResult classifies the ids of one UpsertSearchItems call.
+type UpsertResult struct {
+	New       []string
+	Changed   []string // tracked fields differ from the stored row: a version row was written
+	Unchanged []string
+}
+
+// Filter selects vacancies for export and analytics. Zero value = everything.
+type Filter struct {
+	QueryID  int64     // only vacancies seen by this query (0 = all)
+	Since    time.Time // published_at >= Since (zero = no bound)
+	OpenOnly bool      // closed_at IS NULL
+	// Raw loads RawItem and RawFull. Off by default: analytics over a million
+	// rows must not read megabytes of JSON it does not use.
+	Raw bool
+}
+
+// Store is what harvest, analytics and export need from a database.
+// Every method is safe for concurrent use. Write methods are transactional:
+// a batch is stored whole or not at all.
+type Store interface {
+	// Reference data.
+	ReplaceAreas(ctx context.Context, areas []Area) error
+	Areas(ctx context.Context) ([]Area, error)
+	ReplaceRoles(ctx context.Context, roles []Role) error
+	Roles(ctx context.Context) ([]Role, error)
+	// SaveCurrencyRates stores one dated set of rates (replacing that date's set).
+	SaveCurrencyRates(ctx context.Context, rates []CurrencyRate) error
+	// CurrencyRates returns every stored rate, ordered by date then code.
+	CurrencyRates(ctx context.Context) ([]CurrencyRate, error)
+
+	// Saved queries. SaveQuery inserts or updates by name and returns the stored row.
+	SaveQuery(ctx context.Context, q Query) (Query, error)
+	// QueryByName returns ErrNotFound when absent.
+	QueryByName(ctx context.Context, name string) (Query, error)
+	Queries(ctx context.Context) ([]Query, error)
+
+	// Runs.
+	CreateRun(ctx context.Context, r Run) (Run, error)
+	// GetRun returns ErrNotFound when absent.
+	GetRun(ctx context.Context, id int64) (Run, error)
+	// Runs lists a query's runs, newest first (queryID 0 = all queries).
+	Runs(ctx context.Context, queryID int64) ([]Run, error)
+	// FinishRun sets status, error and finished_at (nil finishedAt keeps it open).
+	FinishRun(ctx context.Context, id int64, status, errMsg string, finishedAt *time.Time) error
+	// AddRunCounters adds c to the run's counters atomically.
+	AddRunCounters(ctx context.Context, id int64, c Counters) error
+
+	// Slices: the checkpoint and the work queue.
+	// AddSlices inserts slices (state pending unless set) and returns them with ids.
+	AddSlices(ctx context.Context, runID int64, slices []Slice) ([]Slice, error)
+	// ClaimSlice atomically takes the oldest pending slice of the run, or a
+	// claimed one whose lease expired, marks it claimed by worker until now+lease.
+	// Returns ErrNoSlice when none is available. Two concurrent callers never get the same slice.
+	ClaimSlice(ctx context.Context, runID int64, worker string, lease time.Duration) (Slice, error)
+	// UpdateSlice writes state, found, pages, stored, error and lease of s.
+	UpdateSlice(ctx context.Context, s Slice) error
+	// SplitSlice marks parent split and inserts children, in one transaction.
+	SplitSlice(ctx context.Context, parent Slice, children []Slice) ([]Slice, error)
+	Slices(ctx context.Context, runID int64) ([]Slice, error)
+
+	// Vacancies.
+	// UpsertSearchItems stores one page of search items in one transaction:
+	// new ids are inserted (first_seen_at = last_seen_at = seenAt), known ids get
+	// last_seen_at = seenAt (and closed_at cleared if they reappear), and ids whose
+	// tracked fields (name, salary, roles, area, published_at) changed get a
+	// version row and updated columns. The vacancy is linked to queryID with the
+	// run id, so Sync can find what a query no longer returns.
+	UpsertSearchItems(ctx context.Context, queryID, runID int64, items []Vacancy, seenAt time.Time) (UpsertResult, error)
+	// SaveDetails stores full vacancies (RawFull, KeySkills and the typed columns
+	// they carry) with detail_fetched_at = fetchedAt. Unknown ids are inserted.
+	SaveDetails(ctx context.Context, vs []Vacancy, fetchedAt time.Time) error
+	// MarkClosed sets closed_at = at (and archived) for the ids still open.
+	MarkClosed(ctx context.Context, ids []string, at time.Time) error
+	// GetVacancy returns ErrNotFound when absent.
+	GetVacancy(ctx context.Context, id string) (Vacancy, error)
+	// NotSeenByRun lists open vacancies linked to queryID that run runID did not see.
+	NotSeenByRun(ctx context.Context, queryID, runID int64) ([]string, error)
+	// NeedDetails lists the ids linked to queryID that have no details yet, or
+	// whose details are older than their last change.
+	NeedDetails(ctx context.Context, queryID int64, limit int) ([]string, error)
+	Versions(ctx context.Context, id string) ([]Version, error)
+	// EachVacancy streams vacancies in id order without loading them all; fn's
+	// error stops the walk and is returned.
+	EachVacancy(ctx context.Context, f Filter, fn func(Vacancy) error) error
+	// EachSkill streams (vacancy id, skill) pairs of the filtered vacancies.
+	EachSkill(ctx context.Context, f Filter, fn func(vacancyID, skill string) error) error
+	CountVacancies(ctx context.Context, f Filter) (int, error)
+
+	Close() error
+}
