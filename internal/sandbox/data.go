@@ -67,6 +67,7 @@ type currency struct {
 // refData is the parsed, immutable reference data shared by all servers.
 type refData struct {
 	areasRaw, dictRaw, industriesRaw, rolesRaw []byte
+	areasSt, dictSt, industriesSt, rolesSt     static
 
 	areaRoots []*areaNode
 	areas     map[string]*areaNode
@@ -114,6 +115,7 @@ func parseRef() (*refData, error) {
 	if r.rolesRaw, err = readData("professional_roles_2024-12.json"); err != nil {
 		return nil, err
 	}
+	r.areasSt.raw, r.dictSt.raw, r.industriesSt.raw, r.rolesSt.raw = r.areasRaw, r.dictRaw, r.industriesRaw, r.rolesRaw
 	// areas
 	if err := json.Unmarshal(r.areasRaw, &r.areaRoots); err != nil {
 		return nil, fmt.Errorf("sandbox: areas: %w", err)

@@ -3,7 +3,9 @@ package sandbox
 import (
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
+	"unicode"
 )
 
 const (
@@ -82,16 +84,19 @@ type insiderJSON struct {
 }
 
 type vacancy struct {
-	id        int64
-	ids       string
-	name      string
-	nameTok   []string
-	area      *areaNode
-	roles     []string
-	emp       *employer
-	published int64 // unix seconds
-	initial   int64
-	sal       *salaryInfo
+	// hot fields first: match reads them for every candidate
+	archived, removed bool
+	published         int64 // unix seconds
+	area              *areaNode
+	roles             []string
+
+	id      int64
+	ids     string
+	name    string
+	nameTok []string
+	emp     *employer
+	initial int64
+	sal     *salaryInfo
 
 	exp, empForm, schedule, employment string
 	workFormat, wsbd, hours            []string
@@ -113,7 +118,9 @@ type vacancy struct {
 	responses                          int
 	relKey                             uint64 // relevance order key
 
-	archived, removed bool
+	// item caches the marshalled search item (without the per-query
+	// sort_point_distance / counters); reset whenever the vacancy changes.
+	item atomic.Pointer[[]byte]
 }
 
 // ---- JSON shapes --------------------------------------------------------
@@ -473,7 +480,7 @@ func tokenize(s string) []string {
 	s = strings.ToLower(s)
 	s = strings.ReplaceAll(s, "ё", "е")
 	return strings.FieldsFunc(s, func(r rune) bool {
-		return !(r == '_' || r == '+' || r == '#' || ('0' <= r && r <= '9') || ('a' <= r && r <= 'z') || r >= 0xC0)
+		return !(unicode.IsLetter(r) || unicode.IsDigit(r) || r == '+' || r == '#')
 	})
 }
 
