@@ -1,0 +1,146 @@
+package harvest
+
+import (
+	"context"
+	"net/url"
+	"sync"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/hhjobs/hhjobs/internal/store"
+)
+
+// noAreaSplit marks a slice whose area cannot be split without losing
+// vacancies attached to the area node itself. Keys starting with "_" are the
+// planner's own and never sent to hh.ru.
+const noAreaSplit = "_no_area_split"
+
+// plan splits a slice whose found is over the cap into disjoint children
+// whose union is the slice: by professional role, by area subtree, by
+// publication-time window, then by further filters. It returns nil when no
+// split applies (a single 5-minute window no filter can cut).
+func (r *runner) plan(ctx context.Context, p url.Values, found int) ([]store.Slice, error) {
+	if roles := p["professional_role"]; len(roles) > 1 {
+		return children(p, "professional_role", roles, nil), nil
+	}
+	if !p.Has(noAreaSplit) {
+		if areas := p["area"]; len(areas) > 1 {
+			return children(p, "area", areas, nil), nil
+		}
+		tree, err := r.h.areaTree(ctx)
+		if err != nil {
+			return nil, err
+		}
+		var kids []string
+		if tree != nil {
+			if areas := p["area"]; len(areas) == 1 {
+				kids = tree.children[areas[0]]
+			} else {
+				kids = tree.roots
+			}
+		}
+		if len(kids) > 0 {
+			ch, err := r.probeSplit(ctx, p, "area", kids, found)
+			if err != nil || ch != nil {
+				return ch, err
+			}
+			// Some vacancies sit on the area node itself (a region, not one of
+			// its cities): an area split would lose them, a time split cannot.
+			p = with(p, noAreaSplit, "1")
+		}
+	}
+	if ch := splitTime(p, found, r.h.limit()); ch != nil {
+		out := make([]store.Slice, len(ch))
+		for i, c := range ch {
+			out[i] = store.Slice{Params: c, State: store.SlicePending, Found: -1}
+		}
+		return out, nil
+	}
+	for _, f := range filterSplits {
+		if p.Has(f.Key) {
+			continue
+		}
+		ch, err := r.probeSplit(ctx, p, f.Key, f.Values, found)
+		if err != nil || ch != nil {
+			return ch, err
+		}
+	}
+	return nil, nil
+}
+
+// children makes one pending child per value of key.
+func children(p url.Values, key string, vals []string, found []int) []store.Slice {
+	out := make([]store.Slice, 0, len(vals))
+	for i, v := range vals {
+		s := store.Slice{Params: with(p, key, v), State: store.SlicePending, Found: -1}
+		if found != nil {
+			s.Found = found[i]
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// probeSplit probes one child per value (per_page=0) and accepts the split
+// only when the children's found add up to the parent's: then nothing that
+// lacks the field, or sits on a parent area, is lost. Empty children are dropped.
+func (r *runner) probeSplit(ctx context.Context, p url.Values, key string, vals []string, found int) ([]store.Slice, error) {
+	counts := make([]int, len(vals))
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(r.h.concurrency())
+	for i, v := range vals {
+		g.Go(func() error {
+			res, err := r.search(gctx, with(p, key, v), 0, 0)
+			if err != nil {
+				return err
+			}
+			counts[i] = res.Found
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	sum := 0
+	var keep []string
+	var keepFound []int
+	for i, c := range counts {
+		sum += c
+		if c > 0 {
+			keep = append(keep, vals[i])
+			keepFound = append(keepFound, c)
+		}
+	}
+	if sum != found {
+		r.h.log().Debug("split rejected: children do not add up", "key", key, "children", sum, "parent", found)
+		return nil, nil
+	}
+	return children(p, key, keep, keepFound), nil
+}
+
+// areaTree loads the areas tree from the store once.
+func (h *Harvester) areaTree(ctx context.Context) (*areaTree, error) {
+	h.treeOnce.Do(func() {
+		areas, err := h.Store.Areas(ctx)
+		if err != nil {
+			h.treeErr = err
+			return
+		}
+		if len(areas) == 0 {
+			return
+		}
+		ids, parents, names := make([]string, len(areas)), make([]string, len(areas)), make([]string, len(areas))
+		for i, a := range areas {
+			ids[i], parents[i], names[i] = a.ID, a.ParentID, a.Name
+		}
+		h.tree = newAreaTree(ids, parents, names)
+	})
+	return h.tree, h.treeErr
+}
+
+// treeCache is embedded in Harvester.
+type treeCache struct {
+	treeOnce sync.Once
+	tree     *areaTree
+	treeErr  error
+}
