@@ -1,0 +1,252 @@
+package postgres
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"io/fs"
+	"net/url"
+	"os"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/hhjobs/hhjobs/internal/store"
+	"github.com/hhjobs/hhjobs/internal/store/storetest"
+)
+
+const envDSN = "HHJOBS_TEST_POSTGRES"
+
+func testDSN(tb testing.TB) string {
+	tb.Helper()
+	dsn := os.Getenv(envDSN)
+	if dsn == "" {
+		tb.Skip("set HHJOBS_TEST_POSTGRES=postgres://... to run the PostgreSQL suite")
+	}
+	return dsn
+}
+
+// freshSchema creates schema hhjobs_test_<random>, drops it on cleanup and
+// returns the DSN that puts it first on the search_path.
+func freshSchema(tb testing.TB) (dsn, schema string) {
+	tb.Helper()
+	base := testDSN(tb)
+	ctx := context.Background()
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	schema = "hhjobs_test_" + hex.EncodeToString(b)
+	conn, err := pgx.Connect(ctx, base)
+	if err != nil {
+		tb.Fatalf("connect %s: %v", Redact(base), err)
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, `CREATE SCHEMA `+schema); err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() {
+		c, err := pgx.Connect(ctx, base)
+		if err != nil {
+			tb.Error(err)
+			return
+		}
+		defer c.Close(ctx)
+		if _, err := c.Exec(ctx, `DROP SCHEMA `+schema+` CASCADE`); err != nil {
+			tb.Error(err)
+		}
+	})
+	return withSearchPath(tb, base, schema), schema
+}
+
+func withSearchPath(tb testing.TB, dsn, schema string) string {
+	if strings.Contains(dsn, "://") {
+		u, err := url.Parse(dsn)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		q := u.Query()
+		q.Set("search_path", schema)
+		u.RawQuery = q.Encode()
+		return u.String()
+	}
+	return dsn + " search_path=" + schema
+}
+
+func openFresh(tb testing.TB) *DB {
+	tb.Helper()
+	dsn, _ := freshSchema(tb)
+	db, err := Open(context.Background(), dsn)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { _ = db.Close() })
+	return db
+}
+
+func TestStore(t *testing.T) {
+	testDSN(t)
+	storetest.Run(t, func(t *testing.T) store.Store { return openFresh(t) })
+}
+
+func BenchmarkStore(b *testing.B) {
+	storetest.Bench(b, func(b *testing.B) store.Store { return openFresh(b) })
+}
+
+func TestRedact(t *testing.T) {
+	for _, tt := range []struct{ in, want string }{
+		{"postgres://bob:s3cret@db.example:5432/hh?sslmode=disable", "postgres://bob:xxxxx@db.example:5432/hh?sslmode=disable"},
+		{"postgresql://bob:p%40ss%2Fw0rd@db/hh", "postgresql://bob:xxxxx@db/hh"},
+		{"postgres://bob@db/hh", "postgres://bob@db/hh"},
+		{"postgres://db/hh?user=bob&password=s3cret", "postgres://db/hh?password=xxxxx&user=bob"},
+		{"postgres://bob:s3cret@db:notaport/hh", "postgres://bob:xxxxx@db:notaport/hh"},
+		{"postgres://bob:s3c@ret@db/hh", "postgres://bob:xxxxx@db/hh"},
+		{"host=db user=bob password=s3cret dbname=hh", "host=db user=bob password=xxxxx dbname=hh"},
+		{"host=db password = 's3 cr\\'et' dbname=hh", "host=db password = xxxxx dbname=hh"},
+		{"host=db PASSWORD=s3cret", "host=db PASSWORD=xxxxx"},
+		{"host=db dbname=hh", "host=db dbname=hh"},
+	} {
+		got := Redact(tt.in)
+		if got != tt.want {
+			t.Errorf("Redact(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+		if strings.Contains(got, "s3c") || strings.Contains(got, "p%40ss") {
+			t.Errorf("Redact(%q) = %q leaks the password", tt.in, got)
+		}
+	}
+}
+
+// Bad DSNs and unreachable servers give one line without the password.
+func TestOpenBadInputs(t *testing.T) {
+	ctx := context.Background()
+	tests := []struct {
+		name, dsn, want string
+		server          bool // needs HHJOBS_TEST_POSTGRES
+	}{
+		{"unreachable", "postgres://bob:s3cretpw@127.0.0.1:1/hh?sslmode=disable&connect_timeout=2", "cannot reach the server at 127.0.0.1:1", false},
+		{"bad port in URL", "postgres://bob:s3cretpw@127.0.0.1:notaport/hh", "invalid PostgreSQL DSN postgres://bob:xxxxx@", false},
+		{"bad key=value", "host=127.0.0.1 password=s3cretpw port=xyz", "invalid PostgreSQL DSN host=127.0.0.1 password=xxxxx", false},
+		{"unknown host", "postgres://bob:s3cretpw@no-such-host.invalid/hh?connect_timeout=2", "no-such-host.invalid", false},
+		{"unknown database", "", `database "hhjobs_no_such_db" does not exist`, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dsn := tt.dsn
+			if tt.server {
+				u, err := url.Parse(testDSN(t))
+				if err != nil {
+					t.Skip("HHJOBS_TEST_POSTGRES is not a URL")
+				}
+				u.User = url.UserPassword(u.User.Username(), "s3cretpw")
+				u.Path = "/hhjobs_no_such_db"
+				dsn = u.String()
+			}
+			db, err := Open(ctx, dsn)
+			if err == nil {
+				_ = db.Close()
+				t.Fatal("Open succeeded")
+			}
+			msg := err.Error()
+			t.Log(msg)
+			if !strings.Contains(msg, tt.want) || strings.ContainsAny(msg, "\r\n") || strings.Contains(msg, "s3cretpw") {
+				t.Errorf("error %q: want one line containing %q and no password", msg, tt.want)
+			}
+		})
+	}
+}
+
+func TestSchemaTooNew(t *testing.T) {
+	ctx := context.Background()
+	dsn, _ := freshSchema(t)
+	db, err := Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.pool.Exec(ctx, `INSERT INTO goose_db_version (version_id, is_applied) VALUES (99, TRUE)`); err != nil {
+		t.Fatal(err)
+	}
+	_ = db.Close()
+	_, err = Open(ctx, dsn)
+	if !errors.Is(err, store.ErrSchemaTooNew) {
+		t.Fatalf("Open: %v, want ErrSchemaTooNew", err)
+	}
+	if want := "database was created by a newer hhjobs (schema 99 > 1): upgrade hhjobs"; err.Error() != want {
+		t.Errorf("message %q, want %q", err, want)
+	}
+}
+
+// A failing migration leaves nothing half-applied, in a fresh schema or an existing one.
+func TestFailedMigration(t *testing.T) {
+	ctx := context.Background()
+	good, err := fs.ReadFile(migrations, "migrations/00001_init.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	badFS := fstest.MapFS{
+		"00001_init.sql": {Data: good},
+		"00002_bad.sql":  {Data: []byte("-- +goose Up\nCREATE TABLE extra (x INTEGER);\nSELECT no_such_function();\n")},
+	}
+	onlyBad := fstest.MapFS{
+		"00001_bad.sql": {Data: []byte("-- +goose Up\nCREATE TABLE extra (x INTEGER);\nCREATE TABLE vacancies (id TEXT);\nSELECT no_such_function();\n")},
+	}
+	tables := func(t *testing.T, dsn, schema string) []string {
+		conn, err := pgx.Connect(ctx, dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close(ctx)
+		rows, _ := conn.Query(ctx, `SELECT table_name::text FROM information_schema.tables WHERE table_schema = $1 AND table_name <> 'goose_db_version' ORDER BY 1`, schema)
+		names, err := pgx.CollectRows(rows, pgx.RowTo[string])
+		if err != nil {
+			t.Fatal(err)
+		}
+		return names
+	}
+
+	dsn, schema := freshSchema(t)
+	if _, err := open(ctx, dsn, onlyBad); err == nil || strings.ContainsAny(err.Error(), "\n") {
+		t.Fatalf("open with a failing migration: %v, want one line", err)
+	}
+	if got := tables(t, dsn, schema); len(got) != 0 {
+		t.Errorf("fresh schema after a failed migration has tables %v", got)
+	}
+
+	db, err := Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = db.Close()
+	before := tables(t, dsn, schema)
+	if _, err := open(ctx, dsn, badFS); err == nil {
+		t.Fatal("open with a failing migration succeeded")
+	}
+	if after := tables(t, dsn, schema); strings.Join(after, ",") != strings.Join(before, ",") {
+		t.Errorf("tables changed by a failed migration: %v -> %v", before, after)
+	}
+}
+
+// The BI views resolve names.
+func TestViews(t *testing.T) {
+	ctx := context.Background()
+	db := openFresh(t)
+	if err := db.ReplaceAreas(ctx, []store.Area{{ID: "113", Name: "Россия"}, {ID: "1", ParentID: "113", Name: "Москва"}}); err != nil {
+		t.Fatal(err)
+	}
+	v := storetest.Full(3, 100)
+	if err := db.SaveDetails(ctx, []store.Vacancy{v}, v.PublishedAt); err != nil {
+		t.Fatal(err)
+	}
+	var area, region, roles, formats string
+	if err := db.pool.QueryRow(ctx, `SELECT area_name, region_name, roles, work_formats FROM v_vacancies WHERE id = $1`, v.ID).
+		Scan(&area, &region, &roles, &formats); err != nil {
+		t.Fatal(err)
+	}
+	if area != "Москва" || region != "Россия" || roles != v.Roles[0].Name || formats != "ON_SITE, HYBRID" {
+		t.Errorf("v_vacancies row: %q %q %q %q", area, region, roles, formats)
+	}
+	var n int
+	if err := db.pool.QueryRow(ctx, `SELECT count(*) FROM v_vacancy_skills WHERE vacancy_id = $1`, v.ID).Scan(&n); err != nil || n != 5 {
+		t.Errorf("v_vacancy_skills: %d rows (%v), want 5", n, err)
+	}
+}

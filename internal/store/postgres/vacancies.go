@@ -1,0 +1,552 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/hhjobs/hhjobs/internal/store"
+)
+
+// tracked are the fields whose change writes a version row.
+type tracked struct {
+	name, areaID, currency string
+	roleIDs                string // comma list
+	from, to               *int64
+	gross                  *bool
+	published              int64 // unix µs, timestamptz's precision
+}
+
+func trackedOf(v *store.Vacancy) tracked {
+	return tracked{
+		name: v.Name, areaID: v.AreaID, currency: v.SalaryCurrency, roleIDs: roleIDs(v.Roles),
+		from: v.SalaryFrom, to: v.SalaryTo, gross: v.SalaryGross, published: v.PublishedAt.UnixMicro(),
+	}
+}
+
+func (a tracked) equal(b tracked) bool {
+	return a.name == b.name && a.areaID == b.areaID && a.currency == b.currency && a.roleIDs == b.roleIDs &&
+		a.published == b.published && eqPtr(a.from, b.from) && eqPtr(a.to, b.to) && eqPtr(a.gross, b.gross)
+}
+
+func eqPtr[T comparable](a, b *T) bool {
+	if a == nil || b == nil {
+		return a == nil && b == nil
+	}
+	return *a == *b
+}
+
+func roleIDs(roles []store.IDName) string {
+	ids := make([]string, len(roles))
+	for i, r := range roles {
+		ids[i] = r.ID
+	}
+	return strings.Join(ids, ",")
+}
+
+func splitList(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, ",")
+}
+
+// dedupe keeps the last item of each id, in first-appearance order.
+func dedupe(items []store.Vacancy) []store.Vacancy {
+	idx := make(map[string]int, len(items))
+	out := make([]store.Vacancy, 0, len(items))
+	for _, v := range items {
+		if i, ok := idx[v.ID]; ok {
+			out[i] = v
+			continue
+		}
+		idx[v.ID] = len(out)
+		out = append(out, v)
+	}
+	return out
+}
+
+func ids(vs []store.Vacancy) []string {
+	out := make([]string, len(vs))
+	for i := range vs {
+		out[i] = vs[i].ID
+	}
+	return out
+}
+
+// loadTracked reads (and locks) the tracked fields of the known ids among ids.
+func loadTracked(ctx context.Context, tx pgx.Tx, ids []string) (map[string]tracked, error) {
+	out := make(map[string]tracked, len(ids))
+	rows, _ := tx.Query(ctx, `SELECT v.id, v.name, COALESCE(v.area_id, ''), COALESCE(v.salary_currency, ''),
+		v.salary_from, v.salary_to, v.salary_gross, v.published_at,
+		COALESCE((SELECT string_agg(r.role_id, ',' ORDER BY r.position) FROM vacancy_roles r WHERE r.vacancy_id = v.id), '')
+		FROM vacancies v WHERE v.id = ANY($1) ORDER BY v.id FOR UPDATE OF v`, ids)
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		var t tracked
+		var pub time.Time
+		if err := rows.Scan(&id, &t.name, &t.areaID, &t.currency, &t.from, &t.to, &t.gross, &pub, &t.roleIDs); err != nil {
+			return nil, err
+		}
+		t.published = pub.UnixMicro()
+		out[id] = t
+	}
+	return out, rows.Err()
+}
+
+// classify splits vs into new, changed and unchanged against the stored rows.
+func classify(vs []store.Vacancy, known map[string]tracked) (res store.UpsertResult, mark []bool) {
+	mark = make([]bool, len(vs))
+	for i := range vs {
+		old, ok := known[vs[i].ID]
+		switch {
+		case !ok:
+			res.New = append(res.New, vs[i].ID)
+			mark[i] = true
+		case !old.equal(trackedOf(&vs[i])):
+			res.Changed = append(res.Changed, vs[i].ID)
+			mark[i] = true
+		default:
+			res.Unchanged = append(res.Unchanged, vs[i].ID)
+		}
+	}
+	return res, mark
+}
+
+const vacancyInsert = `INSERT INTO vacancies AS v (id, name, area_id, area_name, employer_id, employer_name, experience_id,
+	employment_form_id, work_format, schedule_id, salary_from, salary_to, salary_currency, salary_gross, salary_mode,
+	salary_frequency, published_at, created_at, initial_created_at, archived, raw_item, raw_full, first_seen_at,
+	last_seen_at, detail_fetched_at, changed_at)`
+
+const vacancyInsertCols = 26
+
+func rawJSON(b []byte) any {
+	if len(b) == 0 {
+		return nil
+	}
+	return string(b)
+}
+
+func vacancyRow(v *store.Vacancy, seen time.Time, detailAt, changedAt *time.Time) []any {
+	return []any{v.ID, v.Name, nullStr(v.AreaID), nullStr(v.AreaName), nullStr(v.EmployerID), nullStr(v.EmployerName),
+		nullStr(v.ExperienceID), nullStr(v.EmploymentFormID), nullStr(strings.Join(v.WorkFormat, ",")), nullStr(v.ScheduleID),
+		v.SalaryFrom, v.SalaryTo, nullStr(v.SalaryCurrency), v.SalaryGross, nullStr(v.SalaryMode),
+		nullStr(v.SalaryFrequency), v.PublishedAt, v.CreatedAt, v.InitialCreatedAt, v.Archived,
+		rawJSON(v.RawItem), rawJSON(v.RawFull), seen, seen, detailAt, changedAt}
+}
+
+// See the SQLite engine for the rules; they are the same.
+const searchConflict = `ON CONFLICT (id) DO UPDATE SET
+	name = excluded.name, area_id = excluded.area_id, area_name = COALESCE(excluded.area_name, v.area_name),
+	employer_id = COALESCE(excluded.employer_id, v.employer_id), employer_name = COALESCE(excluded.employer_name, v.employer_name),
+	experience_id = COALESCE(excluded.experience_id, v.experience_id),
+	employment_form_id = COALESCE(excluded.employment_form_id, v.employment_form_id),
+	work_format = COALESCE(excluded.work_format, v.work_format), schedule_id = COALESCE(excluded.schedule_id, v.schedule_id),
+	salary_from = excluded.salary_from, salary_to = excluded.salary_to, salary_currency = excluded.salary_currency,
+	salary_gross = excluded.salary_gross, salary_mode = COALESCE(excluded.salary_mode, v.salary_mode),
+	salary_frequency = COALESCE(excluded.salary_frequency, v.salary_frequency), published_at = excluded.published_at,
+	created_at = COALESCE(excluded.created_at, v.created_at),
+	initial_created_at = COALESCE(excluded.initial_created_at, v.initial_created_at),
+	archived = FALSE, raw_item = COALESCE(excluded.raw_item, v.raw_item), last_seen_at = excluded.last_seen_at,
+	closed_at = NULL, changed_at = COALESCE(excluded.changed_at, v.changed_at)`
+
+const detailConflict = `ON CONFLICT (id) DO UPDATE SET
+	name = excluded.name, area_id = excluded.area_id, area_name = excluded.area_name,
+	employer_id = excluded.employer_id, employer_name = excluded.employer_name,
+	experience_id = excluded.experience_id, employment_form_id = excluded.employment_form_id,
+	work_format = excluded.work_format, schedule_id = excluded.schedule_id,
+	salary_from = excluded.salary_from, salary_to = excluded.salary_to, salary_currency = excluded.salary_currency,
+	salary_gross = excluded.salary_gross, salary_mode = excluded.salary_mode, salary_frequency = excluded.salary_frequency,
+	published_at = excluded.published_at, created_at = excluded.created_at, initial_created_at = excluded.initial_created_at,
+	archived = excluded.archived, raw_item = COALESCE(excluded.raw_item, v.raw_item), raw_full = excluded.raw_full,
+	detail_fetched_at = excluded.detail_fetched_at, changed_at = COALESCE(excluded.changed_at, v.changed_at)`
+
+func queueRoles(b *pgx.Batch, vs []store.Vacancy, pick func(i int) bool) {
+	var replace []string
+	var roles [][]any
+	for i := range vs {
+		if !pick(i) {
+			continue
+		}
+		replace = append(replace, vs[i].ID)
+		for p, r := range vs[i].Roles {
+			roles = append(roles, []any{vs[i].ID, r.ID, r.Name, p})
+		}
+	}
+	if len(replace) == 0 {
+		return
+	}
+	b.Queue(`DELETE FROM vacancy_roles WHERE vacancy_id = ANY($1)`, replace)
+	queueRows(b, `INSERT INTO vacancy_roles (vacancy_id, role_id, role_name, position)`, "", 4, roles)
+}
+
+// queueSide queues versions and roles for the vacancies flagged in mark, and every employer.
+func queueSide(b *pgx.Batch, vs []store.Vacancy, mark []bool, at time.Time) {
+	var versions [][]any
+	employers := map[string]string{}
+	for i := range vs {
+		v := &vs[i]
+		if v.EmployerID != "" {
+			employers[v.EmployerID] = v.EmployerName
+		}
+		if mark[i] {
+			versions = append(versions, []any{v.ID, at, v.Name, nullStr(v.AreaID), roleIDs(v.Roles), v.SalaryFrom,
+				v.SalaryTo, nullStr(v.SalaryCurrency), v.SalaryGross, v.PublishedAt})
+		}
+	}
+	queueRows(b, `INSERT INTO vacancy_versions (vacancy_id, observed_at, name, area_id, role_ids,
+		salary_from, salary_to, salary_currency, salary_gross, published_at)`, "", 10, versions)
+	queueRoles(b, vs, func(i int) bool { return mark[i] })
+	keys := make([]string, 0, len(employers))
+	for k := range employers {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	emp := make([][]any, 0, len(keys))
+	for _, id := range keys {
+		emp = append(emp, []any{id, employers[id]})
+	}
+	queueRows(b, `INSERT INTO employers AS e (id, name)`,
+		`ON CONFLICT (id) DO UPDATE SET name = excluded.name WHERE excluded.name <> ''`, 2, emp)
+}
+
+// UpsertSearchItems stores one page of search items in one transaction, its
+// writes sent as one batch. queryID 0 stores the vacancies without linking them.
+func (db *DB) UpsertSearchItems(ctx context.Context, queryID, runID int64, items []store.Vacancy, seenAt time.Time) (store.UpsertResult, error) {
+	items = dedupe(items)
+	var res store.UpsertResult
+	if len(items) == 0 {
+		return res, ctx.Err()
+	}
+	err := db.withTx(ctx, func(tx pgx.Tx) error {
+		known, err := loadTracked(ctx, tx, ids(items))
+		if err != nil {
+			return fmt.Errorf("read stored rows: %w", err)
+		}
+		var mark []bool
+		res, mark = classify(items, known)
+		b := &pgx.Batch{}
+		rows := make([][]any, len(items))
+		for i := range items {
+			var changed *time.Time
+			if mark[i] {
+				changed = &seenAt
+			}
+			rows[i] = vacancyRow(&items[i], seenAt, nil, changed)
+		}
+		queueRows(b, vacancyInsert, searchConflict, vacancyInsertCols, rows)
+		queueSide(b, items, mark, seenAt)
+		if queryID != 0 {
+			links := make([][]any, len(items))
+			for i := range items {
+				links[i] = []any{queryID, items[i].ID, runID, runID}
+			}
+			queueRows(b, `INSERT INTO query_vacancies (query_id, vacancy_id, first_run_id, last_run_id)`,
+				`ON CONFLICT (query_id, vacancy_id) DO UPDATE SET last_run_id = excluded.last_run_id`, 4, links)
+		}
+		return tx.SendBatch(ctx, b).Close()
+	})
+	if err != nil {
+		return store.UpsertResult{}, fmt.Errorf("upsert %d search items: %w", len(items), err)
+	}
+	return res, nil
+}
+
+// SaveDetails stores full vacancies with detail_fetched_at = fetchedAt.
+func (db *DB) SaveDetails(ctx context.Context, vs []store.Vacancy, fetchedAt time.Time) error {
+	vs = dedupe(vs)
+	if len(vs) == 0 {
+		return ctx.Err()
+	}
+	err := db.withTx(ctx, func(tx pgx.Tx) error {
+		all := ids(vs)
+		known, err := loadTracked(ctx, tx, all)
+		if err != nil {
+			return fmt.Errorf("read stored rows: %w", err)
+		}
+		_, mark := classify(vs, known)
+		b := &pgx.Batch{}
+		rows := make([][]any, len(vs))
+		var skills [][]any
+		for i := range vs {
+			var changed *time.Time
+			if mark[i] {
+				changed = &fetchedAt
+			}
+			rows[i] = vacancyRow(&vs[i], fetchedAt, &fetchedAt, changed)
+			for p, s := range vs[i].KeySkills {
+				skills = append(skills, []any{vs[i].ID, s, p})
+			}
+		}
+		queueRows(b, vacancyInsert, detailConflict, vacancyInsertCols, rows)
+		queueSide(b, vs, mark, fetchedAt)
+		// Roles of unchanged vacancies may still carry new names: replace them too.
+		queueRoles(b, vs, func(i int) bool { return !mark[i] })
+		b.Queue(`DELETE FROM vacancy_skills WHERE vacancy_id = ANY($1)`, all)
+		queueRows(b, `INSERT INTO vacancy_skills (vacancy_id, skill, position)`, "", 3, skills)
+		return tx.SendBatch(ctx, b).Close()
+	})
+	if err != nil {
+		return fmt.Errorf("save %d vacancy details: %w", len(vs), err)
+	}
+	return nil
+}
+
+// MarkClosed closes the still-open vacancies among ids.
+func (db *DB) MarkClosed(ctx context.Context, ids []string, at time.Time) error {
+	if _, err := db.pool.Exec(ctx, `UPDATE vacancies SET closed_at = $1, archived = TRUE
+		WHERE closed_at IS NULL AND id = ANY($2)`, at, ids); err != nil {
+		return fmt.Errorf("mark %d vacancies closed: %w", len(ids), err)
+	}
+	return nil
+}
+
+const vacancyCols = `v.id, v.name, COALESCE(v.area_id, ''), COALESCE(v.area_name, ''), COALESCE(v.employer_id, ''),
+	COALESCE(v.employer_name, ''), COALESCE(v.experience_id, ''), COALESCE(v.employment_form_id, ''),
+	COALESCE(v.work_format, ''), COALESCE(v.schedule_id, ''), v.salary_from, v.salary_to, COALESCE(v.salary_currency, ''),
+	v.salary_gross, COALESCE(v.salary_mode, ''), COALESCE(v.salary_frequency, ''), v.published_at, v.created_at,
+	v.initial_created_at, v.archived, v.raw_item::text, v.raw_full::text, v.first_seen_at, v.last_seen_at, v.closed_at,
+	v.detail_fetched_at`
+
+func scanVacancy(row pgx.Row) (store.Vacancy, error) {
+	var v store.Vacancy
+	var workFormat string
+	var rawItem, rawFull *string
+	err := row.Scan(&v.ID, &v.Name, &v.AreaID, &v.AreaName, &v.EmployerID, &v.EmployerName, &v.ExperienceID,
+		&v.EmploymentFormID, &workFormat, &v.ScheduleID, &v.SalaryFrom, &v.SalaryTo, &v.SalaryCurrency, &v.SalaryGross,
+		&v.SalaryMode, &v.SalaryFrequency, &v.PublishedAt, &v.CreatedAt, &v.InitialCreatedAt, &v.Archived, &rawItem,
+		&rawFull, &v.FirstSeenAt, &v.LastSeenAt, &v.ClosedAt, &v.DetailFetchedAt)
+	if err != nil {
+		return v, err
+	}
+	v.WorkFormat = splitList(workFormat)
+	v.PublishedAt, v.CreatedAt, v.InitialCreatedAt = utc(v.PublishedAt), utcPtr(v.CreatedAt), utcPtr(v.InitialCreatedAt)
+	v.FirstSeenAt, v.LastSeenAt, v.ClosedAt, v.DetailFetchedAt = utc(v.FirstSeenAt), utc(v.LastSeenAt), utcPtr(v.ClosedAt), utcPtr(v.DetailFetchedAt)
+	if rawItem != nil {
+		v.RawItem = []byte(*rawItem)
+	}
+	if rawFull != nil {
+		v.RawFull = []byte(*rawFull)
+	}
+	return v, nil
+}
+
+type querier interface {
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+}
+
+// attach loads the roles and skills of vs (one query each).
+func attach(ctx context.Context, q querier, vs []store.Vacancy) error {
+	if len(vs) == 0 {
+		return nil
+	}
+	pos := make(map[string]int, len(vs))
+	for i := range vs {
+		pos[vs[i].ID] = i
+		if vs[i].DetailFetchedAt != nil {
+			vs[i].KeySkills = []string{}
+		}
+	}
+	all := ids(vs)
+	rows, _ := q.Query(ctx, `SELECT vacancy_id, role_id, role_name FROM vacancy_roles WHERE vacancy_id = ANY($1)
+		ORDER BY vacancy_id, position`, all)
+	var id string
+	var r store.IDName
+	_, err := pgx.ForEachRow(rows, []any{&id, &r.ID, &r.Name}, func() error {
+		v := &vs[pos[id]]
+		v.Roles = append(v.Roles, r)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("roles: %w", err)
+	}
+	rows, _ = q.Query(ctx, `SELECT vacancy_id, skill FROM vacancy_skills WHERE vacancy_id = ANY($1)
+		ORDER BY vacancy_id, position`, all)
+	var skill string
+	_, err = pgx.ForEachRow(rows, []any{&id, &skill}, func() error {
+		v := &vs[pos[id]]
+		v.KeySkills = append(v.KeySkills, skill)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("skills: %w", err)
+	}
+	return nil
+}
+
+// GetVacancy returns store.ErrNotFound when absent.
+func (db *DB) GetVacancy(ctx context.Context, id string) (store.Vacancy, error) {
+	v, err := scanVacancy(db.pool.QueryRow(ctx, `SELECT `+vacancyCols+` FROM vacancies v WHERE v.id = $1`, id))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return store.Vacancy{}, fmt.Errorf("vacancy %s: %w", id, store.ErrNotFound)
+	}
+	if err != nil {
+		return store.Vacancy{}, fmt.Errorf("vacancy %s: %w", id, err)
+	}
+	one := []store.Vacancy{v}
+	if err := attach(ctx, db.pool, one); err != nil {
+		return store.Vacancy{}, fmt.Errorf("vacancy %s: %w", id, err)
+	}
+	return one[0], nil
+}
+
+func (db *DB) queryIDs(ctx context.Context, what, q string, args ...any) ([]string, error) {
+	rows, _ := db.pool.Query(ctx, q, args...)
+	out, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	return out, nil
+}
+
+// NotSeenByRun lists open vacancies linked to queryID that runID did not see.
+func (db *DB) NotSeenByRun(ctx context.Context, queryID, runID int64) ([]string, error) {
+	return db.queryIDs(ctx, "vacancies not seen by run", `SELECT q.vacancy_id FROM query_vacancies q
+		JOIN vacancies v ON v.id = q.vacancy_id
+		WHERE q.query_id = $1 AND q.last_run_id <> $2 AND v.closed_at IS NULL ORDER BY q.vacancy_id`, queryID, runID)
+}
+
+// NeedDetails lists open linked vacancies without details or with details older than their last change.
+func (db *DB) NeedDetails(ctx context.Context, queryID int64, limit int) ([]string, error) {
+	var lim *int
+	if limit > 0 {
+		lim = &limit
+	}
+	return db.queryIDs(ctx, "vacancies needing details", `SELECT q.vacancy_id FROM query_vacancies q
+		JOIN vacancies v ON v.id = q.vacancy_id
+		WHERE q.query_id = $1 AND v.closed_at IS NULL
+		AND (v.detail_fetched_at IS NULL OR v.detail_fetched_at < v.changed_at)
+		ORDER BY q.vacancy_id LIMIT $2`, queryID, lim)
+}
+
+// Versions lists a vacancy's version rows, oldest first.
+func (db *DB) Versions(ctx context.Context, id string) ([]store.Version, error) {
+	rows, _ := db.pool.Query(ctx, `SELECT vacancy_id, observed_at, name, COALESCE(area_id, ''), role_ids,
+		salary_from, salary_to, COALESCE(salary_currency, ''), salary_gross, published_at
+		FROM vacancy_versions WHERE vacancy_id = $1 ORDER BY observed_at, id`, id)
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (store.Version, error) {
+		var v store.Version
+		var roles string
+		err := r.Scan(&v.VacancyID, &v.ObservedAt, &v.Name, &v.AreaID, &roles, &v.SalaryFrom, &v.SalaryTo,
+			&v.SalaryCurrency, &v.SalaryGross, &v.PublishedAt)
+		v.ObservedAt, v.PublishedAt = utc(v.ObservedAt), utc(v.PublishedAt)
+		v.RoleIDs = splitList(roles)
+		return v, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("versions of %s: %w", id, err)
+	}
+	return out, nil
+}
+
+// where renders f as SQL conditions on alias v; placeholders start at $first.
+func where(f store.Filter, first int) (string, []any) {
+	var conds []string
+	var args []any
+	ph := func(v any) string {
+		args = append(args, v)
+		return "$" + strconv.Itoa(first+len(args)-1)
+	}
+	if f.QueryID != 0 {
+		conds = append(conds, `EXISTS (SELECT 1 FROM query_vacancies q WHERE q.query_id = `+ph(f.QueryID)+` AND q.vacancy_id = v.id)`)
+	}
+	if !f.Since.IsZero() {
+		conds = append(conds, `v.published_at >= `+ph(f.Since))
+	}
+	if f.OpenOnly {
+		conds = append(conds, `v.closed_at IS NULL`)
+	}
+	if len(conds) == 0 {
+		return "TRUE", nil
+	}
+	return strings.Join(conds, " AND "), args
+}
+
+// chunk is how many vacancies EachVacancy holds in memory at a time.
+const chunk = 2000
+
+// EachVacancy streams the filtered vacancies in id order, chunk by chunk
+// (keyset pagination inside one REPEATABLE READ, READ ONLY transaction, so
+// the walk sees one snapshot).
+func (db *DB) EachVacancy(ctx context.Context, f store.Filter, fn func(store.Vacancy) error) error {
+	tx, err := db.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
+	if err != nil {
+		return fmt.Errorf("each vacancy: %w", err)
+	}
+	defer tx.Rollback(context.WithoutCancel(ctx)) //nolint:errcheck // read-only
+	cond, args := where(f, 2)
+	q := `SELECT ` + vacancyCols + ` FROM vacancies v WHERE v.id > $1 AND ` + cond + ` ORDER BY v.id LIMIT ` + strconv.Itoa(chunk)
+	after := ""
+	buf := make([]store.Vacancy, 0, chunk)
+	for {
+		buf = buf[:0]
+		rows, _ := tx.Query(ctx, q, append([]any{after}, args...)...)
+		for rows.Next() {
+			v, err := scanVacancy(rows)
+			if err != nil {
+				rows.Close()
+				return fmt.Errorf("each vacancy: %w", err)
+			}
+			buf = append(buf, v)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("each vacancy: %w", err)
+		}
+		if len(buf) == 0 {
+			return nil
+		}
+		if err := attach(ctx, tx, buf); err != nil {
+			return fmt.Errorf("each vacancy: %w", err)
+		}
+		last := buf[len(buf)-1].ID
+		for i := range buf {
+			if err := fn(buf[i]); err != nil {
+				return err
+			}
+			buf[i] = store.Vacancy{}
+		}
+		if len(buf) < chunk {
+			return nil
+		}
+		after = last
+	}
+}
+
+// EachSkill streams (vacancy id, skill) pairs in vacancy id and skill order.
+func (db *DB) EachSkill(ctx context.Context, f store.Filter, fn func(vacancyID, skill string) error) error {
+	cond, args := where(f, 1)
+	rows, _ := db.pool.Query(ctx, `SELECT s.vacancy_id, s.skill FROM vacancy_skills s JOIN vacancies v ON v.id = s.vacancy_id
+		WHERE `+cond+` ORDER BY s.vacancy_id, s.position`, args...)
+	defer rows.Close()
+	for rows.Next() {
+		var id, skill string
+		if err := rows.Scan(&id, &skill); err != nil {
+			return fmt.Errorf("each skill: %w", err)
+		}
+		if err := fn(id, skill); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("each skill: %w", err)
+	}
+	return nil
+}
+
+// CountVacancies counts the filtered vacancies.
+func (db *DB) CountVacancies(ctx context.Context, f store.Filter) (int, error) {
+	cond, args := where(f, 1)
+	var n int
+	if err := db.pool.QueryRow(ctx, `SELECT count(*) FROM vacancies v WHERE `+cond, args...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count vacancies: %w", err)
+	}
+	return n, nil
+}
