@@ -94,6 +94,11 @@ func NewCmdRoot(f *Factory) *cobra.Command {
 
 	root.AddCommand(
 		NewCmdSandbox(f, nil),
+		NewCmdAuth(f),
+		NewCmdCollect(f),
+		NewCmdSync(f),
+		NewCmdStatus(f),
+		NewCmdDemo(f),
 	)
 	return root
 }

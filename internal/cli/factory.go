@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strings"
 	"sync"
 	"time"
@@ -53,9 +52,10 @@ func (f *Factory) Store(ctx context.Context) (store.Store, error) {
 func OpenStore(ctx context.Context, loc string) (store.Store, error) {
 	switch {
 	case strings.HasPrefix(loc, "postgres://"), strings.HasPrefix(loc, "postgresql://"):
+		// The engines' errors already name the (redacted) DSN or the path.
 		s, err := postgres.Open(ctx, loc)
 		if err != nil {
-			return nil, fmt.Errorf("open PostgreSQL %s: %w", postgres.Redact(loc), err)
+			return nil, err // not a typed nil inside the interface
 		}
 		return s, nil
 	default:
@@ -65,7 +65,7 @@ func OpenStore(ctx context.Context, loc string) (store.Store, error) {
 		}
 		s, err := sqlite.Open(ctx, path)
 		if err != nil {
-			return nil, fmt.Errorf("open SQLite %s: %w", path, err)
+			return nil, err
 		}
 		return s, nil
 	}

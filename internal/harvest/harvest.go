@@ -426,7 +426,7 @@ func (r *runner) slice(ctx context.Context, s store.Slice) error {
 				if _, err := r.h.Store.SplitSlice(ctx, s, children); err != nil {
 					return err
 				}
-				r.prog.slicesTotal.Add(int64(len(children)))
+				r.prog.slicesTotal.Add(int64(len(children)) - 1) // the parent is no longer a leaf
 				r.progress()
 				return nil
 			}

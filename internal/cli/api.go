@@ -1,0 +1,91 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+
+	"github.com/hhjobs/hhjobs/internal/auth"
+	"github.com/hhjobs/hhjobs/internal/harvest"
+	"github.com/hhjobs/hhjobs/internal/hhapi"
+	"github.com/hhjobs/hhjobs/internal/httpx"
+)
+
+// debugLog is the --debug logger (HTTP traces redact secrets), or nil.
+func (f *Factory) debugLog() *slog.Logger {
+	if !f.Settings.Debug {
+		return nil
+	}
+	return slog.New(slog.NewTextHandler(f.IO.Err, &slog.HandlerOptions{Level: slog.LevelDebug}))
+}
+
+// TokenStore is the token file in the config dir.
+func (f *Factory) TokenStore() *auth.TokenStore { return auth.NewTokenStore(f.Settings.ConfigDir) }
+
+// tokenSource picks the stored application token, or a user token when only
+// that exists (employer accounts can search too).
+func (f *Factory) tokenSource() (auth.TokenSource, error) {
+	ts := f.TokenStore()
+	toks, err := ts.Load()
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case toks.App != nil && toks.App.AccessToken != "":
+		return &auth.AppSource{Store: ts}, nil
+	case toks.User != nil && toks.User.AccessToken != "":
+		deps := newAuthDeps(f)
+		ac, err := deps.client(false)
+		if err != nil {
+			return nil, err
+		}
+		return &auth.UserSource{Store: ts, Client: ac, Now: f.Now, Log: f.debugLog()}, nil
+	}
+	return nil, auth.ErrNoAppToken
+}
+
+// API builds the hh.ru client: one rate limiter shared by all workers,
+// retries, the stored token, and metrics for the run counters.
+func (f *Factory) API(_ context.Context, rps float64, m *httpx.Metrics) (*hhapi.Client, error) {
+	src, err := f.tokenSource()
+	if err != nil {
+		return nil, err
+	}
+	hc, err := httpx.NewClient(httpx.Options{
+		UserAgent: f.Settings.UserAgent,
+		RPS:       rps,
+		Metrics:   m,
+		Log:       f.debugLog(),
+		Wrap:      auth.Wrap(src),
+	})
+	if errors.Is(err, httpx.ErrNoUserAgent) {
+		return nil, &UsageError{Err: err}
+	}
+	if err != nil {
+		return nil, err
+	}
+	return hhapi.New(f.Settings.APIBase, hc)
+}
+
+// Harvester wires the API client and the store for collect and sync.
+func (f *Factory) Harvester(ctx context.Context, hf HarvestFlags) (*harvest.Harvester, error) {
+	st, err := f.Store(ctx)
+	if err != nil {
+		return nil, err
+	}
+	m := &httpx.Metrics{}
+	api, err := f.API(ctx, hf.RPS, m)
+	if err != nil {
+		return nil, err
+	}
+	var log *slog.Logger
+	if f.Settings.Debug {
+		log = f.debugLog()
+	} else {
+		log = slog.New(slog.NewTextHandler(f.IO.Err, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	}
+	return &harvest.Harvester{API: api, Store: st, Metrics: m, Concurrency: hf.Concurrency, Now: f.Now, Log: log}, nil
+}
+
+var _ http.RoundTripper = (*auth.Transport)(nil)

@@ -1,0 +1,327 @@
+package cli
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/hhjobs/hhjobs/internal/harvest"
+	"github.com/hhjobs/hhjobs/internal/store"
+)
+
+// HarvestFlags are the controls shared by collect and sync.
+type HarvestFlags struct {
+	RPS         float64
+	Concurrency int
+	Details     string
+	Every       time.Duration
+}
+
+func (h *HarvestFlags) add(cmd *cobra.Command) {
+	fl := cmd.Flags()
+	fl.Float64Var(&h.RPS, "rps", 4, "requests per second shared by all workers (0 = unlimited, for the sandbox)")
+	fl.IntVar(&h.Concurrency, "concurrency", 4, "requests in flight")
+	fl.StringVar(&h.Details, "details", harvest.DetailsNew, "full vacancies to fetch: new (new and changed), all, none")
+}
+
+func (h *HarvestFlags) check() error {
+	switch h.Details {
+	case harvest.DetailsNew, harvest.DetailsAll, harvest.DetailsNone:
+	default:
+		return usageErrorf("--details %q: want new, all or none", h.Details)
+	}
+	if h.RPS < 0 {
+		return usageErrorf("--rps %v: want a number ≥ 0 (0 = unlimited)", h.RPS)
+	}
+	if h.Concurrency < 1 || h.Concurrency > 64 {
+		return usageErrorf("--concurrency %d: want 1…64", h.Concurrency)
+	}
+	return nil
+}
+
+// CollectOptions are the flags of `hhjobs collect`.
+type CollectOptions struct {
+	Name    string
+	Preset  string
+	Replace bool
+	Join    int64
+	Harvest HarvestFlags
+
+	Text, ExcludedText                           string
+	Roles, Areas, Experience, WorkFormat         []string
+	EmploymentForm, Schedule, Industry, Employer []string
+	SearchField                                  []string
+	Salary                                       int64
+	Currency                                     string
+	OnlyWithSalary                               bool
+	DateFrom, DateTo                             string
+	Period                                       int
+	Params                                       []string
+
+	textSet bool
+}
+
+// NewCmdCollect builds `hhjobs collect`.
+func NewCmdCollect(f *Factory) *cobra.Command {
+	o := &CollectOptions{}
+	cmd := &cobra.Command{
+		Use:   "collect [filters]",
+		Short: "Save a query and harvest every vacancy it matches, past the 2000 cap",
+		Long: `Save a query under --name and harvest it completely: the query is split by
+role, area and publication time until every slice is under hh.ru's 2000-result
+cap, every slice is paged, and full vacancies are fetched for new ones.
+
+Running the same collect again resumes an unfinished run, or starts a new one
+(like 'hhjobs sync NAME'). Repeatable filters accept commas too.`,
+		Example: `  hhjobs collect --preset hr --area 113
+  hhjobs collect --name go-moscow --text golang --area 1 --role 96`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			o.textSet = cmd.Flags().Changed("text")
+			return runCollect(cmd.Context(), f, o)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&o.Name, "name", "", "save the query under this name (default: derived from the filters)")
+	fl.StringVar(&o.Preset, "preset", "", "a named set of filters: hr (roles 17, 38, 69, 117, 118, 153, 171)")
+	fl.BoolVar(&o.Replace, "replace", false, "replace the filters of an existing --name")
+	fl.Int64Var(&o.Join, "join", 0, "take slices of this existing run (another collector's, on a shared PostgreSQL)")
+	fl.StringVar(&o.Text, "text", "", "search text (hh.ru query language)")
+	fl.StringVar(&o.ExcludedText, "excluded-text", "", "drop vacancies with these words")
+	fl.StringSliceVar(&o.Roles, "role", nil, "professional role id (repeatable)")
+	fl.StringSliceVar(&o.Areas, "area", nil, "area id, e.g. 113 Russia, 1 Moscow (repeatable)")
+	fl.StringSliceVar(&o.Experience, "experience", nil, "noExperience, between1And3, between3And6, moreThan6")
+	fl.StringSliceVar(&o.WorkFormat, "work-format", nil, "ON_SITE, REMOTE, HYBRID, FIELD_WORK")
+	fl.StringSliceVar(&o.EmploymentForm, "employment-form", nil, "FULL, PART, PROJECT, FLY_IN_FLY_OUT")
+	fl.StringSliceVar(&o.Schedule, "schedule", nil, "fullDay, shift, flexible, remote, flyInFlyOut (deprecated by hh.ru)")
+	fl.StringSliceVar(&o.Industry, "industry", nil, "industry id, e.g. 7 or 7.540")
+	fl.StringSliceVar(&o.Employer, "employer", nil, "employer id")
+	fl.StringSliceVar(&o.SearchField, "search-field", nil, "name, company_name, description")
+	fl.Int64Var(&o.Salary, "salary", 0, "salary the vacancy's range must cover")
+	fl.StringVar(&o.Currency, "currency", "", "currency code of --salary (RUR, USD, EUR, …)")
+	fl.BoolVar(&o.OnlyWithSalary, "only-with-salary", false, "only vacancies with a salary")
+	fl.StringVar(&o.DateFrom, "date-from", "", "published on or after (YYYY-MM-DD or YYYY-MM-DDThh:mm:ss+hhmm)")
+	fl.StringVar(&o.DateTo, "date-to", "", "published on or before")
+	fl.IntVar(&o.Period, "period", 0, "published in the last N days (1…30)")
+	fl.StringArrayVar(&o.Params, "param", nil, "any other search parameter, key=value (repeatable)")
+	o.Harvest.add(cmd)
+	return cmd
+}
+
+// queryParams turns the flags into the API's search parameters.
+func (o *CollectOptions) queryParams() (url.Values, error) {
+	p := url.Values{}
+	add := func(key string, vals []string) {
+		for _, v := range vals {
+			if v = strings.TrimSpace(v); v != "" {
+				p.Add(key, v)
+			}
+		}
+	}
+	if o.textSet && strings.TrimSpace(o.Text) == "" {
+		return nil, usageErrorf("--text is empty: drop it to search everything, or give words to search for")
+	}
+	if o.Text != "" {
+		p.Set("text", o.Text)
+	}
+	if o.ExcludedText != "" {
+		p.Set("excluded_text", o.ExcludedText)
+	}
+	switch strings.ToLower(o.Preset) {
+	case "":
+	case "hr":
+		add("professional_role", harvest.HRRoles)
+	default:
+		return nil, usageErrorf("--preset %q: the only preset is hr", o.Preset)
+	}
+	add("professional_role", o.Roles)
+	add("area", o.Areas)
+	add("experience", o.Experience)
+	add("work_format", o.WorkFormat)
+	add("employment_form", o.EmploymentForm)
+	add("schedule", o.Schedule)
+	add("industry", o.Industry)
+	add("employer_id", o.Employer)
+	add("search_field", o.SearchField)
+	if o.Salary < 0 {
+		return nil, usageErrorf("--salary %d: want a positive amount", o.Salary)
+	}
+	if o.Salary > 0 {
+		p.Set("salary", strconv.FormatInt(o.Salary, 10))
+	}
+	if o.Currency != "" {
+		if o.Salary == 0 {
+			return nil, usageErrorf("--currency needs --salary")
+		}
+		p.Set("currency", strings.ToUpper(o.Currency))
+	}
+	if o.OnlyWithSalary {
+		p.Set("only_with_salary", "true")
+	}
+	if o.Period != 0 {
+		if o.Period < 1 || o.Period > 30 {
+			return nil, usageErrorf("--period %d: hh.ru accepts 1…30 days", o.Period)
+		}
+		if o.DateFrom != "" || o.DateTo != "" {
+			return nil, usageErrorf("--period cannot be combined with --date-from/--date-to (hh.ru refuses both)")
+		}
+		p.Set("period", strconv.Itoa(o.Period))
+	}
+	var from, to time.Time
+	for _, d := range []struct {
+		flag, key, val string
+		t              *time.Time
+	}{{"--date-from", "date_from", o.DateFrom, &from}, {"--date-to", "date_to", o.DateTo, &to}} {
+		if d.val == "" {
+			continue
+		}
+		t, err := parseDateFlag(d.val)
+		if err != nil {
+			return nil, usageErrorf("%s %q: want YYYY-MM-DD or YYYY-MM-DDThh:mm:ss+hhmm", d.flag, d.val)
+		}
+		*d.t = t
+		p.Set(d.key, t.Format("2006-01-02T15:04:05-0700"))
+	}
+	if !from.IsZero() && !to.IsZero() && !from.Before(to) {
+		return nil, usageErrorf("--date-from %s is not before --date-to %s", o.DateFrom, o.DateTo)
+	}
+	for _, kv := range o.Params {
+		k, v, ok := strings.Cut(kv, "=")
+		k = strings.TrimSpace(k)
+		if !ok || k == "" {
+			return nil, usageErrorf("--param %q: want key=value", kv)
+		}
+		switch k {
+		case "page", "per_page", "order_by":
+			return nil, usageErrorf("--param %s: hhjobs sets paging and order itself", k)
+		}
+		p.Add(k, v)
+	}
+	for k := range p {
+		if k != "text" && k != "excluded_text" {
+			p[k] = dedupe(p[k])
+		}
+	}
+	return p, nil
+}
+
+func dedupe(vs []string) []string {
+	out := vs[:0:0]
+	for _, v := range vs {
+		if !slices.Contains(out, v) {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+func parseDateFlag(s string) (time.Time, error) {
+	msk := time.FixedZone("MSK", 3*3600)
+	for _, layout := range []string{"2006-01-02", "2006-01-02T15:04:05-0700", time.RFC3339, "2006-01-02T15:04"} {
+		if t, err := time.ParseInLocation(layout, s, msk); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, errors.New("bad date")
+}
+
+// queryName derives a stable name from the filters when --name is not given.
+func queryName(p url.Values) string {
+	sum := sha256.Sum256([]byte(p.Encode()))
+	return "q-" + hex.EncodeToString(sum[:4])
+}
+
+func sameParams(a, b url.Values) bool { return a.Encode() == b.Encode() }
+
+func runCollect(ctx context.Context, f *Factory, o *CollectOptions) error {
+	if err := o.Harvest.check(); err != nil {
+		return err
+	}
+	p, err := o.queryParams()
+	if err != nil {
+		return err
+	}
+	if err := f.Settings.requireUserAgent(); err != nil {
+		return err
+	}
+	name := o.Name
+	if name == "" {
+		name = queryName(p)
+	}
+	st, err := f.Store(ctx)
+	if err != nil {
+		return err
+	}
+	h, err := f.Harvester(ctx, o.Harvest)
+	if err != nil {
+		return err
+	}
+	if err := harvest.EnsureReference(ctx, h.API, st, f.Now()); err != nil {
+		return err
+	}
+	if err := resolveNames(ctx, st, p); err != nil {
+		return err
+	}
+	if err := harvest.Validate(ctx, st, p); err != nil {
+		return &UsageError{Err: err}
+	}
+	q, err := st.QueryByName(ctx, name)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		q, err = st.SaveQuery(ctx, store.Query{Name: name, Params: p})
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(f.IO.Err, "saved query %q\n", name)
+	case err != nil:
+		return err
+	case !sameParams(url.Values(q.Params), p):
+		if !o.Replace {
+			return usageErrorf("query %q exists with other filters (%s): pass --replace to change them, or pick another --name", name, url.Values(q.Params).Encode())
+		}
+		q.Params = p
+		if q, err = st.SaveQuery(ctx, q); err != nil {
+			return err
+		}
+		fmt.Fprintf(f.IO.Err, "replaced the filters of query %q\n", name)
+	}
+	return harvestQueries(ctx, f, h, []store.Query{q}, o.Harvest, o.Join)
+}
+
+// resolveNames lets users write area and role names instead of ids.
+func resolveNames(ctx context.Context, st store.Store, p url.Values) error {
+	if len(p["area"]) > 0 {
+		areas, err := st.Areas(ctx)
+		if err != nil {
+			return err
+		}
+		byName := map[string]string{}
+		for _, a := range areas {
+			if _, dup := byName[strings.ToLower(a.Name)]; !dup {
+				byName[strings.ToLower(a.Name)] = a.ID
+			}
+		}
+		p["area"] = dedupe(harvest.ResolveNames(p["area"], byName))
+	}
+	if len(p["professional_role"]) > 0 {
+		roles, err := st.Roles(ctx)
+		if err != nil {
+			return err
+		}
+		byName := map[string]string{}
+		for _, r := range roles {
+			byName[strings.ToLower(r.Name)] = r.ID
+		}
+		p["professional_role"] = dedupe(harvest.ResolveNames(p["professional_role"], byName))
+	}
+	return nil
+}
