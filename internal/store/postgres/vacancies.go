@@ -482,7 +482,7 @@ func (db *DB) EachVacancy(ctx context.Context, f store.Filter, fn func(store.Vac
 	}
 	defer tx.Rollback(context.WithoutCancel(ctx)) //nolint:errcheck // read-only
 	cond, args := where(f, 2)
-	q := `SELECT ` + vacancyCols + ` FROM vacancies v WHERE v.id > $1 AND ` + cond + ` ORDER BY v.id LIMIT ` + strconv.Itoa(chunk)
+	q := `SELECT ` + selectCols(f.Raw) + ` FROM vacancies v WHERE v.id > $1 AND ` + cond + ` ORDER BY v.id LIMIT ` + strconv.Itoa(chunk)
 	after := ""
 	buf := make([]store.Vacancy, 0, chunk)
 	for {
@@ -549,4 +549,13 @@ func (db *DB) CountVacancies(ctx context.Context, f store.Filter) (int, error) {
 		return 0, fmt.Errorf("count vacancies: %w", err)
 	}
 	return n, nil
+}
+
+// selectCols is vacancyCols without the raw JSON unless it is asked for:
+// analytics over a million rows must not read megabytes it does not use.
+func selectCols(raw bool) string {
+	if raw {
+		return vacancyCols
+	}
+	return strings.Replace(vacancyCols, "v.raw_item::text, v.raw_full::text", "NULL, NULL", 1)
 }

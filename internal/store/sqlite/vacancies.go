@@ -547,7 +547,7 @@ func (db *DB) EachVacancy(ctx context.Context, f store.Filter, fn func(store.Vac
 	}
 	defer tx.Rollback() //nolint:errcheck // read-only
 	cond, args := where(f)
-	q := `SELECT ` + vacancyCols + ` FROM vacancies v WHERE ` + cond + ` AND v.id > ? ORDER BY v.id LIMIT ` + fmt.Sprint(chunk)
+	q := `SELECT ` + selectCols(f.Raw) + ` FROM vacancies v WHERE ` + cond + ` AND v.id > ? ORDER BY v.id LIMIT ` + fmt.Sprint(chunk)
 	after := ""
 	buf := make([]store.Vacancy, 0, chunk)
 	for {
@@ -620,4 +620,13 @@ func (db *DB) CountVacancies(ctx context.Context, f store.Filter) (int, error) {
 		return 0, fmt.Errorf("count vacancies: %w", err)
 	}
 	return n, nil
+}
+
+// selectCols is vacancyCols without the raw JSON unless it is asked for:
+// analytics over a million rows must not read megabytes it does not use.
+func selectCols(raw bool) string {
+	if raw {
+		return vacancyCols
+	}
+	return strings.Replace(vacancyCols, "v.raw_item, v.raw_full", "NULL, NULL", 1)
 }

@@ -687,7 +687,14 @@ func testEachVacancy(t *testing.T, s store.Store) {
 
 	// Rows carry their roles and skills.
 	check(t, s.SaveDetails(ctx, []store.Vacancy{Full(4, 300)}, base.Add(time.Minute)))
+	// Without Filter.Raw the raw JSON is not read at all.
 	check(t, s.EachVacancy(ctx, store.Filter{}, func(v store.Vacancy) error {
+		if v.RawItem != nil || v.RawFull != nil {
+			t.Errorf("%s: raw JSON loaded without Filter.Raw", v.ID)
+		}
+		return nil
+	}))
+	check(t, s.EachVacancy(ctx, store.Filter{Raw: true}, func(v store.Vacancy) error {
 		want := Item(mustAtoi(v.ID)-100_000_000, 0)
 		diff(t, "roles of "+v.ID, want.Roles, v.Roles)
 		if v.ID == want.ID && v.ID == Item(4, 0).ID {

@@ -69,13 +69,15 @@ CREATE TABLE vacancies (
     created_at         INTEGER,
     initial_created_at INTEGER,
     archived           INTEGER NOT NULL DEFAULT 0,
-    raw_item           TEXT,
-    raw_full           TEXT,
     first_seen_at      INTEGER NOT NULL,
     last_seen_at       INTEGER NOT NULL,
     closed_at          INTEGER,
     detail_fetched_at  INTEGER,
-    changed_at         INTEGER
+    changed_at         INTEGER,
+    -- The raw JSON goes last: SQLite reads a row's columns in order, and a
+    -- column after a multi-kilobyte value costs a walk of its overflow pages.
+    raw_item           TEXT,
+    raw_full           TEXT
 );
 CREATE INDEX vacancies_published ON vacancies (published_at);
 
