@@ -3,6 +3,9 @@ package cli
 import (
 	"context"
 	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -38,6 +41,13 @@ func (f *Factory) Store(ctx context.Context) (store.Store, error) {
 	loc, err := f.Settings.DBLocation()
 	if err != nil {
 		return nil, err
+	}
+	if f.Settings.DB == "" {
+		// The zero-set-up default lives in our own data dir: create it. A
+		// path the user gave must exist; a typo should not grow directories.
+		if err := os.MkdirAll(filepath.Dir(loc), 0o700); err != nil {
+			return nil, fmt.Errorf("create the data dir for %s: %w (or set --db)", loc, err)
+		}
 	}
 	s, err := OpenStore(ctx, loc)
 	if err != nil {
