@@ -2,9 +2,12 @@ package harvest
 
 import (
 	"fmt"
+	"math"
 	"net/url"
 	"slices"
 	"sort"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -47,6 +50,10 @@ var moscow = time.FixedZone("MSK", 3*3600)
 func parseBound(s string) (time.Time, error) {
 	for _, layout := range []string{hhTime, time.RFC3339, "2006-01-02"} {
 		if t, err := time.ParseInLocation(layout, s, moscow); err == nil {
+			// formatTime writes it back in Moscow time: keep that a 4-digit year.
+			if y := t.In(moscow).Year(); y < 1 || y > 9999 {
+				return time.Time{}, fmt.Errorf("bad date %q: out of range", s)
+			}
 			return t, nil
 		}
 	}
@@ -78,6 +85,9 @@ func with(p url.Values, key string, vals ...string) url.Values {
 	return c
 }
 
+// maxPeriodDays is the longest period whose duration fits a time.Duration.
+const maxPeriodDays = int(math.MaxInt64 / int64(24*time.Hour))
+
 // RootParams turns a saved query into the root slice of a run: the run's
 // fixed upper bound and a lower bound (the query's own, or the lookback).
 // The query's period becomes a date_from, since hh.ru refuses both at once.
@@ -85,13 +95,15 @@ func RootParams(q url.Values, upper time.Time) (url.Values, error) {
 	p := clone(q)
 	from := upper.Add(-DefaultLookback)
 	if v := p.Get("period"); v != "" {
-		var days int
-		if _, err := fmt.Sscan(v, &days); err != nil || days < 1 {
+		// Decimal only (fmt.Sscan read "010" as octal 8), and small enough
+		// for a time.Duration.
+		days, err := strconv.Atoi(strings.TrimSpace(v))
+		if err != nil || days < 1 || days > maxPeriodDays {
 			return nil, fmt.Errorf("bad period %q: want a number of days", v)
 		}
 		from = upper.Add(-time.Duration(days) * 24 * time.Hour)
-		p.Del("period")
 	}
+	p.Del("period") // also an empty one: hh.ru refuses period with date_from
 	if v := p.Get("date_from"); v != "" {
 		t, err := parseBound(v)
 		if err != nil {

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/hhjobs/hhjobs/internal/httpx"
 )
@@ -66,24 +67,29 @@ func (e *APIError) Error() string {
 		fmt.Fprintf(&b, "%s %s: ", e.Method, e.URL)
 	}
 	fmt.Fprintf(&b, "%d %s", e.StatusCode, http.StatusText(e.StatusCode))
+	// Errors, Description and RequestID come from the body: each is cut to
+	// one bounded line so a hostile or odd body cannot break log lines.
 	if len(e.Errors) > 0 {
-		b.WriteString(":")
+		var list strings.Builder
 		for i, it := range e.Errors {
 			if i > 0 {
-				b.WriteString(",")
+				list.WriteString(", ")
 			}
-			b.WriteString(" ")
-			b.WriteString(it.Type)
+			list.WriteString(it.Type)
 			if it.Value != "" && it.Value != it.Type {
-				b.WriteString("=" + it.Value)
+				list.WriteString("=" + it.Value)
 			}
 			if it.Reason != "" {
-				b.WriteString(" (" + it.Reason + ")")
+				list.WriteString(" (" + it.Reason + ")")
+			}
+			if list.Len() > maxErrorList {
+				break
 			}
 		}
+		b.WriteString(": " + clipLine(list.String(), maxErrorList))
 	}
 	if e.Description != "" && !strings.EqualFold(e.Description, http.StatusText(e.StatusCode)) {
-		b.WriteString(": " + e.Description)
+		b.WriteString(": " + clipLine(e.Description, 120))
 	}
 	if len(e.Body) > 0 && len(e.Errors) == 0 {
 		fmt.Fprintf(&b, ": non-JSON body %q", oneLine(e.Body, 120))
@@ -95,18 +101,29 @@ func (e *APIError) Error() string {
 		fmt.Fprintf(&b, " (retry after %s)", e.RetryAfter)
 	}
 	if e.RequestID != "" {
-		b.WriteString(" (request_id " + e.RequestID + ")")
+		b.WriteString(" (request_id " + clipLine(e.RequestID, 64) + ")")
 	}
 	return b.String()
 }
 
+// maxErrorList bounds the errors[] part of APIError.Error.
+const maxErrorList = 160
+
+// oneLine collapses whitespace runs (newlines included) to one space and
+// keeps at most n bytes, cut on a rune boundary, marking a cut with "…".
 func oneLine(b []byte, n int) string {
 	s := strings.Join(strings.Fields(string(b)), " ")
 	if len(s) > n {
+		for n > 0 && !utf8.RuneStart(s[n]) {
+			n--
+		}
 		s = s[:n] + "…"
 	}
 	return s
 }
+
+// clipLine is oneLine for a string.
+func clipLine(s string, n int) string { return oneLine([]byte(s), n) }
 
 func (e *APIError) has(typ, value string) bool {
 	for _, it := range e.Errors {
@@ -305,9 +322,9 @@ type OAuthError struct {
 
 // Error implements error.
 func (e *OAuthError) Error() string {
-	s := fmt.Sprintf("hh oauth: %d %s", e.StatusCode, e.Code)
+	s := fmt.Sprintf("hh oauth: %d %s", e.StatusCode, clipLine(e.Code, 80))
 	if e.Description != "" {
-		s += ": " + e.Description
+		s += ": " + clipLine(e.Description, 200)
 	}
 	return s
 }
@@ -320,7 +337,10 @@ func DecodeOAuthError(r *http.Response) error {
 	if r.StatusCode >= 200 && r.StatusCode < 300 {
 		return nil
 	}
-	data, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+	var data []byte
+	if r.Body != nil { // as in CheckResponse: hand-built responses may have none
+		data, _ = io.ReadAll(io.LimitReader(r.Body, 1<<20))
+	}
 	var body struct {
 		Error            string `json:"error"`
 		ErrorDescription string `json:"error_description"`

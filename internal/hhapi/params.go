@@ -151,7 +151,8 @@ func (p SearchParams) Values() url.Values {
 // fields, anything else goes to Extra. Values that do not fit a typed field
 // (a bare date "2025-01-02", only_with_salary=false, a repeated single key)
 // are kept verbatim in Extra so nothing the user asked for is lost.
-// Malformed numbers and booleans are errors.
+// Malformed numbers and booleans are errors, and so is a repeated page or
+// per_page.
 func ParseSearchValues(q url.Values) (SearchParams, error) {
 	var p SearchParams
 	extra := func(k string, xs ...string) {
@@ -181,6 +182,11 @@ func ParseSearchValues(q url.Values) (SearchParams, error) {
 			continue
 		}
 		if len(xs) != 1 {
+			if k == kPage || k == kPerPage {
+				// Values always sends its own page and per_page: extra copies
+				// would pile up on every round trip.
+				return SearchParams{}, fmt.Errorf("search parameter %s given %d times", k, len(xs))
+			}
 			extra(k, xs...)
 			continue
 		}
