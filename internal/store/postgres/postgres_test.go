@@ -15,6 +15,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/hhjobs/hhjobs/internal/store"
+	"github.com/hhjobs/hhjobs/internal/store/fixture"
 	"github.com/hhjobs/hhjobs/internal/store/storetest"
 )
 
@@ -233,7 +234,7 @@ func TestViews(t *testing.T) {
 	if err := db.ReplaceAreas(ctx, []store.Area{{ID: "113", Name: "Россия"}, {ID: "1", ParentID: "113", Name: "Москва"}}); err != nil {
 		t.Fatal(err)
 	}
-	v := storetest.Full(3, 100)
+	v := fixture.Full(3, 100)
 	if err := db.SaveDetails(ctx, []store.Vacancy{v}, v.PublishedAt); err != nil {
 		t.Fatal(err)
 	}

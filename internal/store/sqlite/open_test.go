@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/hhjobs/hhjobs/internal/store"
-	"github.com/hhjobs/hhjobs/internal/store/storetest"
+	"github.com/hhjobs/hhjobs/internal/store/fixture"
 )
 
 func TestOpenBadInputs(t *testing.T) {
@@ -163,7 +163,7 @@ func TestReadWhileWriting(t *testing.T) {
 	}
 	page := make([]store.Vacancy, 3000)
 	for i := range page {
-		page[i] = storetest.Item(i, 200)
+		page[i] = fixture.Item(i, 200)
 	}
 	if _, err := db.UpsertSearchItems(ctx, q.ID, r.ID, page, time.Now()); err != nil {
 		t.Fatal(err)
@@ -262,7 +262,7 @@ func TestViews(t *testing.T) {
 	if err := db.ReplaceAreas(ctx, []store.Area{{ID: "113", Name: "Россия"}, {ID: "1", ParentID: "113", Name: "Москва"}}); err != nil {
 		t.Fatal(err)
 	}
-	v := storetest.Full(3, 100) // area 1, roles 69
+	v := fixture.Full(3, 100) // area 1, roles 69
 	v.PublishedAt = time.Date(2025, 6, 10, 9, 0, 0, 0, time.UTC)
 	if err := db.SaveDetails(ctx, []store.Vacancy{v}, v.PublishedAt); err != nil {
 		t.Fatal(err)

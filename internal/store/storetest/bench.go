@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/hhjobs/hhjobs/internal/store"
+	"github.com/hhjobs/hhjobs/internal/store/fixture"
 )
 
 // Bench runs the shared store benchmarks:
@@ -46,9 +47,9 @@ func template(n, rawSize int, full bool) []store.Vacancy {
 	out := make([]store.Vacancy, n)
 	for i := range out {
 		if full {
-			out[i] = Full(i, rawSize)
+			out[i] = fixture.Full(i, rawSize)
 		} else {
-			out[i] = Item(i, rawSize)
+			out[i] = fixture.Item(i, rawSize)
 		}
 	}
 	return out

@@ -1,3 +1,5 @@
+// Package storetest is the conformance suite every store.Store engine runs
+// (Run), plus shared benchmarks (Bench).
 package storetest
 
 import (
@@ -16,7 +18,14 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/hhjobs/hhjobs/internal/store"
+	"github.com/hhjobs/hhjobs/internal/store/fixture"
 )
+
+// base is the fixtures' fixed instant.
+var base = fixture.Base
+
+func i64(v int64) *int64        { return &v }
+func tp(t time.Time) *time.Time { return &t }
 
 // Run runs the conformance suite. open must return a store over a fresh,
 // empty database and arrange for it to be closed (t.Cleanup).
@@ -388,7 +397,7 @@ func idsOf(vs []store.Vacancy) []string {
 
 func testUpsertClassification(t *testing.T, s store.Store) {
 	q, r := setup(t, s, "q")
-	a, b, c := Item(1, 500), Item(2, 500), Item(3, 500)
+	a, b, c := fixture.Item(1, 500), fixture.Item(2, 500), fixture.Item(3, 500)
 	at := func(h int) time.Time { return base.Add(time.Duration(h) * time.Hour) }
 	change := func(v store.Vacancy, f func(*store.Vacancy)) store.Vacancy {
 		v.Roles = slices.Clone(v.Roles)
@@ -470,11 +479,11 @@ func withoutBookkeeping(v store.Vacancy) store.Vacancy {
 
 func testUpsertDuplicates(t *testing.T, s store.Store) {
 	q, r := setup(t, s, "q")
-	a := Item(1, 300)
+	a := fixture.Item(1, 300)
 	a2 := a
 	a2.SalaryFrom = i64(1)
-	got := must[store.UpsertResult](t)(s.UpsertSearchItems(ctx, q.ID, r.ID, []store.Vacancy{a, Item(2, 300), a2}, base))
-	diff(t, "result", store.UpsertResult{New: []string{a.ID, Item(2, 0).ID}}, got)
+	got := must[store.UpsertResult](t)(s.UpsertSearchItems(ctx, q.ID, r.ID, []store.Vacancy{a, fixture.Item(2, 300), a2}, base))
+	diff(t, "result", store.UpsertResult{New: []string{a.ID, fixture.Item(2, 0).ID}}, got)
 	if v := must[store.Vacancy](t)(s.GetVacancy(ctx, a.ID)); v.SalaryFrom == nil || *v.SalaryFrom != 1 {
 		t.Errorf("duplicate in a page: salary_from %v, want the last item's 1", v.SalaryFrom)
 	}
@@ -484,7 +493,7 @@ func testUpsertDuplicates(t *testing.T, s store.Store) {
 
 func testReappearance(t *testing.T, s store.Store) {
 	q, r := setup(t, s, "q")
-	a := Item(1, 300)
+	a := fixture.Item(1, 300)
 	must[store.UpsertResult](t)(s.UpsertSearchItems(ctx, q.ID, r.ID, []store.Vacancy{a}, base))
 	check(t, s.MarkClosed(ctx, []string{a.ID}, base.Add(time.Hour)))
 	if v := must[store.Vacancy](t)(s.GetVacancy(ctx, a.ID)); v.ClosedAt == nil || !v.Archived {
@@ -501,12 +510,12 @@ func testReappearance(t *testing.T, s store.Store) {
 
 func testDetailsNotClobbered(t *testing.T, s store.Store) {
 	q, r := setup(t, s, "q")
-	item := Item(7, 400)
+	item := fixture.Item(7, 400)
 	must[store.UpsertResult](t)(s.UpsertSearchItems(ctx, q.ID, r.ID, []store.Vacancy{item}, base))
-	full := Full(7, 2000)
+	full := fixture.Full(7, 2000)
 	fetched := base.Add(time.Minute)
 	check(t, s.SaveDetails(ctx, []store.Vacancy{full}, fetched))
-	later := Item(7, 450)
+	later := fixture.Item(7, 450)
 	later.ExperienceID, later.CreatedAt, later.EmployerName = "", nil, ""
 	got := must[store.UpsertResult](t)(s.UpsertSearchItems(ctx, q.ID, r.ID, []store.Vacancy{later}, base.Add(time.Hour)))
 	diff(t, "result", store.UpsertResult{Unchanged: []string{item.ID}}, got)
@@ -523,12 +532,12 @@ func testDetailsNotClobbered(t *testing.T, s store.Store) {
 
 func testSaveDetails(t *testing.T, s store.Store) {
 	q, r := setup(t, s, "q")
-	item := Item(1, 300)
+	item := fixture.Item(1, 300)
 	must[store.UpsertResult](t)(s.UpsertSearchItems(ctx, q.ID, r.ID, []store.Vacancy{item}, base))
-	full := Full(1, 3000)
+	full := fixture.Full(1, 3000)
 	full.Name = "HR BP"
 	full.Roles = []store.IDName{{ID: "118", Name: "HR-бизнес-партнер"}}
-	unknown := Full(2, 3000)
+	unknown := fixture.Full(2, 3000)
 	fetched := base.Add(time.Minute)
 	check(t, s.SaveDetails(ctx, []store.Vacancy{full, unknown}, fetched))
 
@@ -557,7 +566,7 @@ func testSaveDetails(t *testing.T, s store.Store) {
 	if ks := must[store.Vacancy](t)(s.GetVacancy(ctx, unknown.ID)).KeySkills; ks == nil || len(ks) != 0 {
 		t.Errorf("skills after details without skills: %#v, want empty non-nil", ks)
 	}
-	if ks := Item(3, 0); true {
+	if ks := fixture.Item(3, 0); true {
 		must[store.UpsertResult](t)(s.UpsertSearchItems(ctx, q.ID, r.ID, []store.Vacancy{ks}, base))
 		if got := must[store.Vacancy](t)(s.GetVacancy(ctx, ks.ID)).KeySkills; got != nil {
 			t.Errorf("skills before details: %#v, want nil", got)
@@ -567,7 +576,7 @@ func testSaveDetails(t *testing.T, s store.Store) {
 
 func testMarkClosed(t *testing.T, s store.Store) {
 	q, r := setup(t, s, "q")
-	a, b := Item(1, 100), Item(2, 100)
+	a, b := fixture.Item(1, 100), fixture.Item(2, 100)
 	must[store.UpsertResult](t)(s.UpsertSearchItems(ctx, q.ID, r.ID, []store.Vacancy{a, b}, base))
 	t1, t2 := base.Add(time.Hour), base.Add(2*time.Hour)
 	check(t, s.MarkClosed(ctx, []string{a.ID, "no-such-id"}, t1))
@@ -587,29 +596,29 @@ func testNeedDetails(t *testing.T, s store.Store) {
 	other, ro := setup(t, s, "other")
 	var items []store.Vacancy
 	for i := 5; i >= 1; i-- {
-		items = append(items, Item(i, 100))
+		items = append(items, fixture.Item(i, 100))
 	}
 	must[store.UpsertResult](t)(s.UpsertSearchItems(ctx, q.ID, r.ID, items, base))
-	must[store.UpsertResult](t)(s.UpsertSearchItems(ctx, other.ID, ro.ID, []store.Vacancy{Item(9, 100)}, base))
-	all := []string{Item(1, 0).ID, Item(2, 0).ID, Item(3, 0).ID, Item(4, 0).ID, Item(5, 0).ID}
+	must[store.UpsertResult](t)(s.UpsertSearchItems(ctx, other.ID, ro.ID, []store.Vacancy{fixture.Item(9, 100)}, base))
+	all := []string{fixture.Item(1, 0).ID, fixture.Item(2, 0).ID, fixture.Item(3, 0).ID, fixture.Item(4, 0).ID, fixture.Item(5, 0).ID}
 	diff(t, "all need details, ordered", all, must[[]string](t)(s.NeedDetails(ctx, q.ID, 0)))
 	diff(t, "limit", all[:2], must[[]string](t)(s.NeedDetails(ctx, q.ID, 2)))
 
-	check(t, s.SaveDetails(ctx, []store.Vacancy{Full(1, 100), Full(2, 100), Full(3, 100)}, base.Add(time.Minute)))
+	check(t, s.SaveDetails(ctx, []store.Vacancy{fixture.Full(1, 100), fixture.Full(2, 100), fixture.Full(3, 100)}, base.Add(time.Minute)))
 	check(t, s.MarkClosed(ctx, []string{all[4]}, base.Add(time.Minute)))
 	diff(t, "after details and a close", all[3:4], must[[]string](t)(s.NeedDetails(ctx, q.ID, 0)))
 
 	// A change after the details makes them stale again; an unchanged sighting does not.
-	ch := Item(2, 100)
+	ch := fixture.Item(2, 100)
 	ch.SalaryTo = i64(1_000_000)
-	must[store.UpsertResult](t)(s.UpsertSearchItems(ctx, q.ID, r.ID, []store.Vacancy{ch, Item(3, 100)}, base.Add(time.Hour)))
+	must[store.UpsertResult](t)(s.UpsertSearchItems(ctx, q.ID, r.ID, []store.Vacancy{ch, fixture.Item(3, 100)}, base.Add(time.Hour)))
 	diff(t, "after a change", []string{all[1], all[3]}, must[[]string](t)(s.NeedDetails(ctx, q.ID, 10)))
-	diff(t, "other query", []string{Item(9, 0).ID}, must[[]string](t)(s.NeedDetails(ctx, other.ID, 10)))
+	diff(t, "other query", []string{fixture.Item(9, 0).ID}, must[[]string](t)(s.NeedDetails(ctx, other.ID, 10)))
 }
 
 func testNotSeenByRun(t *testing.T, s store.Store) {
 	q, r1 := setup(t, s, "q")
-	a, b, c := Item(1, 100), Item(2, 100), Item(3, 100)
+	a, b, c := fixture.Item(1, 100), fixture.Item(2, 100), fixture.Item(3, 100)
 	must[store.UpsertResult](t)(s.UpsertSearchItems(ctx, q.ID, r1.ID, []store.Vacancy{a, b, c}, base))
 	r2 := newRun(t, s, q, base.Add(time.Hour))
 	must[store.UpsertResult](t)(s.UpsertSearchItems(ctx, q.ID, r2.ID, []store.Vacancy{b}, base.Add(time.Hour)))
@@ -641,17 +650,17 @@ func testEachVacancy(t *testing.T, s store.Store) {
 	other, ro := setup(t, s, "other")
 	var items []store.Vacancy
 	for i := 10; i >= 1; i-- {
-		v := Item(i, 200)
+		v := fixture.Item(i, 200)
 		v.PublishedAt = base.Add(time.Duration(i) * time.Hour)
 		items = append(items, v)
 	}
 	must[store.UpsertResult](t)(s.UpsertSearchItems(ctx, q.ID, r.ID, items[:6], base))
 	must[store.UpsertResult](t)(s.UpsertSearchItems(ctx, other.ID, ro.ID, items[5:], base))
-	check(t, s.MarkClosed(ctx, []string{Item(10, 0).ID, Item(1, 0).ID}, base))
+	check(t, s.MarkClosed(ctx, []string{fixture.Item(10, 0).ID, fixture.Item(1, 0).ID}, base))
 	id := func(ns ...int) []string {
 		var out []string
 		for _, n := range ns {
-			out = append(out, Item(n, 0).ID)
+			out = append(out, fixture.Item(n, 0).ID)
 		}
 		return out
 	}
@@ -686,7 +695,7 @@ func testEachVacancy(t *testing.T, s store.Store) {
 	}
 
 	// Rows carry their roles and skills.
-	check(t, s.SaveDetails(ctx, []store.Vacancy{Full(4, 300)}, base.Add(time.Minute)))
+	check(t, s.SaveDetails(ctx, []store.Vacancy{fixture.Full(4, 300)}, base.Add(time.Minute)))
 	// Without Filter.Raw the raw JSON is not read at all.
 	check(t, s.EachVacancy(ctx, store.Filter{}, func(v store.Vacancy) error {
 		if v.RawItem != nil || v.RawFull != nil {
@@ -695,11 +704,11 @@ func testEachVacancy(t *testing.T, s store.Store) {
 		return nil
 	}))
 	check(t, s.EachVacancy(ctx, store.Filter{Raw: true}, func(v store.Vacancy) error {
-		want := Item(mustAtoi(v.ID)-100_000_000, 0)
+		want := fixture.Item(mustAtoi(v.ID)-100_000_000, 0)
 		diff(t, "roles of "+v.ID, want.Roles, v.Roles)
-		if v.ID == want.ID && v.ID == Item(4, 0).ID {
-			diff(t, "skills of "+v.ID, Full(4, 0).KeySkills, v.KeySkills)
-			diff(t, "raw_full of "+v.ID, Full(4, 300).RawFull, v.RawFull)
+		if v.ID == want.ID && v.ID == fixture.Item(4, 0).ID {
+			diff(t, "skills of "+v.ID, fixture.Full(4, 0).KeySkills, v.KeySkills)
+			diff(t, "raw_full of "+v.ID, fixture.Full(4, 300).RawFull, v.RawFull)
 		} else if v.KeySkills != nil {
 			t.Errorf("skills of %s without details: %v", v.ID, v.KeySkills)
 		}
@@ -721,13 +730,13 @@ func testEachVacancyChunks(t *testing.T, s store.Store) {
 	for start := 0; start < n; start += 500 {
 		page := make([]store.Vacancy, 0, 500)
 		for i := start; i < start+500; i++ {
-			page = append(page, Item(i, 100))
+			page = append(page, fixture.Item(i, 100))
 		}
 		must[store.UpsertResult](t)(s.UpsertSearchItems(ctx, q.ID, r.ID, page, base))
 	}
 	var details []store.Vacancy
 	for i := 1990; i < 2010; i++ {
-		details = append(details, Full(i, 100))
+		details = append(details, fixture.Full(i, 100))
 	}
 	check(t, s.SaveDetails(ctx, details, base))
 	got := 0
@@ -738,7 +747,7 @@ func testEachVacancyChunks(t *testing.T, s store.Store) {
 		}
 		prev = v.ID
 		i := mustAtoi(v.ID) - 100_000_000
-		if len(v.Roles) != len(Item(i, 0).Roles) {
+		if len(v.Roles) != len(fixture.Item(i, 0).Roles) {
 			return fmt.Errorf("%s has %d roles", v.ID, len(v.Roles))
 		}
 		if (i >= 1990 && i < 2010) != (len(v.KeySkills) == 5) {
@@ -754,10 +763,10 @@ func testEachVacancyChunks(t *testing.T, s store.Store) {
 
 func testEachSkill(t *testing.T, s store.Store) {
 	q, r := setup(t, s, "q")
-	must[store.UpsertResult](t)(s.UpsertSearchItems(ctx, q.ID, r.ID, []store.Vacancy{Item(1, 100), Item(2, 100)}, base))
-	f3 := Full(3, 100)
+	must[store.UpsertResult](t)(s.UpsertSearchItems(ctx, q.ID, r.ID, []store.Vacancy{fixture.Item(1, 100), fixture.Item(2, 100)}, base))
+	f3 := fixture.Full(3, 100)
 	f3.PublishedAt = base.Add(24 * time.Hour)
-	check(t, s.SaveDetails(ctx, []store.Vacancy{Full(2, 100), Full(1, 100), f3}, base))
+	check(t, s.SaveDetails(ctx, []store.Vacancy{fixture.Full(2, 100), fixture.Full(1, 100), f3}, base))
 	type pair struct{ ID, Skill string }
 	each := func(f store.Filter) []pair {
 		var out []pair
@@ -769,14 +778,14 @@ func testEachSkill(t *testing.T, s store.Store) {
 	}
 	var want []pair
 	for _, n := range []int{1, 2, 3} {
-		for _, sk := range Full(n, 0).KeySkills {
-			want = append(want, pair{Item(n, 0).ID, sk})
+		for _, sk := range fixture.Full(n, 0).KeySkills {
+			want = append(want, pair{fixture.Item(n, 0).ID, sk})
 		}
 	}
 	diff(t, "all skills", want, each(store.Filter{}))
 	diff(t, "query filter", want[:10], each(store.Filter{QueryID: q.ID}))
 	diff(t, "since filter", want[10:], each(store.Filter{Since: base.Add(time.Hour)}))
-	check(t, s.MarkClosed(ctx, []string{Item(1, 0).ID}, base))
+	check(t, s.MarkClosed(ctx, []string{fixture.Item(1, 0).ID}, base))
 	diff(t, "open only", want[5:], each(store.Filter{OpenOnly: true}))
 	stop := errors.New("stop")
 	if err := s.EachSkill(ctx, store.Filter{}, func(string, string) error { return stop }); err != stop {
@@ -786,7 +795,7 @@ func testEachSkill(t *testing.T, s store.Store) {
 
 func testTimestamps(t *testing.T, s store.Store) {
 	q, r := setup(t, s, "q")
-	v := Item(1, 100)
+	v := fixture.Item(1, 100)
 	pub := time.Date(2024, 12, 31, 23, 59, 58, 0, time.FixedZone("+0300", 3*3600))
 	v.PublishedAt, v.CreatedAt, v.InitialCreatedAt = pub, tp(pub.Add(-time.Second)), tp(pub.Add(-time.Hour))
 	seen := time.Date(2025, 1, 1, 0, 0, 0, 7_000_000, time.FixedZone("-0500", -5*3600))
@@ -814,7 +823,7 @@ func testTimestamps(t *testing.T, s store.Store) {
 		t.Errorf("run times: %v %v, want %v", run.StartedAt, run.UpperBound, base)
 	}
 	// Ids are strings: leading zeros and non-digits survive.
-	odd := Item(2, 100)
+	odd := fixture.Item(2, 100)
 	odd.ID = "000123-x"
 	must[store.UpsertResult](t)(s.UpsertSearchItems(ctx, q.ID, r.ID, []store.Vacancy{odd}, seen))
 	if got := must[store.Vacancy](t)(s.GetVacancy(ctx, "000123-x")); got.ID != "000123-x" {
@@ -856,7 +865,7 @@ func testCanceled(t *testing.T, s store.Store) {
 	q, r := setup(t, s, "q")
 	c, cancel := context.WithCancel(ctx)
 	cancel()
-	if _, err := s.UpsertSearchItems(c, q.ID, r.ID, []store.Vacancy{Item(1, 100)}, base); err == nil {
+	if _, err := s.UpsertSearchItems(c, q.ID, r.ID, []store.Vacancy{fixture.Item(1, 100)}, base); err == nil {
 		t.Error("UpsertSearchItems with a canceled context succeeded")
 	}
 	if err := s.EachVacancy(c, store.Filter{}, func(store.Vacancy) error { return nil }); err == nil {
