@@ -1,0 +1,70 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"github.com/hhjobs/hhjobs/internal/analytics"
+	"github.com/hhjobs/hhjobs/internal/report"
+)
+
+// ReportOptions are the flags of `hhjobs report`.
+type ReportOptions struct {
+	Out   string
+	Query string
+	Since string
+	Net   bool
+}
+
+// NewCmdReport builds `hhjobs report`.
+func NewCmdReport(f *Factory) *cobra.Command {
+	o := &ReportOptions{}
+	cmd := &cobra.Command{
+		Use:   "report",
+		Short: "Write a self-contained HTML report (charts and tables, in Russian)",
+		Long: `Write one HTML file that needs no network: salaries by grade, role, region and
+employer, skill demand and premiums, remote share and counts over time, vacancy
+lifetimes (Kaplan-Meier) and a data-quality section. The file is written
+atomically; its path is the last line on stdout.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runReport(cmd.Context(), f, o)
+		},
+	}
+	cmd.Flags().StringVar(&o.Out, "out", "hhjobs-report.html", "report file")
+	cmd.Flags().StringVar(&o.Query, "query", "", "only vacancies seen by this saved query")
+	cmd.Flags().StringVar(&o.Since, "since", "", "only vacancies published on or after DATE (YYYY-MM-DD, Moscow time, or RFC 3339)")
+	cmd.Flags().BoolVar(&o.Net, "net", false, "salaries after tax (NDFL 13 %) instead of gross")
+	return cmd
+}
+
+func runReport(ctx context.Context, f *Factory, o *ReportOptions) error {
+	if o.Out == "" || o.Out == "-" {
+		return usageErrorf("--out needs a file name")
+	}
+	if _, err := parseSince(o.Since); err != nil {
+		return err
+	}
+	st, err := f.Store(ctx)
+	if err != nil {
+		return err
+	}
+	flt, err := analyticsFilter(ctx, st, o.Query, o.Since)
+	if err != nil {
+		return err
+	}
+	path, err := filepath.Abs(o.Out)
+	if err != nil {
+		return err
+	}
+	cfg := analytics.Config{Filter: flt, Options: analytics.Options{Net: o.Net}, Now: f.Now()}
+	if err := report.Generate(ctx, st, cfg, report.Meta{Query: o.Query, Since: flt.Since}, path); err != nil {
+		return err
+	}
+	fmt.Fprintf(f.IO.Err, "report: wrote %s\n", path)
+	fmt.Fprintln(f.IO.Out, path)
+	return nil
+}

@@ -1,0 +1,252 @@
+package cli
+
+import (
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/spf13/cobra"
+
+	"github.com/hhjobs/hhjobs/internal/analytics"
+	"github.com/hhjobs/hhjobs/internal/store"
+)
+
+// StatsOptions are the flags of `hhjobs stats`.
+type StatsOptions struct {
+	By    []string
+	Query string
+	Since string
+	Net   bool
+	JSON  bool
+}
+
+// NewCmdStats builds `hhjobs stats`.
+func NewCmdStats(f *Factory) *cobra.Command {
+	o := &StatsOptions{}
+	cmd := &cobra.Command{
+		Use:   "stats",
+		Short: "Salary and demand tables in the terminal",
+		Long: `Counts and monthly salaries in roubles (median, P25, P75, mean) grouped by
+--by: one dimension, or several for their combination (--by role,experience,region).
+Salaries are normalised as docs/methodology.md says (gross unless --net);
+every row carries its base n and the share of vacancies that disclose a salary.
+An aligned table on a terminal, CSV otherwise; --json always prints JSON.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runStats(cmd.Context(), f, o)
+		},
+	}
+	cmd.Flags().StringSliceVar(&o.By, "by", []string{"role"}, "group by (comma-separated for a combination): "+analytics.DimList())
+	cmd.Flags().StringVar(&o.Query, "query", "", "only vacancies seen by this saved query")
+	cmd.Flags().StringVar(&o.Since, "since", "", "only vacancies published on or after DATE (YYYY-MM-DD, Moscow time, or RFC 3339)")
+	cmd.Flags().BoolVar(&o.Net, "net", false, "salaries after tax (NDFL 13 %) instead of gross")
+	cmd.Flags().BoolVar(&o.JSON, "json", false, "print JSON to stdout")
+	return cmd
+}
+
+// parseSince reads a --since value: a date (Moscow midnight) or RFC 3339.
+func parseSince(s string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	for _, layout := range []string{time.DateOnly, time.RFC3339, "2006-01-02T15:04:05-0700"} {
+		if t, err := time.ParseInLocation(layout, s, analytics.MSK); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, usageErrorf("--since %q: want a date like 2025-06-01 or an RFC 3339 time", s)
+}
+
+// analyticsFilter resolves --query and --since into a store filter.
+func analyticsFilter(ctx context.Context, st store.Store, query, since string) (store.Filter, error) {
+	var flt store.Filter
+	t, err := parseSince(since)
+	if err != nil {
+		return flt, err
+	}
+	flt.Since = t
+	if query != "" {
+		q, err := st.QueryByName(ctx, query)
+		if errors.Is(err, store.ErrNotFound) {
+			return flt, usageErrorf("no saved query %q (see 'hhjobs status')", query)
+		}
+		if err != nil {
+			return flt, err
+		}
+		flt.QueryID = q.ID
+	}
+	return flt, nil
+}
+
+// StatsJSON is the output of `stats --json`.
+type StatsJSON struct {
+	Query string     `json:"query,omitempty"`
+	Since *time.Time `json:"since,omitempty"`
+	*analytics.Result
+}
+
+func runStats(ctx context.Context, f *Factory, o *StatsOptions) error {
+	dims, err := analytics.ParseDims(o.By)
+	if err != nil {
+		return &UsageError{Err: fmt.Errorf("--by: %w", err)}
+	}
+	if len(dims) == 0 {
+		return usageErrorf("--by needs one of: %s", analytics.DimList())
+	}
+	if _, err := parseSince(o.Since); err != nil {
+		return err
+	}
+	st, err := f.Store(ctx)
+	if err != nil {
+		return err
+	}
+	flt, err := analyticsFilter(ctx, st, o.Query, o.Since)
+	if err != nil {
+		return err
+	}
+	res, err := analytics.Compute(ctx, st, analytics.Config{
+		Filter: flt, Options: analytics.Options{Net: o.Net}, Groupings: [][]analytics.Dim{dims}, GroupsOnly: true, Now: f.Now(),
+	})
+	if err != nil {
+		return err
+	}
+	if o.JSON {
+		out := StatsJSON{Query: o.Query, Result: res}
+		if !flt.Since.IsZero() {
+			out.Since = &flt.Since
+		}
+		enc := json.NewEncoder(f.IO.Out)
+		enc.SetIndent("", "  ")
+		return enc.Encode(out)
+	}
+	t := res.Total
+	fmt.Fprintf(f.IO.Err, "%d vacancies, %.1f%% with a salary; monthly RUR %s; n = salaries behind the quantiles (outliers excluded)\n",
+		t.Vacancies, t.DisclosureShare*100, res.Basis)
+	groups := append([]analytics.GroupStats{t}, res.Groupings[0].Groups...)
+	if f.IO.IsStdoutTTY() {
+		return statsTable(f.IO.Out, dims, groups)
+	}
+	return statsCSV(f.IO.Out, dims, groups)
+}
+
+var statsCols = []string{"vacancies", "open", "disclosed", "disclosure_share", "n", "p25", "median", "p75", "mean", "outliers", "excluded"}
+
+func statsCSV(w io.Writer, dims []analytics.Dim, groups []analytics.GroupStats) error {
+	cw := csv.NewWriter(w)
+	var head []string
+	for _, d := range dims {
+		head = append(head, string(d)+"_id", string(d))
+	}
+	if err := cw.Write(append(head, statsCols...)); err != nil {
+		return err
+	}
+	for i, g := range groups {
+		var rec []string
+		for j := range dims {
+			if i == 0 {
+				rec = append(rec, "", "all") // the first row is the total
+				continue
+			}
+			rec = append(rec, g.Key[j], g.Label[j])
+		}
+		s := g.Salary
+		q := func(v float64) string {
+			if s.N == 0 {
+				return ""
+			}
+			return strconv.FormatInt(int64(math.Round(v)), 10)
+		}
+		rec = append(rec, strconv.Itoa(g.Vacancies), strconv.Itoa(g.Open), strconv.Itoa(g.Disclosed),
+			strconv.FormatFloat(g.DisclosureShare, 'f', 4, 64), strconv.Itoa(s.N), q(s.P25), q(s.Median), q(s.P75), q(s.Mean),
+			strconv.Itoa(g.OutliersAbs+g.OutliersIQR), strconv.Itoa(g.Excluded))
+		if err := cw.Write(rec); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+func statsTable(w io.Writer, dims []analytics.Dim, groups []analytics.GroupStats) error {
+	var head []string
+	for _, d := range dims {
+		head = append(head, strings.ToUpper(string(d)))
+	}
+	head = append(head, "VACANCIES", "SALARY %", "N", "P25", "MEDIAN", "P75", "MEAN", "OUTLIERS")
+	rows := [][]string{head}
+	for i, g := range groups {
+		var row []string
+		for j := range dims {
+			if i == 0 {
+				row = append(row, "all")
+				continue
+			}
+			row = append(row, clip(g.Label[j], 40))
+		}
+		s := g.Salary
+		q := func(v float64) string {
+			if s.N == 0 {
+				return "—"
+			}
+			return spaced(int64(math.Round(v)))
+		}
+		row = append(row, spaced(int64(g.Vacancies)), strconv.FormatFloat(g.DisclosureShare*100, 'f', 1, 64), spaced(int64(s.N)),
+			q(s.P25), q(s.Median), q(s.P75), q(s.Mean), strconv.Itoa(g.OutliersAbs+g.OutliersIQR))
+		rows = append(rows, row)
+	}
+	// Text columns left-aligned, numbers right-aligned; widths in runes.
+	width := make([]int, len(head))
+	for _, r := range rows {
+		for i, c := range r {
+			width[i] = max(width[i], utf8.RuneCountInString(c))
+		}
+	}
+	var b strings.Builder
+	for _, r := range rows {
+		b.Reset()
+		for i, c := range r {
+			pad := strings.Repeat(" ", width[i]-utf8.RuneCountInString(c))
+			if i > 0 {
+				b.WriteString("  ")
+			}
+			if i < len(dims) {
+				b.WriteString(c + pad)
+			} else {
+				b.WriteString(pad + c)
+			}
+		}
+		if _, err := fmt.Fprintln(w, strings.TrimRight(b.String(), " ")); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// spaced groups digits by three with spaces: 150 000.
+func spaced(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && c != '-' && (len(s)-i)%3 == 0 && s[i-1] != '-' {
+			b.WriteByte(' ')
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
+
+func clip(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}

@@ -1,0 +1,147 @@
+package export
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+)
+
+// hhTime matches hh.ru's timestamps: 2025-06-10T12:00:00+0300 (no colon in the offset).
+var hhTime = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?[+-]\d{4}$`)
+
+// FixTime rewrites an hh.ru timestamp to RFC 3339 (colon in the offset);
+// any other string is returned unchanged.
+func FixTime(s string) string {
+	if len(s) < 24 || !hhTime.MatchString(s) {
+		return s
+	}
+	return s[:len(s)-2] + ":" + s[len(s)-2:]
+}
+
+type frame struct {
+	obj bool
+	n   int  // members written
+	key bool // in an object: the next token is a key
+}
+
+// RewriteJSON re-encodes the JSON object raw compactly, in its own key order,
+// with every string value that is an hh.ru timestamp rewritten by FixTime
+// (at any depth), and with extra appended as the last members of the
+// top-level object. Numbers keep their text. extra is a list of key, value pairs.
+func RewriteJSON(raw []byte, extra ...any) ([]byte, error) {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var out bytes.Buffer
+	var stack []frame
+	started := false
+	for {
+		tok, err := dec.Token()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		if !started {
+			if d, ok := tok.(json.Delim); !ok || d != '{' {
+				return nil, fmt.Errorf("not a JSON object")
+			}
+			started = true
+		}
+		closing := tok == json.Delim('}') || tok == json.Delim(']')
+		isKey := false
+		if len(stack) > 0 && !closing {
+			top := &stack[len(stack)-1]
+			switch {
+			case top.obj && top.key:
+				isKey = true
+				if top.n > 0 {
+					out.WriteByte(',')
+				}
+			case top.obj:
+				out.WriteByte(':')
+			case top.n > 0:
+				out.WriteByte(',')
+			}
+		}
+		complete := true
+		switch t := tok.(type) {
+		case json.Delim:
+			switch t {
+			case '{', '[':
+				out.WriteByte(byte(t))
+				stack = append(stack, frame{obj: t == '{', key: t == '{'})
+				complete = false
+			case '}':
+				if len(stack) == 1 {
+					n := stack[0].n
+					for i := 0; i+1 < len(extra); i += 2 {
+						if n > 0 {
+							out.WriteByte(',')
+						}
+						n++
+						if err := encode(&out, extra[i]); err != nil {
+							return nil, err
+						}
+						out.WriteByte(':')
+						if err := encode(&out, extra[i+1]); err != nil {
+							return nil, err
+						}
+					}
+				}
+				out.WriteByte('}')
+				stack = stack[:len(stack)-1]
+			case ']':
+				out.WriteByte(']')
+				stack = stack[:len(stack)-1]
+			}
+		case string:
+			if isKey {
+				if err := encode(&out, t); err != nil {
+					return nil, err
+				}
+				stack[len(stack)-1].key = false
+				continue
+			}
+			if err := encode(&out, FixTime(t)); err != nil {
+				return nil, err
+			}
+		case json.Number:
+			out.WriteString(t.String())
+		case bool:
+			if t {
+				out.WriteString("true")
+			} else {
+				out.WriteString("false")
+			}
+		case nil:
+			out.WriteString("null")
+		}
+		if complete && len(stack) > 0 {
+			top := &stack[len(stack)-1]
+			top.n++
+			if top.obj {
+				top.key = true
+			}
+		}
+	}
+	if len(stack) != 0 || !started {
+		return nil, fmt.Errorf("truncated JSON")
+	}
+	return out.Bytes(), nil
+}
+
+// encode writes v as JSON without HTML escaping (hh's own text stays byte-for-byte readable).
+func encode(buf *bytes.Buffer, v any) error {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return err
+	}
+	buf.Write(bytes.TrimRight(b.Bytes(), "\n"))
+	return nil
+}
