@@ -93,12 +93,14 @@ func NewCmdRoot(f *Factory) *cobra.Command {
 	f.Settings.AddFlags(root)
 
 	root.AddCommand(
+		NewCmdStats(f), NewCmdReport(f), NewCmdExport(f),
 		NewCmdSandbox(f, nil),
 		NewCmdAuth(f),
 		NewCmdCollect(f),
 		NewCmdSync(f),
 		NewCmdStatus(f),
 		NewCmdDemo(f),
+		NewCmdBench(f),
 	)
 	return root
 }

@@ -1,0 +1,116 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/hhjobs/hhjobs/internal/analytics"
+	"github.com/hhjobs/hhjobs/internal/harvest"
+	"github.com/hhjobs/hhjobs/internal/store"
+	"github.com/hhjobs/hhjobs/internal/store/fixture"
+	"github.com/hhjobs/hhjobs/internal/store/sqlite"
+)
+
+// StoreReport: SQLite upserts of search-item pages.
+type StoreReport struct {
+	Engine     string  `json:"engine"`
+	Vacancies  int     `json:"vacancies"`
+	PageSize   int     `json:"page_size"`
+	RawBytes   int     `json:"raw_item_bytes"`  // raw JSON per item (fixture.Item)
+	NewRate    float64 `json:"new_per_s"`       // first upsert of every page: all new ids
+	NewS       float64 `json:"new_s"`           // time inside UpsertSearchItems
+	RepeatRate float64 `json:"unchanged_per_s"` // the same pages again: all unchanged (a sync)
+	RepeatS    float64 `json:"unchanged_s"`
+	DBBytes    int64   `json:"db_bytes,omitempty"`
+	// Analytics times analytics.Compute over the bench database: a hook
+	// only; the 1M-vacancy report/stats figures are internal/analytics'.
+	Analytics *AnalyticsTiming `json:"analytics,omitempty"`
+}
+
+// AnalyticsTiming is one analytics.Compute over the store bench database.
+type AnalyticsTiming struct {
+	Vacancies int     `json:"vacancies"`
+	ElapsedS  float64 `json:"elapsed_s"`
+	Error     string  `json:"error,omitempty"`
+}
+
+const storeRawSize = 1500
+
+// RunStore upserts cfg.StoreVacancies generated search items (the storetest
+// fixtures: ~1.5 KB of raw JSON each, realistic typed fields) into a fresh
+// SQLite database in pages of 100, as harvest stores a page, then the same
+// pages again, and times analytics.Compute over the result.
+func RunStore(ctx context.Context, cfg Config) (*StoreReport, error) {
+	cfg.defaults()
+	dir, cleanup, err := workDir(cfg.Dir)
+	if err != nil {
+		return nil, err
+	}
+	defer cleanup()
+	cfg.Dir = dir
+	path := dbPath(cfg, "store.db")
+	st, err := sqlite.Open(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	defer st.Close()
+	q, err := st.SaveQuery(ctx, store.Query{Name: "bench-store", Params: HRQuery()})
+	if err != nil {
+		return nil, err
+	}
+	now := time.Now()
+	run, err := st.CreateRun(ctx, store.Run{QueryID: q.ID, Status: store.RunRunning, StartedAt: now, UpperBound: now})
+	if err != nil {
+		return nil, err
+	}
+	rep := &StoreReport{Engine: "sqlite", Vacancies: cfg.StoreVacancies, PageSize: harvest.PerPage}
+	cfg.logf("store: upserting %d generated vacancies into SQLite in pages of %d", cfg.StoreVacancies, harvest.PerPage)
+	page := make([]store.Vacancy, 0, harvest.PerPage)
+	for pass := 0; pass < 2; pass++ {
+		var spent time.Duration
+		for first := 0; first < cfg.StoreVacancies; first += harvest.PerPage {
+			page = page[:0]
+			for i := first; i < min(first+harvest.PerPage, cfg.StoreVacancies); i++ {
+				page = append(page, fixture.Item(i, storeRawSize))
+			}
+			if rep.RawBytes == 0 {
+				rep.RawBytes = len(page[0].RawItem)
+			}
+			t0 := time.Now()
+			res, err := st.UpsertSearchItems(ctx, q.ID, run.ID, page, now.Add(time.Duration(pass)*time.Minute))
+			spent += time.Since(t0)
+			if err != nil {
+				return nil, err
+			}
+			if want := map[int]int{0: len(res.New), 1: len(res.Unchanged)}[pass]; want != len(page) {
+				return nil, fmt.Errorf("store bench pass %d: %d of %d items classified as expected (%d new, %d changed, %d unchanged)",
+					pass, want, len(page), len(res.New), len(res.Changed), len(res.Unchanged))
+			}
+		}
+		rate := float64(cfg.StoreVacancies) / spent.Seconds()
+		if pass == 0 {
+			rep.NewRate, rep.NewS = rate, secs(spent)
+		} else {
+			rep.RepeatRate, rep.RepeatS = rate, secs(spent)
+		}
+	}
+	if fi, err := statSize(path); err == nil {
+		rep.DBBytes = fi
+	}
+	cfg.logf("store: timing analytics.Compute over the bench database")
+	rep.Analytics = timeAnalytics(ctx, st, cfg.StoreVacancies)
+	return rep, nil
+}
+
+// timeAnalytics is the hook for the analytics engineer's Compute; its own
+// benchmarks own the 1M-vacancy figures.
+func timeAnalytics(ctx context.Context, st store.Store, n int) *AnalyticsTiming {
+	t0 := time.Now()
+	_, err := analytics.Compute(ctx, st, analytics.Config{})
+	at := &AnalyticsTiming{Vacancies: n, ElapsedS: secs(time.Since(t0))}
+	if err != nil {
+		at.Error = err.Error()
+	}
+	return at
+}

@@ -1,0 +1,132 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/hhjobs/hhjobs/internal/bench"
+)
+
+// BenchOptions are the flags of `hhjobs bench`.
+type BenchOptions struct {
+	What      string // harvest | store | all
+	Cfg       bench.Config
+	JSON      bool
+	InProcess bool
+	Quiet     bool
+}
+
+// NewCmdBench builds `hhjobs bench`.
+func NewCmdBench(f *Factory) *cobra.Command {
+	o := &BenchOptions{}
+	cmd := &cobra.Command{
+		Use:   "bench [harvest|store|all]",
+		Short: "Measure recall, request cost, rate, sync cost, memory and store speed on a seeded sandbox",
+		Long: `Measure hhjobs against a seeded sandbox and print each figure with its target.
+
+harvest (on the main sandbox, run as a subprocess of this command so that the
+peak RSS is the harvester's alone):
+  recall          stored ids of the HR preset over Russia ∩ the sandbox's truth
+  requests        pages + probes + details ÷ (ceil(truth/100) + truth)
+  peak RSS        VmHWM of this process while harvesting with details
+  incremental     a sync with nothing changed, then one after publishing,
+                  archiving and changing vacancies: detail requests vs K+C+M
+  naive baseline  the original scripts' paging (per_page=100, a pause, stop at
+                  2000; pages only) vs hhjobs with --details none
+  rate            the same harvest on a smaller sandbox (no hard cells) limited
+                  to --rps with --latency, the client limited to --rps too:
+                  achieved share of the rate and share of 429s
+store: upsert rate of search-item pages into SQLite, and a timing hook for
+analytics.Compute (the 1M-vacancy figures are internal/analytics' benchmarks).
+
+Databases go to a temporary directory (--dir keeps them). Progress goes to
+stderr, the report to stdout.`,
+		Example: `  hhjobs bench
+  hhjobs bench harvest --vacancies 100000
+  hhjobs bench store --store-vacancies 200000 --json`,
+		Args:      cobra.MaximumNArgs(1),
+		ValidArgs: []string{"harvest", "store", "all"},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o.What = "all"
+			if len(args) == 1 {
+				o.What = args[0]
+			}
+			return runBench(cmd.Context(), f, o)
+		},
+	}
+	fl := cmd.Flags()
+	c := &o.Cfg
+	fl.Int64Var(&c.Seed, "seed", 1, "sandbox data seed")
+	fl.IntVar(&c.Vacancies, "vacancies", bench.DefaultVacancies, "vacancies of the main sandbox (plus its 4200 hard-cell vacancies)")
+	fl.IntVar(&c.Concurrency, "concurrency", bench.DefaultConcurrency, "harvester requests in flight")
+	fl.Float64Var(&c.RPS, "rps", bench.DefaultRPS, "rate leg: allowed rate R (sandbox and client), requests per second")
+	fl.DurationVar(&c.Latency, "latency", bench.DefaultLatency, "rate leg: latency added to every sandbox response")
+	fl.IntVar(&c.RateVacancies, "rate-vacancies", bench.DefaultRateVacancies, "rate leg: vacancies of its sandbox (no hard cells)")
+	fl.IntVar(&c.Publish, "publish", bench.DefaultPublish, "incremental sync: vacancies published (K, sandbox-wide)")
+	fl.IntVar(&c.Archive, "archive", bench.DefaultArchive, "incremental sync: vacancies archived (M, sandbox-wide)")
+	fl.IntVar(&c.Change, "change", bench.DefaultChange, "incremental sync: vacancies changed (C, sandbox-wide)")
+	fl.DurationVar(&c.NaivePause, "naive-pause", bench.DefaultNaivePause, "naive baseline: pause between pages")
+	fl.IntVar(&c.StoreVacancies, "store-vacancies", bench.DefaultStoreVacancies, "store: generated vacancies upserted into SQLite")
+	fl.StringVar(&c.Dir, "dir", "", "keep the bench databases in this directory (default: a temporary one, removed)")
+	fl.BoolVar(&o.InProcess, "in-process", false, "run the main sandbox inside this process (peak RSS then includes it)")
+	fl.BoolVar(&o.JSON, "json", false, "print the report as JSON")
+	fl.BoolVarP(&o.Quiet, "quiet", "q", false, "no progress lines on stderr")
+	return cmd
+}
+
+func (o *BenchOptions) check() error {
+	switch o.What {
+	case "harvest", "store", "all":
+	default:
+		return usageErrorf("bench %q: want harvest, store or all", o.What)
+	}
+	c := o.Cfg
+	switch {
+	case c.Vacancies < 1 || c.RateVacancies < 1 || c.StoreVacancies < 1:
+		return usageErrorf("--vacancies, --rate-vacancies and --store-vacancies must be ≥ 1")
+	case c.RPS <= 0:
+		return usageErrorf("--rps %v: want a rate > 0", c.RPS)
+	case c.Concurrency < 1 || c.Concurrency > 64:
+		return usageErrorf("--concurrency %d: want 1…64", c.Concurrency)
+	case c.Latency < 0 || c.NaivePause < 0:
+		return usageErrorf("--latency and --naive-pause must be ≥ 0")
+	case c.Publish < 0 || c.Archive < 0 || c.Change < 0:
+		return usageErrorf("--publish, --archive and --change must be ≥ 0")
+	}
+	return nil
+}
+
+func runBench(ctx context.Context, f *Factory, o *BenchOptions) error {
+	if err := o.check(); err != nil {
+		return err
+	}
+	legs := bench.Legs{Harvest: o.What != "store", Store: o.What != "harvest"}
+	cfg := o.Cfg
+	if !o.Quiet {
+		cfg.Log = f.IO.Err
+	}
+	if !o.InProcess && legs.Harvest {
+		exe, err := os.Executable()
+		if err != nil {
+			return fmt.Errorf("cannot find this executable to run the sandbox as a subprocess (%v): pass --in-process", err)
+		}
+		cfg.Launch = bench.Subprocess(exe, f.IO.Err)
+	}
+	start := time.Now()
+	rep, err := bench.Run(ctx, cfg, legs)
+	if err != nil {
+		return err
+	}
+	if o.JSON {
+		return rep.WriteJSON(f.IO.Out)
+	}
+	rep.Print(f.IO.Out)
+	if !o.Quiet {
+		fmt.Fprintf(f.IO.Err, "bench: done in %s\n", time.Since(start).Round(time.Second))
+	}
+	return nil
+}
