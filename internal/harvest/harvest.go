@@ -193,6 +193,17 @@ func (h *Harvester) startRun(ctx context.Context, q store.Query, opt RunOptions)
 		if err != nil {
 			return store.Run{}, err
 		}
+		if len(sl) == 0 {
+			// The collector died between CreateRun and AddSlices: plan the run
+			// again, else it would finish "done" with nothing collected.
+			root, err := RootParams(url.Values(q.Params), run.UpperBound)
+			if err != nil {
+				return store.Run{}, err
+			}
+			if _, err := h.Store.AddSlices(ctx, run.ID, []store.Slice{{Params: root, State: store.SlicePending, Found: -1}}); err != nil {
+				return store.Run{}, err
+			}
+		}
 		for _, s := range sl {
 			if s.State == store.SliceClaimed || s.State == store.SliceFailed {
 				s.State, s.Worker, s.LeaseUntil, s.Error = store.SlicePending, "", nil, ""
@@ -405,6 +416,9 @@ func (r *runner) search(ctx context.Context, p url.Values, page, perPage int) (*
 func (r *runner) slice(ctx context.Context, s store.Slice) error {
 	p := url.Values(s.Params)
 	page := 0
+	// Paging always starts over at page 0: drop the checkpoint counts of an
+	// earlier attempt (a failed or interrupted one) so items are not counted twice.
+	s.Pages, s.Stored = 0, 0
 	if s.Found < 0 || s.Found > r.h.limit() {
 		// The first page doubles as the probe: a slice under the cap costs no extra request.
 		res, err := r.search(ctx, p, 0, PerPage)
