@@ -126,18 +126,18 @@ func (r *runner) saveDetails(ctx context.Context, full []store.Vacancy, gone []s
 	bg := context.WithoutCancel(ctx)
 	now := r.h.now()
 	if len(full) > 0 {
-		if err := r.h.Store.SaveDetails(bg, full, now); err != nil {
+		if err := r.h.Store.SaveDetails(bg, r.run.ID, full, now); err != nil {
 			return fmt.Errorf("store details: %w", err)
 		}
 	}
 	if len(gone) > 0 {
-		if err := r.h.Store.MarkClosed(bg, gone, now); err != nil {
+		if err := r.h.Store.MarkClosed(bg, r.run.ID, gone, now); err != nil {
 			return fmt.Errorf("close vacancies: %w", err)
 		}
 	}
 	r.prog.detailsDone.Add(int64(len(full) + len(gone) - countIn(gone, full)))
 	r.progress()
-	return r.count(bg, store.Counters{Details: int64(len(full)), Closed: int64(len(gone))})
+	return r.count(bg, store.Counters{})
 }
 
 // countIn counts ids of gone that are also in full (archived vacancies are both).

@@ -533,6 +533,6 @@ func (r *runner) storePage(ctx context.Context, s *store.Slice, res *hhapi.Searc
 	r.prog.pages.Add(1)
 	r.prog.stored.Add(int64(len(items)))
 	r.progress()
-	return r.count(bg, store.Counters{Pages: 1, New: int64(len(up.New)), Changed: int64(len(up.Changed)),
-		Unchanged: int64(len(up.Unchanged))})
+	_ = up // the page's outcome counters were added in its own transaction
+	return r.count(bg, store.Counters{})
 }

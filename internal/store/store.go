@@ -241,13 +241,18 @@ type Store interface {
 	// last_seen_at = seenAt (and closed_at cleared if they reappear), and ids whose
 	// tracked fields (name, salary, roles, area, published_at) changed get a
 	// version row and updated columns. The vacancy is linked to queryID with the
-	// run id, so Sync can find what a query no longer returns.
+	// run id, so Sync can find what a query no longer returns. A non-zero
+	// runID also gets its Pages (+1), New, Changed and Unchanged counters
+	// raised in the same transaction: a crash can never keep a page and lose
+	// its count.
 	UpsertSearchItems(ctx context.Context, queryID, runID int64, items []Vacancy, seenAt time.Time) (UpsertResult, error)
 	// SaveDetails stores full vacancies (RawFull, KeySkills and the typed columns
 	// they carry) with detail_fetched_at = fetchedAt. Unknown ids are inserted.
-	SaveDetails(ctx context.Context, vs []Vacancy, fetchedAt time.Time) error
-	// MarkClosed sets closed_at = at (and archived) for the ids still open.
-	MarkClosed(ctx context.Context, ids []string, at time.Time) error
+	// A non-zero runID gets its Details counter raised in the same transaction.
+	SaveDetails(ctx context.Context, runID int64, vs []Vacancy, fetchedAt time.Time) error
+	// MarkClosed sets closed_at = at (and archived) for the ids still open; a
+	// non-zero runID gets its Closed counter raised by the number it closed.
+	MarkClosed(ctx context.Context, runID int64, ids []string, at time.Time) error
 	// GetVacancy returns ErrNotFound when absent.
 	GetVacancy(ctx context.Context, id string) (Vacancy, error)
 	// NotSeenByRun lists open vacancies linked to queryID that run runID did not see.

@@ -396,7 +396,7 @@ func Fill(ctx context.Context, s store.Store, n int, seed int64) error {
 			return fmt.Errorf("upsert: %w", err)
 		}
 		if len(details) > 0 {
-			if err := s.SaveDetails(ctx, details, seen); err != nil {
+			if err := s.SaveDetails(ctx, 0, details, seen); err != nil {
 				return fmt.Errorf("details: %w", err)
 			}
 		}
@@ -416,7 +416,7 @@ func Fill(ctx context.Context, s store.Store, n int, seed int64) error {
 	for _, d := range days {
 		ids := byDay[d]
 		for lo := 0; lo < len(ids); lo += 5000 {
-			if err := s.MarkClosed(ctx, ids[lo:min(len(ids), lo+5000)], time.Unix(d*86400+12*3600, 0).UTC()); err != nil {
+			if err := s.MarkClosed(ctx, 0, ids[lo:min(len(ids), lo+5000)], time.Unix(d*86400+12*3600, 0).UTC()); err != nil {
 				return fmt.Errorf("close: %w", err)
 			}
 		}
@@ -434,8 +434,5 @@ func Fill(ctx context.Context, s store.Store, n int, seed int64) error {
 		}
 	}
 	fin := End
-	if err := s.AddRunCounters(ctx, run.ID, store.Counters{Pages: int64(n/100 + 1), New: int64(n)}); err != nil {
-		return fmt.Errorf("counters: %w", err)
-	}
 	return s.FinishRun(ctx, run.ID, store.RunDone, "", &fin)
 }

@@ -235,7 +235,7 @@ func TestViews(t *testing.T) {
 		t.Fatal(err)
 	}
 	v := fixture.Full(3, 100)
-	if err := db.SaveDetails(ctx, []store.Vacancy{v}, v.PublishedAt); err != nil {
+	if err := db.SaveDetails(ctx, 0, []store.Vacancy{v}, v.PublishedAt); err != nil {
 		t.Fatal(err)
 	}
 	var area, region, roles, formats string

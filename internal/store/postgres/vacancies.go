@@ -243,6 +243,10 @@ func (db *DB) UpsertSearchItems(ctx context.Context, queryID, runID int64, items
 		}
 		queueRows(b, vacancyInsert, searchConflict, vacancyInsertCols, rows)
 		queueSide(b, items, mark, seenAt)
+		if runID != 0 {
+			b.Queue(`UPDATE runs SET n_pages = n_pages + 1, n_new = n_new + $1, n_changed = n_changed + $2,
+				n_unchanged = n_unchanged + $3 WHERE id = $4`, len(res.New), len(res.Changed), len(res.Unchanged), runID)
+		}
 		if queryID != 0 {
 			links := make([][]any, len(items))
 			for i := range items {
@@ -260,7 +264,7 @@ func (db *DB) UpsertSearchItems(ctx context.Context, queryID, runID int64, items
 }
 
 // SaveDetails stores full vacancies with detail_fetched_at = fetchedAt.
-func (db *DB) SaveDetails(ctx context.Context, vs []store.Vacancy, fetchedAt time.Time) error {
+func (db *DB) SaveDetails(ctx context.Context, runID int64, vs []store.Vacancy, fetchedAt time.Time) error {
 	vs = dedupe(vs)
 	if len(vs) == 0 {
 		return ctx.Err()
@@ -291,6 +295,9 @@ func (db *DB) SaveDetails(ctx context.Context, vs []store.Vacancy, fetchedAt tim
 		queueRoles(b, vs, func(i int) bool { return !mark[i] })
 		b.Queue(`DELETE FROM vacancy_skills WHERE vacancy_id = ANY($1)`, all)
 		queueRows(b, `INSERT INTO vacancy_skills (vacancy_id, skill, position)`, "", 3, skills)
+		if runID != 0 {
+			b.Queue(`UPDATE runs SET n_details = n_details + $1 WHERE id = $2`, len(vs), runID)
+		}
 		return tx.SendBatch(ctx, b).Close()
 	})
 	if err != nil {
@@ -300,9 +307,17 @@ func (db *DB) SaveDetails(ctx context.Context, vs []store.Vacancy, fetchedAt tim
 }
 
 // MarkClosed closes the still-open vacancies among ids.
-func (db *DB) MarkClosed(ctx context.Context, ids []string, at time.Time) error {
-	if _, err := db.pool.Exec(ctx, `UPDATE vacancies SET closed_at = $1, archived = TRUE
-		WHERE closed_at IS NULL AND id = ANY($2)`, at, ids); err != nil {
+func (db *DB) MarkClosed(ctx context.Context, runID int64, ids []string, at time.Time) error {
+	err := db.withTx(ctx, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `UPDATE vacancies SET closed_at = $1, archived = TRUE
+			WHERE closed_at IS NULL AND id = ANY($2)`, at, ids)
+		if err != nil || runID == 0 {
+			return err
+		}
+		_, err = tx.Exec(ctx, `UPDATE runs SET n_closed = n_closed + $1 WHERE id = $2`, tag.RowsAffected(), runID)
+		return err
+	})
+	if err != nil {
 		return fmt.Errorf("mark %d vacancies closed: %w", len(ids), err)
 	}
 	return nil

@@ -264,7 +264,7 @@ func TestViews(t *testing.T) {
 	}
 	v := fixture.Full(3, 100) // area 1, roles 69
 	v.PublishedAt = time.Date(2025, 6, 10, 9, 0, 0, 0, time.UTC)
-	if err := db.SaveDetails(ctx, []store.Vacancy{v}, v.PublishedAt); err != nil {
+	if err := db.SaveDetails(ctx, 0, []store.Vacancy{v}, v.PublishedAt); err != nil {
 		t.Fatal(err)
 	}
 	var area, region, roles, formats, published string

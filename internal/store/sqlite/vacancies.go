@@ -250,6 +250,13 @@ func (db *DB) UpsertSearchItems(ctx context.Context, queryID, runID int64, items
 		if err := db.writeSide(ctx, tx, items, mark, seen); err != nil {
 			return err
 		}
+		if runID != 0 {
+			if _, err := tx.ExecContext(ctx, `UPDATE runs SET n_pages = n_pages + 1, n_new = n_new + ?,
+				n_changed = n_changed + ?, n_unchanged = n_unchanged + ? WHERE id = ?`,
+				len(res.New), len(res.Changed), len(res.Unchanged), runID); err != nil {
+				return fmt.Errorf("run counters: %w", err)
+			}
+		}
 		if queryID == 0 {
 			return nil
 		}
@@ -270,7 +277,7 @@ func (db *DB) UpsertSearchItems(ctx context.Context, queryID, runID int64, items
 }
 
 // SaveDetails stores full vacancies with detail_fetched_at = fetchedAt.
-func (db *DB) SaveDetails(ctx context.Context, vs []store.Vacancy, fetchedAt time.Time) error {
+func (db *DB) SaveDetails(ctx context.Context, runID int64, vs []store.Vacancy, fetchedAt time.Time) error {
 	vs = dedupe(vs)
 	at := ms(fetchedAt)
 	err := db.withTx(ctx, func(tx wtx) error {
@@ -321,6 +328,11 @@ func (db *DB) SaveDetails(ctx context.Context, vs []store.Vacancy, fetchedAt tim
 		if err := insertRows(ctx, tx, `INSERT INTO vacancy_skills (vacancy_id, skill, position)`, "", 3, skills); err != nil {
 			return fmt.Errorf("skills: %w", err)
 		}
+		if runID != 0 {
+			if _, err := tx.ExecContext(ctx, `UPDATE runs SET n_details = n_details + ? WHERE id = ?`, len(vs), runID); err != nil {
+				return fmt.Errorf("run counters: %w", err)
+			}
+		}
 		return nil
 	})
 	if err != nil {
@@ -330,13 +342,24 @@ func (db *DB) SaveDetails(ctx context.Context, vs []store.Vacancy, fetchedAt tim
 }
 
 // MarkClosed closes the still-open vacancies among ids.
-func (db *DB) MarkClosed(ctx context.Context, ids []string, at time.Time) error {
+func (db *DB) MarkClosed(ctx context.Context, runID int64, ids []string, at time.Time) error {
 	err := db.withTx(ctx, func(tx wtx) error {
-		return chunkIDs(ids, 5000, func(ids []string) error {
-			_, err := tx.ExecContext(ctx, `UPDATE vacancies SET closed_at = ?, archived = 1 WHERE closed_at IS NULL AND id IN `+
+		var closed int64
+		err := chunkIDs(ids, 5000, func(ids []string) error {
+			r, err := tx.ExecContext(ctx, `UPDATE vacancies SET closed_at = ?, archived = 1 WHERE closed_at IS NULL AND id IN `+
 				inList(len(ids)), anys(ids, ms(at))...)
+			if err != nil {
+				return err
+			}
+			n, err := r.RowsAffected()
+			closed += n
 			return err
 		})
+		if err != nil || runID == 0 {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE runs SET n_closed = n_closed + ? WHERE id = ?`, closed, runID)
+		return err
 	})
 	if err != nil {
 		return fmt.Errorf("mark %d vacancies closed: %w", len(ids), err)

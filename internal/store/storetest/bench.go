@@ -99,7 +99,7 @@ func benchDetails(b *testing.B, s store.Store) {
 		reID(full, 1_000_000_000+i*batch)
 		b.StartTimer()
 		t0 := time.Now()
-		if err := s.SaveDetails(ctx, full, base.Add(time.Minute)); err != nil {
+		if err := s.SaveDetails(ctx, 0, full, base.Add(time.Minute)); err != nil {
 			b.Fatal(err)
 		}
 		spent += time.Since(t0)

@@ -40,6 +40,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Queries", testQueries},
 		{"Runs", testRuns},
 		{"AddRunCounters", testAddRunCounters},
+		{"WriteCounters", testWriteCounters},
 		{"Slices", testSlices},
 		{"SplitSlice", testSplitSlice},
 		{"ClaimSliceConcurrent", testClaimSliceConcurrent},
@@ -247,6 +248,24 @@ func testAddRunCounters(t *testing.T, s store.Store) {
 	}
 	want := store.Counters{Requests: 80, Requests429: 160, Retries: 240, Pages: 320, Details: 400, New: 480, Changed: 560, Unchanged: 640, Closed: 720}
 	diff(t, "counters", want, must[store.Run](t)(s.GetRun(ctx, r.ID)).Counters)
+}
+
+// testWriteCounters: the writes that carry a run id raise its counters in
+// their own transaction, so a crash cannot keep data and lose its count.
+func testWriteCounters(t *testing.T, s store.Store) {
+	q, r := setup(t, s, "q")
+	items := []store.Vacancy{fixture.Item(1, 0), fixture.Item(2, 0), fixture.Item(3, 0)}
+	must[store.UpsertResult](t)(s.UpsertSearchItems(ctx, q.ID, r.ID, items, base))
+	items[0].Name = "renamed"
+	must[store.UpsertResult](t)(s.UpsertSearchItems(ctx, q.ID, r.ID, items, base.Add(time.Minute)))
+	check(t, s.SaveDetails(ctx, r.ID, []store.Vacancy{fixture.Full(1, 0), fixture.Full(2, 0)}, base.Add(2*time.Minute)))
+	check(t, s.MarkClosed(ctx, r.ID, []string{items[0].ID, items[1].ID}, base.Add(3*time.Minute)))
+	check(t, s.MarkClosed(ctx, r.ID, []string{items[0].ID, items[2].ID}, base.Add(4*time.Minute))) // one already closed
+	// Writes without a run id count nowhere.
+	must[store.UpsertResult](t)(s.UpsertSearchItems(ctx, q.ID, 0, []store.Vacancy{fixture.Item(4, 0)}, base))
+	got := must[store.Run](t)(s.GetRun(ctx, r.ID)).Counters
+	want := store.Counters{Pages: 2, New: 3, Changed: 1, Unchanged: 2, Details: 2, Closed: 3}
+	diff(t, "counters", want, got)
 }
 
 func testSlices(t *testing.T, s store.Store) {
@@ -495,7 +514,7 @@ func testReappearance(t *testing.T, s store.Store) {
 	q, r := setup(t, s, "q")
 	a := fixture.Item(1, 300)
 	must[store.UpsertResult](t)(s.UpsertSearchItems(ctx, q.ID, r.ID, []store.Vacancy{a}, base))
-	check(t, s.MarkClosed(ctx, []string{a.ID}, base.Add(time.Hour)))
+	check(t, s.MarkClosed(ctx, 0, []string{a.ID}, base.Add(time.Hour)))
 	if v := must[store.Vacancy](t)(s.GetVacancy(ctx, a.ID)); v.ClosedAt == nil || !v.Archived {
 		t.Fatalf("after MarkClosed: closed %v archived %v", v.ClosedAt, v.Archived)
 	}
@@ -514,7 +533,7 @@ func testDetailsNotClobbered(t *testing.T, s store.Store) {
 	must[store.UpsertResult](t)(s.UpsertSearchItems(ctx, q.ID, r.ID, []store.Vacancy{item}, base))
 	full := fixture.Full(7, 2000)
 	fetched := base.Add(time.Minute)
-	check(t, s.SaveDetails(ctx, []store.Vacancy{full}, fetched))
+	check(t, s.SaveDetails(ctx, 0, []store.Vacancy{full}, fetched))
 	later := fixture.Item(7, 450)
 	later.ExperienceID, later.CreatedAt, later.EmployerName = "", nil, ""
 	got := must[store.UpsertResult](t)(s.UpsertSearchItems(ctx, q.ID, r.ID, []store.Vacancy{later}, base.Add(time.Hour)))
@@ -539,7 +558,7 @@ func testSaveDetails(t *testing.T, s store.Store) {
 	full.Roles = []store.IDName{{ID: "118", Name: "HR-бизнес-партнер"}}
 	unknown := fixture.Full(2, 3000)
 	fetched := base.Add(time.Minute)
-	check(t, s.SaveDetails(ctx, []store.Vacancy{full, unknown}, fetched))
+	check(t, s.SaveDetails(ctx, 0, []store.Vacancy{full, unknown}, fetched))
 
 	v := must[store.Vacancy](t)(s.GetVacancy(ctx, full.ID))
 	want := full
@@ -561,7 +580,7 @@ func testSaveDetails(t *testing.T, s store.Store) {
 	// Skills are replaced, not appended; a vacancy with details and no skills has an empty list.
 	full.KeySkills = []string{"Go"}
 	unknown.KeySkills = nil
-	check(t, s.SaveDetails(ctx, []store.Vacancy{full, unknown}, fetched.Add(time.Minute)))
+	check(t, s.SaveDetails(ctx, 0, []store.Vacancy{full, unknown}, fetched.Add(time.Minute)))
 	diff(t, "replaced skills", []string{"Go"}, must[store.Vacancy](t)(s.GetVacancy(ctx, full.ID)).KeySkills)
 	if ks := must[store.Vacancy](t)(s.GetVacancy(ctx, unknown.ID)).KeySkills; ks == nil || len(ks) != 0 {
 		t.Errorf("skills after details without skills: %#v, want empty non-nil", ks)
@@ -579,9 +598,9 @@ func testMarkClosed(t *testing.T, s store.Store) {
 	a, b := fixture.Item(1, 100), fixture.Item(2, 100)
 	must[store.UpsertResult](t)(s.UpsertSearchItems(ctx, q.ID, r.ID, []store.Vacancy{a, b}, base))
 	t1, t2 := base.Add(time.Hour), base.Add(2*time.Hour)
-	check(t, s.MarkClosed(ctx, []string{a.ID, "no-such-id"}, t1))
-	check(t, s.MarkClosed(ctx, []string{a.ID}, t2)) // idempotent: keeps t1
-	check(t, s.MarkClosed(ctx, nil, t2))
+	check(t, s.MarkClosed(ctx, 0, []string{a.ID, "no-such-id"}, t1))
+	check(t, s.MarkClosed(ctx, 0, []string{a.ID}, t2)) // idempotent: keeps t1
+	check(t, s.MarkClosed(ctx, 0, nil, t2))
 	va := must[store.Vacancy](t)(s.GetVacancy(ctx, a.ID))
 	if va.ClosedAt == nil || !va.ClosedAt.Equal(t1) || !va.Archived {
 		t.Errorf("closed twice: closed_at %v archived %v, want %v true", va.ClosedAt, va.Archived, t1)
@@ -604,8 +623,8 @@ func testNeedDetails(t *testing.T, s store.Store) {
 	diff(t, "all need details, ordered", all, must[[]string](t)(s.NeedDetails(ctx, q.ID, 0)))
 	diff(t, "limit", all[:2], must[[]string](t)(s.NeedDetails(ctx, q.ID, 2)))
 
-	check(t, s.SaveDetails(ctx, []store.Vacancy{fixture.Full(1, 100), fixture.Full(2, 100), fixture.Full(3, 100)}, base.Add(time.Minute)))
-	check(t, s.MarkClosed(ctx, []string{all[4]}, base.Add(time.Minute)))
+	check(t, s.SaveDetails(ctx, 0, []store.Vacancy{fixture.Full(1, 100), fixture.Full(2, 100), fixture.Full(3, 100)}, base.Add(time.Minute)))
+	check(t, s.MarkClosed(ctx, 0, []string{all[4]}, base.Add(time.Minute)))
 	diff(t, "after details and a close", all[3:4], must[[]string](t)(s.NeedDetails(ctx, q.ID, 0)))
 
 	// A change after the details makes them stale again; an unchanged sighting does not.
@@ -626,7 +645,7 @@ func testNotSeenByRun(t *testing.T, s store.Store) {
 	other, ro := setup(t, s, "other")
 	must[store.UpsertResult](t)(s.UpsertSearchItems(ctx, other.ID, ro.ID, []store.Vacancy{a}, base.Add(time.Hour)))
 	diff(t, "not seen", []string{a.ID, c.ID}, must[[]string](t)(s.NotSeenByRun(ctx, q.ID, r2.ID)))
-	check(t, s.MarkClosed(ctx, []string{c.ID}, base.Add(time.Hour)))
+	check(t, s.MarkClosed(ctx, 0, []string{c.ID}, base.Add(time.Hour)))
 	diff(t, "closed ones excluded", []string{a.ID}, must[[]string](t)(s.NotSeenByRun(ctx, q.ID, r2.ID)))
 	diff(t, "other query", []string(nil), must[[]string](t)(s.NotSeenByRun(ctx, other.ID, ro.ID)))
 }
@@ -656,7 +675,7 @@ func testEachVacancy(t *testing.T, s store.Store) {
 	}
 	must[store.UpsertResult](t)(s.UpsertSearchItems(ctx, q.ID, r.ID, items[:6], base))
 	must[store.UpsertResult](t)(s.UpsertSearchItems(ctx, other.ID, ro.ID, items[5:], base))
-	check(t, s.MarkClosed(ctx, []string{fixture.Item(10, 0).ID, fixture.Item(1, 0).ID}, base))
+	check(t, s.MarkClosed(ctx, 0, []string{fixture.Item(10, 0).ID, fixture.Item(1, 0).ID}, base))
 	id := func(ns ...int) []string {
 		var out []string
 		for _, n := range ns {
@@ -695,7 +714,7 @@ func testEachVacancy(t *testing.T, s store.Store) {
 	}
 
 	// Rows carry their roles and skills.
-	check(t, s.SaveDetails(ctx, []store.Vacancy{fixture.Full(4, 300)}, base.Add(time.Minute)))
+	check(t, s.SaveDetails(ctx, 0, []store.Vacancy{fixture.Full(4, 300)}, base.Add(time.Minute)))
 	// Without Filter.Raw the raw JSON is not read at all.
 	check(t, s.EachVacancy(ctx, store.Filter{}, func(v store.Vacancy) error {
 		if v.RawItem != nil || v.RawFull != nil {
@@ -738,7 +757,7 @@ func testEachVacancyChunks(t *testing.T, s store.Store) {
 	for i := 1990; i < 2010; i++ {
 		details = append(details, fixture.Full(i, 100))
 	}
-	check(t, s.SaveDetails(ctx, details, base))
+	check(t, s.SaveDetails(ctx, 0, details, base))
 	got := 0
 	prev := ""
 	check(t, s.EachVacancy(ctx, store.Filter{QueryID: q.ID}, func(v store.Vacancy) error {
@@ -766,7 +785,7 @@ func testEachSkill(t *testing.T, s store.Store) {
 	must[store.UpsertResult](t)(s.UpsertSearchItems(ctx, q.ID, r.ID, []store.Vacancy{fixture.Item(1, 100), fixture.Item(2, 100)}, base))
 	f3 := fixture.Full(3, 100)
 	f3.PublishedAt = base.Add(24 * time.Hour)
-	check(t, s.SaveDetails(ctx, []store.Vacancy{fixture.Full(2, 100), fixture.Full(1, 100), f3}, base))
+	check(t, s.SaveDetails(ctx, 0, []store.Vacancy{fixture.Full(2, 100), fixture.Full(1, 100), f3}, base))
 	type pair struct{ ID, Skill string }
 	each := func(f store.Filter) []pair {
 		var out []pair
@@ -785,7 +804,7 @@ func testEachSkill(t *testing.T, s store.Store) {
 	diff(t, "all skills", want, each(store.Filter{}))
 	diff(t, "query filter", want[:10], each(store.Filter{QueryID: q.ID}))
 	diff(t, "since filter", want[10:], each(store.Filter{Since: base.Add(time.Hour)}))
-	check(t, s.MarkClosed(ctx, []string{fixture.Item(1, 0).ID}, base))
+	check(t, s.MarkClosed(ctx, 0, []string{fixture.Item(1, 0).ID}, base))
 	diff(t, "open only", want[5:], each(store.Filter{OpenOnly: true}))
 	stop := errors.New("stop")
 	if err := s.EachSkill(ctx, store.Filter{}, func(string, string) error { return stop }); err != stop {
