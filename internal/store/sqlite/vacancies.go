@@ -404,56 +404,6 @@ type querier interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }
 
-// attach loads the roles and skills of vs (one query each).
-func attach(ctx context.Context, q querier, vs []store.Vacancy) error {
-	if len(vs) == 0 {
-		return nil
-	}
-	pos := make(map[string]int, len(vs))
-	for i := range vs {
-		pos[vs[i].ID] = i
-		if vs[i].DetailFetchedAt != nil {
-			vs[i].KeySkills = []string{}
-		}
-	}
-	all := ids(vs)
-	return chunkIDs(all, 5000, func(chunk []string) error {
-		rows, err := q.QueryContext(ctx, `SELECT vacancy_id, role_id, role_name FROM vacancy_roles WHERE vacancy_id IN `+
-			inList(len(chunk))+` ORDER BY vacancy_id, position`, anys(chunk)...)
-		if err != nil {
-			return fmt.Errorf("roles: %w", err)
-		}
-		for rows.Next() {
-			var id string
-			var r store.IDName
-			if err := rows.Scan(&id, &r.ID, &r.Name); err != nil {
-				rows.Close()
-				return fmt.Errorf("roles: %w", err)
-			}
-			v := &vs[pos[id]]
-			v.Roles = append(v.Roles, r)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return fmt.Errorf("roles: %w", err)
-		}
-		rows, err = q.QueryContext(ctx, `SELECT vacancy_id, skill FROM vacancy_skills WHERE vacancy_id IN `+
-			inList(len(chunk))+` ORDER BY vacancy_id, position`, anys(chunk)...)
-		if err != nil {
-			return fmt.Errorf("skills: %w", err)
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var id, s string
-			if err := rows.Scan(&id, &s); err != nil {
-				return fmt.Errorf("skills: %w", err)
-			}
-			v := &vs[pos[id]]
-			v.KeySkills = append(v.KeySkills, s)
-		}
-		return rows.Err()
-	})
-}
 
 // GetVacancy returns store.ErrNotFound when absent.
 func (db *DB) GetVacancy(ctx context.Context, id string) (store.Vacancy, error) {
@@ -652,4 +602,59 @@ func selectCols(raw bool) string {
 		return vacancyCols
 	}
 	return strings.Replace(vacancyCols, "v.raw_item, v.raw_full", "NULL, NULL", 1)
+}
+
+// attach loads roles and skills for a chunk of vacancies sorted by id
+// with two range scans over the child tables' primary keys: a walk over a
+// million rows reads each child table once, in order, instead of probing it
+// with thousands of IN lists. Children of vacancies the filter skipped are
+// read and dropped.
+func attach(ctx context.Context, q querier, vs []store.Vacancy) error {
+	if len(vs) == 0 {
+		return nil
+	}
+	pos := make(map[string]int, len(vs))
+	for i := range vs {
+		pos[vs[i].ID] = i
+		if vs[i].DetailFetchedAt != nil {
+			vs[i].KeySkills = []string{}
+		}
+	}
+	lo, hi := vs[0].ID, vs[len(vs)-1].ID
+	rows, err := q.QueryContext(ctx, `SELECT vacancy_id, role_id, role_name FROM vacancy_roles
+		WHERE vacancy_id BETWEEN ? AND ? ORDER BY vacancy_id, position`, lo, hi)
+	if err != nil {
+		return fmt.Errorf("roles: %w", err)
+	}
+	for rows.Next() {
+		var id string
+		var r store.IDName
+		if err := rows.Scan(&id, &r.ID, &r.Name); err != nil {
+			rows.Close()
+			return fmt.Errorf("roles: %w", err)
+		}
+		if i, ok := pos[id]; ok {
+			vs[i].Roles = append(vs[i].Roles, r)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("roles: %w", err)
+	}
+	rows, err = q.QueryContext(ctx, `SELECT vacancy_id, skill FROM vacancy_skills
+		WHERE vacancy_id BETWEEN ? AND ? ORDER BY vacancy_id, position`, lo, hi)
+	if err != nil {
+		return fmt.Errorf("skills: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, s string
+		if err := rows.Scan(&id, &s); err != nil {
+			return fmt.Errorf("skills: %w", err)
+		}
+		if i, ok := pos[id]; ok {
+			vs[i].KeySkills = append(vs[i].KeySkills, s)
+		}
+	}
+	return rows.Err()
 }
