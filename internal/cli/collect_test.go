@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"fmt"
+	"net/http"
 	"io"
 	"net/http/httptest"
 	"path/filepath"
@@ -125,6 +127,23 @@ func TestCollectBadInput(t *testing.T) {
 			}
 			if lines := strings.Count(strings.TrimRight(errOut, "\n"), "\n"); code == ExitUsage && lines > 1 {
 				t.Errorf("usage error took %d lines: %q", lines+1, errOut)
+			}
+		})
+	}
+	// A base URL that does not answer, and one that answers 200 with a web
+	// page: one line each, exit 1, saying what to check.
+	html := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		fmt.Fprint(w, "<html><body>Добро пожаловать</body></html>")
+	}))
+	t.Cleanup(html.Close)
+	dead := httptest.NewServer(http.NotFoundHandler())
+	dead.Close()
+	for name, base := range map[string]string{"dead api base": dead.URL, "non-JSON 200": html.URL} {
+		t.Run(name, func(t *testing.T) {
+			code, _, errOut := run("--db", filepath.Join(t.TempDir(), "x.db"), "--api-base", base, "collect", "--area", "1")
+			if code != ExitError || !strings.Contains(errOut, "--api-base") || strings.Count(errOut, "\n") != 1 {
+				t.Errorf("exit %d, stderr %q; want exit 1 and one line naming --api-base", code, errOut)
 			}
 		})
 	}

@@ -135,6 +135,8 @@ type progressPrinter struct {
 	last time.Time
 	p    harvest.Progress
 	drew bool
+	req0 int64 // requests before this run, for its rate
+	set  bool
 }
 
 func newProgressPrinter(ios *IOStreams, name string) *progressPrinter {
@@ -144,6 +146,9 @@ func newProgressPrinter(ios *IOStreams, name string) *progressPrinter {
 func (pp *progressPrinter) update(p harvest.Progress) {
 	pp.mu.Lock()
 	defer pp.mu.Unlock()
+	if !pp.set {
+		pp.req0, pp.set = p.Requests, true
+	}
 	pp.p = p
 	every := 10 * time.Second
 	if pp.tty {
@@ -161,6 +166,12 @@ func (pp *progressPrinter) draw() {
 	el := time.Since(pp.start).Seconds()
 	line := fmt.Sprintf("%s [%s] slices %d/%d, pages %d, vacancies %d, details %d/%d", pp.name, p.Phase,
 		p.SlicesDone, p.SlicesTotal, p.Pages, p.Stored, p.DetailsDone, p.DetailsTotal)
+	if el > 0 {
+		line += fmt.Sprintf(", %.1f req/s", float64(p.Requests-pp.req0)/el)
+		if p.Requests429 > 0 {
+			line += fmt.Sprintf(" (%d answered 429)", p.Requests429)
+		}
+	}
 	if p.Phase == "details" && p.DetailsDone > 0 && el > 0 {
 		rate := float64(p.DetailsDone) / el
 		left := float64(p.DetailsTotal-p.DetailsDone) / rate

@@ -61,6 +61,8 @@ type Progress struct {
 	Stored       int64
 	DetailsDone  int64
 	DetailsTotal int64
+	Requests     int64 // HTTP attempts so far (all runs of this Harvester)
+	Requests429  int64
 }
 
 // RunOptions choose how a run starts.
@@ -258,7 +260,8 @@ func (r *runner) progress() {
 		return
 	}
 	phase, _ := r.phase.Load().(string)
-	r.h.Progress(Progress{Phase: phase,
+	m := r.h.Metrics.Snapshot() // nil-safe
+	r.h.Progress(Progress{Phase: phase, Requests: m.Requests, Requests429: m.Responses429,
 		SlicesDone: r.prog.slicesDone.Load(), SlicesTotal: r.prog.slicesTotal.Load(),
 		Pages: r.prog.pages.Load(), Stored: r.prog.stored.Load(),
 		DetailsDone: r.prog.detailsDone.Load(), DetailsTotal: r.prog.detailsTotal.Load()})
