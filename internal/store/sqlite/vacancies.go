@@ -404,7 +404,6 @@ type querier interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }
 
-
 // GetVacancy returns store.ErrNotFound when absent.
 func (db *DB) GetVacancy(ctx context.Context, id string) (store.Vacancy, error) {
 	v, err := scanVacancy(db.r.QueryRowContext(ctx, `SELECT `+vacancyCols+` FROM vacancies v WHERE v.id = ?`, id))
