@@ -14,42 +14,6 @@ import (
 	"github.com/hhjobs/hhjobs/internal/store"
 )
 
-// tracked are the fields whose change writes a version row.
-type tracked struct {
-	name, areaID, currency string
-	roleIDs                string // comma list
-	from, to               *int64
-	gross                  *bool
-	published              int64 // unix µs, timestamptz's precision
-}
-
-func trackedOf(v *store.Vacancy) tracked {
-	return tracked{
-		name: v.Name, areaID: v.AreaID, currency: v.SalaryCurrency, roleIDs: roleIDs(v.Roles),
-		from: v.SalaryFrom, to: v.SalaryTo, gross: v.SalaryGross, published: v.PublishedAt.UnixMicro(),
-	}
-}
-
-func (a tracked) equal(b tracked) bool {
-	return a.name == b.name && a.areaID == b.areaID && a.currency == b.currency && a.roleIDs == b.roleIDs &&
-		a.published == b.published && eqPtr(a.from, b.from) && eqPtr(a.to, b.to) && eqPtr(a.gross, b.gross)
-}
-
-func eqPtr[T comparable](a, b *T) bool {
-	if a == nil || b == nil {
-		return a == nil && b == nil
-	}
-	return *a == *b
-}
-
-func roleIDs(roles []store.IDName) string {
-	ids := make([]string, len(roles))
-	for i, r := range roles {
-		ids[i] = r.ID
-	}
-	return strings.Join(ids, ",")
-}
-
 func splitList(s string) []string {
 	if s == "" {
 		return nil
@@ -57,32 +21,9 @@ func splitList(s string) []string {
 	return strings.Split(s, ",")
 }
 
-// dedupe keeps the last item of each id, in first-appearance order.
-func dedupe(items []store.Vacancy) []store.Vacancy {
-	idx := make(map[string]int, len(items))
-	out := make([]store.Vacancy, 0, len(items))
-	for _, v := range items {
-		if i, ok := idx[v.ID]; ok {
-			out[i] = v
-			continue
-		}
-		idx[v.ID] = len(out)
-		out = append(out, v)
-	}
-	return out
-}
-
-func ids(vs []store.Vacancy) []string {
-	out := make([]string, len(vs))
-	for i := range vs {
-		out[i] = vs[i].ID
-	}
-	return out
-}
-
 // loadTracked reads (and locks) the tracked fields of the known ids among ids.
-func loadTracked(ctx context.Context, tx pgx.Tx, ids []string) (map[string]tracked, error) {
-	out := make(map[string]tracked, len(ids))
+func loadTracked(ctx context.Context, tx pgx.Tx, ids []string) (map[string]store.Tracked, error) {
+	out := make(map[string]store.Tracked, len(ids))
 	rows, _ := tx.Query(ctx, `SELECT v.id, v.name, COALESCE(v.area_id, ''), COALESCE(v.salary_currency, ''),
 		v.salary_from, v.salary_to, v.salary_gross, v.published_at,
 		COALESCE((SELECT string_agg(r.role_id, ',' ORDER BY r.position) FROM vacancy_roles r WHERE r.vacancy_id = v.id), '')
@@ -90,34 +31,13 @@ func loadTracked(ctx context.Context, tx pgx.Tx, ids []string) (map[string]track
 	defer rows.Close()
 	for rows.Next() {
 		var id string
-		var t tracked
-		var pub time.Time
-		if err := rows.Scan(&id, &t.name, &t.areaID, &t.currency, &t.from, &t.to, &t.gross, &pub, &t.roleIDs); err != nil {
+		var t store.Tracked
+		if err := rows.Scan(&id, &t.Name, &t.AreaID, &t.Currency, &t.From, &t.To, &t.Gross, &t.Published, &t.RoleIDs); err != nil {
 			return nil, err
 		}
-		t.published = pub.UnixMicro()
 		out[id] = t
 	}
 	return out, rows.Err()
-}
-
-// classify splits vs into new, changed and unchanged against the stored rows.
-func classify(vs []store.Vacancy, known map[string]tracked) (res store.UpsertResult, mark []bool) {
-	mark = make([]bool, len(vs))
-	for i := range vs {
-		old, ok := known[vs[i].ID]
-		switch {
-		case !ok:
-			res.New = append(res.New, vs[i].ID)
-			mark[i] = true
-		case !old.equal(trackedOf(&vs[i])):
-			res.Changed = append(res.Changed, vs[i].ID)
-			mark[i] = true
-		default:
-			res.Unchanged = append(res.Unchanged, vs[i].ID)
-		}
-	}
-	return res, mark
 }
 
 const vacancyInsert = `INSERT INTO vacancies AS v (id, name, area_id, area_name, employer_id, employer_name, experience_id,
@@ -197,7 +117,7 @@ func queueSide(b *pgx.Batch, vs []store.Vacancy, mark []bool, at time.Time) {
 			employers[v.EmployerID] = v.EmployerName
 		}
 		if mark[i] {
-			versions = append(versions, []any{v.ID, at, v.Name, nullStr(v.AreaID), roleIDs(v.Roles), v.SalaryFrom,
+			versions = append(versions, []any{v.ID, at, v.Name, nullStr(v.AreaID), store.RoleIDList(v.Roles), v.SalaryFrom,
 				v.SalaryTo, nullStr(v.SalaryCurrency), v.SalaryGross, v.PublishedAt})
 		}
 	}
@@ -220,18 +140,18 @@ func queueSide(b *pgx.Batch, vs []store.Vacancy, mark []bool, at time.Time) {
 // UpsertSearchItems stores one page of search items in one transaction, its
 // writes sent as one batch. queryID 0 stores the vacancies without linking them.
 func (db *DB) UpsertSearchItems(ctx context.Context, queryID, runID int64, items []store.Vacancy, seenAt time.Time) (store.UpsertResult, error) {
-	items = dedupe(items)
+	items = store.Dedupe(items)
 	var res store.UpsertResult
 	if len(items) == 0 {
 		return res, ctx.Err()
 	}
 	err := db.withTx(ctx, func(tx pgx.Tx) error {
-		known, err := loadTracked(ctx, tx, ids(items))
+		known, err := loadTracked(ctx, tx, store.IDs(items))
 		if err != nil {
 			return fmt.Errorf("read stored rows: %w", err)
 		}
 		var mark []bool
-		res, mark = classify(items, known)
+		res, mark = store.Classify(items, known)
 		b := &pgx.Batch{}
 		rows := make([][]any, len(items))
 		for i := range items {
@@ -265,17 +185,17 @@ func (db *DB) UpsertSearchItems(ctx context.Context, queryID, runID int64, items
 
 // SaveDetails stores full vacancies with detail_fetched_at = fetchedAt.
 func (db *DB) SaveDetails(ctx context.Context, runID int64, vs []store.Vacancy, fetchedAt time.Time) error {
-	vs = dedupe(vs)
+	vs = store.Dedupe(vs)
 	if len(vs) == 0 {
 		return ctx.Err()
 	}
 	err := db.withTx(ctx, func(tx pgx.Tx) error {
-		all := ids(vs)
+		all := store.IDs(vs)
 		known, err := loadTracked(ctx, tx, all)
 		if err != nil {
 			return fmt.Errorf("read stored rows: %w", err)
 		}
-		_, mark := classify(vs, known)
+		_, mark := store.Classify(vs, known)
 		b := &pgx.Batch{}
 		rows := make([][]any, len(vs))
 		var skills [][]any
@@ -369,7 +289,7 @@ func attach(ctx context.Context, q querier, vs []store.Vacancy) error {
 			vs[i].KeySkills = []string{}
 		}
 	}
-	all := ids(vs)
+	all := store.IDs(vs)
 	rows, _ := q.Query(ctx, `SELECT vacancy_id, role_id, role_name FROM vacancy_roles WHERE vacancy_id = ANY($1)
 		ORDER BY vacancy_id, position`, all)
 	var id string

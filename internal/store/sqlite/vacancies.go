@@ -12,60 +12,9 @@ import (
 	"github.com/hhjobs/hhjobs/internal/store"
 )
 
-// tracked are the fields whose change writes a version row.
-type tracked struct {
-	name, areaID, currency string
-	roleIDs                string // comma list
-	from, to               *int64
-	gross                  *bool
-	published              int64 // unix ms
-}
-
-func trackedOf(v *store.Vacancy) tracked {
-	return tracked{
-		name: v.Name, areaID: v.AreaID, currency: v.SalaryCurrency, roleIDs: roleIDs(v.Roles),
-		from: v.SalaryFrom, to: v.SalaryTo, gross: v.SalaryGross, published: ms(v.PublishedAt),
-	}
-}
-
-func (a tracked) equal(b tracked) bool {
-	return a.name == b.name && a.areaID == b.areaID && a.currency == b.currency && a.roleIDs == b.roleIDs &&
-		a.published == b.published && eqPtr(a.from, b.from) && eqPtr(a.to, b.to) && eqPtr(a.gross, b.gross)
-}
-
-func eqPtr[T comparable](a, b *T) bool {
-	if a == nil || b == nil {
-		return a == nil && b == nil
-	}
-	return *a == *b
-}
-
-func roleIDs(roles []store.IDName) string {
-	ids := make([]string, len(roles))
-	for i, r := range roles {
-		ids[i] = r.ID
-	}
-	return strings.Join(ids, ",")
-}
-
-// dedupe keeps the last item of each id, in first-appearance order.
-func dedupe(items []store.Vacancy) []store.Vacancy {
-	idx := make(map[string]int, len(items))
-	out := make([]store.Vacancy, 0, len(items))
-	for _, v := range items {
-		if i, ok := idx[v.ID]; ok {
-			out[i] = v
-			continue
-		}
-		idx[v.ID] = len(out)
-		out = append(out, v)
-	}
-	return out
-}
-
 // loadTracked reads the tracked fields of the known ids among ids.
-func (db *DB) loadTracked(ctx context.Context, tx wtx, ids []string) (map[string]tracked, error) {
-	out := make(map[string]tracked, len(ids))
+func (db *DB) loadTracked(ctx context.Context, tx wtx, ids []string) (map[string]store.Tracked, error) {
+	out := make(map[string]store.Tracked, len(ids))
 	err := chunkIDs(ids, 5000, func(ids []string) error {
 		rows, err := tx.QueryContext(ctx, `SELECT v.id, v.name, COALESCE(v.area_id, ''), COALESCE(v.salary_currency, ''),
 			v.salary_from, v.salary_to, v.salary_gross, v.published_at,
@@ -77,12 +26,13 @@ func (db *DB) loadTracked(ctx context.Context, tx wtx, ids []string) (map[string
 		defer rows.Close()
 		for rows.Next() {
 			var id string
-			var t tracked
+			var t store.Tracked
 			var from, to, gross sql.NullInt64
-			if err := rows.Scan(&id, &t.name, &t.areaID, &t.currency, &from, &to, &gross, &t.published, &t.roleIDs); err != nil {
+			var pub int64
+			if err := rows.Scan(&id, &t.Name, &t.AreaID, &t.Currency, &from, &to, &gross, &pub, &t.RoleIDs); err != nil {
 				return err
 			}
-			t.from, t.to, t.gross = intPtr(from), intPtr(to), boolPtr(gross)
+			t.From, t.To, t.Gross, t.Published = intPtr(from), intPtr(to), boolPtr(gross), time.UnixMilli(pub)
 			out[id] = t
 		}
 		return rows.Err()
@@ -136,25 +86,6 @@ const detailConflict = `ON CONFLICT (id) DO UPDATE SET
 	archived = excluded.archived, raw_item = COALESCE(excluded.raw_item, raw_item), raw_full = excluded.raw_full,
 	detail_fetched_at = excluded.detail_fetched_at, changed_at = COALESCE(excluded.changed_at, changed_at)`
 
-// classify splits vs into new, changed and unchanged against the stored rows.
-func classify(vs []store.Vacancy, known map[string]tracked) (res store.UpsertResult, isNewOrChanged []bool) {
-	isNewOrChanged = make([]bool, len(vs))
-	for i := range vs {
-		old, ok := known[vs[i].ID]
-		switch {
-		case !ok:
-			res.New = append(res.New, vs[i].ID)
-			isNewOrChanged[i] = true
-		case !old.equal(trackedOf(&vs[i])):
-			res.Changed = append(res.Changed, vs[i].ID)
-			isNewOrChanged[i] = true
-		default:
-			res.Unchanged = append(res.Unchanged, vs[i].ID)
-		}
-	}
-	return res, isNewOrChanged
-}
-
 // writeSide writes versions, roles and employers for the vacancies in vs
 // flagged in mark (roles and versions) and every employer.
 func (db *DB) writeSide(ctx context.Context, tx wtx, vs []store.Vacancy, mark []bool, at int64) error {
@@ -169,7 +100,7 @@ func (db *DB) writeSide(ctx context.Context, tx wtx, vs []store.Vacancy, mark []
 		if !mark[i] {
 			continue
 		}
-		versions = append(versions, []any{v.ID, at, v.Name, nullStr(v.AreaID), roleIDs(v.Roles), nullInt(v.SalaryFrom),
+		versions = append(versions, []any{v.ID, at, v.Name, nullStr(v.AreaID), store.RoleIDList(v.Roles), nullInt(v.SalaryFrom),
 			nullInt(v.SalaryTo), nullStr(v.SalaryCurrency), nullBool(v.SalaryGross), ms(v.PublishedAt)})
 		replace = append(replace, v.ID)
 		for p, r := range v.Roles {
@@ -215,27 +146,19 @@ func (db *DB) replaceChildren(ctx context.Context, tx wtx, table string, ids []s
 	})
 }
 
-func ids(vs []store.Vacancy) []string {
-	out := make([]string, len(vs))
-	for i := range vs {
-		out[i] = vs[i].ID
-	}
-	return out
-}
-
 // UpsertSearchItems stores one page of search items in one transaction.
 // queryID 0 stores the vacancies without linking them to a query.
 func (db *DB) UpsertSearchItems(ctx context.Context, queryID, runID int64, items []store.Vacancy, seenAt time.Time) (store.UpsertResult, error) {
-	items = dedupe(items)
+	items = store.Dedupe(items)
 	var res store.UpsertResult
 	seen := ms(seenAt)
 	err := db.withTx(ctx, func(tx wtx) error {
-		known, err := db.loadTracked(ctx, tx, ids(items))
+		known, err := db.loadTracked(ctx, tx, store.IDs(items))
 		if err != nil {
 			return fmt.Errorf("read stored rows: %w", err)
 		}
 		var mark []bool
-		res, mark = classify(items, known)
+		res, mark = store.Classify(items, known)
 		rows := make([][]any, len(items))
 		for i := range items {
 			var changed any
@@ -278,15 +201,15 @@ func (db *DB) UpsertSearchItems(ctx context.Context, queryID, runID int64, items
 
 // SaveDetails stores full vacancies with detail_fetched_at = fetchedAt.
 func (db *DB) SaveDetails(ctx context.Context, runID int64, vs []store.Vacancy, fetchedAt time.Time) error {
-	vs = dedupe(vs)
+	vs = store.Dedupe(vs)
 	at := ms(fetchedAt)
 	err := db.withTx(ctx, func(tx wtx) error {
-		all := ids(vs)
+		all := store.IDs(vs)
 		known, err := db.loadTracked(ctx, tx, all)
 		if err != nil {
 			return fmt.Errorf("read stored rows: %w", err)
 		}
-		_, mark := classify(vs, known)
+		_, mark := store.Classify(vs, known)
 		rows := make([][]any, len(vs))
 		var skills [][]any
 		for i := range vs {
