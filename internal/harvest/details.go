@@ -22,7 +22,11 @@ const detailBatch = 25
 // picks up exactly the details that are still missing.
 func (r *runner) fetchDetails(ctx context.Context) error {
 	failed := map[string]bool{}
-	done := map[string]bool{}
+	done := func(id string) bool {
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		return r.fetched[id]
+	}
 	for {
 		need, err := r.h.Store.NeedDetails(ctx, r.q.ID, 2000)
 		if err != nil {
@@ -30,14 +34,14 @@ func (r *runner) fetchDetails(ctx context.Context) error {
 		}
 		var ids []string
 		for _, id := range need {
-			if !failed[id] && !done[id] {
+			if !failed[id] && !done(id) {
 				ids = append(ids, id)
 			}
 		}
 		if r.details == DetailsAll && len(ids) == 0 {
 			r.mu.Lock()
 			for id := range r.seen {
-				if !failed[id] && !done[id] {
+				if !failed[id] && !r.fetched[id] {
 					ids = append(ids, id)
 				}
 			}
@@ -52,10 +56,7 @@ func (r *runner) fetchDetails(ctx context.Context) error {
 		}
 		r.prog.detailsTotal.Add(int64(len(ids)))
 		r.progress()
-		ok, bad, err := r.fetchBatch(ctx, ids)
-		for _, id := range ok {
-			done[id] = true
-		}
+		_, bad, err := r.fetchBatch(ctx, ids)
 		for _, id := range bad {
 			failed[id] = true
 		}
@@ -78,7 +79,12 @@ func (r *runner) fetchBatch(ctx context.Context, ids []string) (ok, bad []string
 			var chunkBad []string
 			var stop error
 			for _, id := range chunk {
+				if err := r.acquire(gctx); err != nil {
+					stop = err
+					break
+				}
 				v, err := r.h.API.Vacancy(gctx, id)
+				r.release()
 				switch {
 				case err == nil:
 					full = append(full, FromFull(v))
@@ -104,10 +110,16 @@ func (r *runner) fetchBatch(ctx context.Context, ids []string) (ok, bad []string
 				return err
 			}
 			mu.Lock()
+			r.mu.Lock()
 			for _, v := range full {
 				ok = append(ok, v.ID)
+				r.fetched[v.ID] = true
 			}
-			ok = append(ok, gone...)
+			for _, id := range gone {
+				ok = append(ok, id)
+				r.fetched[id] = true
+			}
+			r.mu.Unlock()
 			bad = append(bad, chunkBad...)
 			mu.Unlock()
 			return stop

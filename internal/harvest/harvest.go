@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -165,7 +166,8 @@ func (h *Harvester) Run(ctx context.Context, q store.Query, opt RunOptions) (Res
 	if err != nil {
 		return Result{}, err
 	}
-	r := &runner{h: h, q: q, run: run, details: opt.Details, seen: map[string]struct{}{}}
+	r := &runner{h: h, q: q, run: run, details: opt.Details, seen: map[string]struct{}{}, fetched: map[string]bool{},
+		sem: make(chan struct{}, h.concurrency())}
 	if h.Metrics != nil {
 		r.lastMetrics = h.Metrics.Snapshot()
 	}
@@ -245,8 +247,13 @@ type runner struct {
 	run     store.Run
 	details string
 
+	// sem bounds the requests in flight across slice workers, probes and
+	// detail fetches to Concurrency.
+	sem chan struct{}
+
 	mu          sync.Mutex
 	seen        map[string]struct{} // ids this process stored (details=all)
+	fetched     map[string]bool     // ids whose full vacancy this process stored (or found gone)
 	lastMetrics httpx.MetricsSnapshot
 
 	prog struct {
@@ -412,8 +419,23 @@ func (r *runner) search(ctx context.Context, p url.Values, page, perPage int) (*
 	}
 	sp.Page, sp.PerPage, sp.OrderBy, sp.NoMagic = page, perPage, "publication_time", true
 	sp.Probe = perPage == 0
+	if err := r.acquire(ctx); err != nil {
+		return nil, err
+	}
+	defer r.release()
 	return r.h.API.SearchVacancies(ctx, sp)
 }
+
+func (r *runner) acquire(ctx context.Context) error {
+	select {
+	case r.sem <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (r *runner) release() { <-r.sem }
 
 // slice processes one claimed slice: probe, then page it or split it.
 func (r *runner) slice(ctx context.Context, s store.Slice) error {
@@ -507,7 +529,12 @@ func (r *runner) sliceFailed(ctx context.Context, s store.Slice, err error) erro
 	return nil
 }
 
-// storePage upserts one page in one transaction and checkpoints the slice.
+// storePage upserts one page in one transaction, checkpoints the slice, and
+// fetches the full vacancies the page made necessary: new and changed ones
+// (all of them with --details=all). Fetching them right here, by the
+// collector whose upsert found them new, means that collectors sharing a
+// run never fetch one vacancy twice; what a crash leaves out, the run's
+// final sweep (fetchDetails) picks up from the store.
 func (r *runner) storePage(ctx context.Context, s *store.Slice, res *hhapi.SearchPage) error {
 	items := make([]store.Vacancy, 0, len(res.Items))
 	for i := range res.Items {
@@ -536,6 +563,26 @@ func (r *runner) storePage(ctx context.Context, s *store.Slice, res *hhapi.Searc
 	r.prog.pages.Add(1)
 	r.prog.stored.Add(int64(len(items)))
 	r.progress()
-	_ = up // the page's outcome counters were added in its own transaction
-	return r.count(bg, store.Counters{})
+	// The page's outcome counters were added in its own transaction.
+	if err := r.count(bg, store.Counters{}); err != nil {
+		return err
+	}
+	var need []string
+	switch r.details {
+	case DetailsNone:
+	case DetailsAll:
+		need = store.IDs(items)
+	default:
+		need = append(up.New, up.Changed...)
+	}
+	r.mu.Lock()
+	need = slices.DeleteFunc(need, func(id string) bool { return r.fetched[id] })
+	r.mu.Unlock()
+	if len(need) == 0 {
+		return nil
+	}
+	r.prog.detailsTotal.Add(int64(len(need)))
+	// Ids that failed for a reason a retry may heal are left to the final sweep.
+	_, _, err = r.fetchBatch(ctx, need)
+	return err
 }

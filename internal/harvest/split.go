@@ -118,29 +118,28 @@ func (r *runner) probeSplit(ctx context.Context, p url.Values, key string, vals 
 	return children(p, key, keep, keepFound), nil
 }
 
-// areaTree loads the areas tree from the store once.
+// areaTree loads the areas tree from the store once it is there. Errors are
+// not kept: a cancelled run must not poison the next one.
 func (h *Harvester) areaTree(ctx context.Context) (*areaTree, error) {
-	h.treeOnce.Do(func() {
-		areas, err := h.Store.Areas(ctx)
-		if err != nil {
-			h.treeErr = err
-			return
-		}
-		if len(areas) == 0 {
-			return
-		}
-		ids, parents, names := make([]string, len(areas)), make([]string, len(areas)), make([]string, len(areas))
-		for i, a := range areas {
-			ids[i], parents[i], names[i] = a.ID, a.ParentID, a.Name
-		}
-		h.tree = newAreaTree(ids, parents, names)
-	})
-	return h.tree, h.treeErr
+	h.treeMu.Lock()
+	defer h.treeMu.Unlock()
+	if h.tree != nil {
+		return h.tree, nil
+	}
+	areas, err := h.Store.Areas(ctx)
+	if err != nil || len(areas) == 0 {
+		return nil, err
+	}
+	ids, parents, names := make([]string, len(areas)), make([]string, len(areas)), make([]string, len(areas))
+	for i, a := range areas {
+		ids[i], parents[i], names[i] = a.ID, a.ParentID, a.Name
+	}
+	h.tree = newAreaTree(ids, parents, names)
+	return h.tree, nil
 }
 
 // treeCache is embedded in Harvester.
 type treeCache struct {
-	treeOnce sync.Once
-	tree     *areaTree
-	treeErr  error
+	treeMu sync.Mutex
+	tree   *areaTree
 }
