@@ -373,15 +373,24 @@ func (r *runner) crawl(ctx context.Context) error {
 				active.Add(1)
 				s, err := r.h.Store.ClaimSlice(gctx, r.run.ID, r.h.worker(), r.h.lease())
 				if errors.Is(err, store.ErrNoSlice) {
+					wait := 50 * time.Millisecond
 					if active.Add(-1) == 0 {
-						// Nobody here can add children any more. Slices claimed by
-						// other collectors (--join) are theirs to finish.
-						return nil
+						// Nobody here can add children any more. A slice another
+						// collector holds may still split, or its collector may die
+						// and leave it to be reclaimed when its lease runs out.
+						busy, err := r.othersBusy(gctx)
+						if err != nil {
+							return err
+						}
+						if !busy {
+							return nil
+						}
+						wait = 250 * time.Millisecond
 					}
 					select {
 					case <-gctx.Done():
 						return gctx.Err()
-					case <-time.After(50 * time.Millisecond):
+					case <-time.After(wait):
 					}
 					continue
 				}
@@ -398,6 +407,21 @@ func (r *runner) crawl(ctx context.Context) error {
 		})
 	}
 	return g.Wait()
+}
+
+// othersBusy reports whether some slice of the run is still claimed by a
+// collector (this process holds none when it asks).
+func (r *runner) othersBusy(ctx context.Context) (bool, error) {
+	sl, err := r.h.Store.Slices(ctx, r.run.ID)
+	if err != nil {
+		return false, err
+	}
+	for _, s := range sl {
+		if s.State == store.SliceClaimed || s.State == store.SlicePending {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 // params strips the planner's private markers before a request.

@@ -2,12 +2,9 @@ package postgres
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"io/fs"
 	"net/url"
-	"os"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -16,68 +13,13 @@ import (
 
 	"github.com/hhjobs/hhjobs/internal/store"
 	"github.com/hhjobs/hhjobs/internal/store/fixture"
+	"github.com/hhjobs/hhjobs/internal/store/postgres/pgtest"
 	"github.com/hhjobs/hhjobs/internal/store/storetest"
 )
 
-const envDSN = "HHJOBS_TEST_POSTGRES"
-
-func testDSN(tb testing.TB) string {
-	tb.Helper()
-	dsn := os.Getenv(envDSN)
-	if dsn == "" {
-		tb.Skip("set HHJOBS_TEST_POSTGRES=postgres://... to run the PostgreSQL suite")
-	}
-	return dsn
-}
-
-// freshSchema creates schema hhjobs_test_<random>, drops it on cleanup and
-// returns the DSN that puts it first on the search_path.
-func freshSchema(tb testing.TB) (dsn, schema string) {
-	tb.Helper()
-	base := testDSN(tb)
-	ctx := context.Background()
-	b := make([]byte, 6)
-	_, _ = rand.Read(b)
-	schema = "hhjobs_test_" + hex.EncodeToString(b)
-	conn, err := pgx.Connect(ctx, base)
-	if err != nil {
-		tb.Fatalf("connect %s: %v", Redact(base), err)
-	}
-	defer conn.Close(ctx)
-	if _, err := conn.Exec(ctx, `CREATE SCHEMA `+schema); err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() {
-		c, err := pgx.Connect(ctx, base)
-		if err != nil {
-			tb.Error(err)
-			return
-		}
-		defer c.Close(ctx)
-		if _, err := c.Exec(ctx, `DROP SCHEMA `+schema+` CASCADE`); err != nil {
-			tb.Error(err)
-		}
-	})
-	return withSearchPath(tb, base, schema), schema
-}
-
-func withSearchPath(tb testing.TB, dsn, schema string) string {
-	if strings.Contains(dsn, "://") {
-		u, err := url.Parse(dsn)
-		if err != nil {
-			tb.Fatal(err)
-		}
-		q := u.Query()
-		q.Set("search_path", schema)
-		u.RawQuery = q.Encode()
-		return u.String()
-	}
-	return dsn + " search_path=" + schema
-}
-
 func openFresh(tb testing.TB) *DB {
 	tb.Helper()
-	dsn, _ := freshSchema(tb)
+	dsn, _ := pgtest.FreshSchema(tb)
 	db, err := Open(context.Background(), dsn)
 	if err != nil {
 		tb.Fatal(err)
@@ -87,7 +29,7 @@ func openFresh(tb testing.TB) *DB {
 }
 
 func TestStore(t *testing.T) {
-	testDSN(t)
+	pgtest.DSN(t)
 	storetest.Run(t, func(t *testing.T) store.Store { return openFresh(t) })
 }
 
@@ -135,7 +77,7 @@ func TestOpenBadInputs(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			dsn := tt.dsn
 			if tt.server {
-				u, err := url.Parse(testDSN(t))
+				u, err := url.Parse(pgtest.DSN(t))
 				if err != nil {
 					t.Skip("HHJOBS_TEST_POSTGRES is not a URL")
 				}
@@ -159,7 +101,7 @@ func TestOpenBadInputs(t *testing.T) {
 
 func TestSchemaTooNew(t *testing.T) {
 	ctx := context.Background()
-	dsn, _ := freshSchema(t)
+	dsn, _ := pgtest.FreshSchema(t)
 	db, err := Open(ctx, dsn)
 	if err != nil {
 		t.Fatal(err)
@@ -205,7 +147,7 @@ func TestFailedMigration(t *testing.T) {
 		return names
 	}
 
-	dsn, schema := freshSchema(t)
+	dsn, schema := pgtest.FreshSchema(t)
 	if _, err := open(ctx, dsn, onlyBad); err == nil || strings.ContainsAny(err.Error(), "\n") {
 		t.Fatalf("open with a failing migration: %v, want one line", err)
 	}

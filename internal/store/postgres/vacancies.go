@@ -146,6 +146,15 @@ func (db *DB) UpsertSearchItems(ctx context.Context, queryID, runID int64, items
 		return res, ctx.Err()
 	}
 	err := db.withTx(ctx, func(tx pgx.Tx) error {
+		// Collectors sharing a run may store the same id at once (pages
+		// overlap at window edges; a vacancy can have two roles). Row locks
+		// cannot cover an id not inserted yet, so lock the ids themselves, in
+		// one order: exactly one collector then sees a vacancy as new and
+		// fetches its details.
+		if _, err := tx.Exec(ctx, `SELECT count(pg_advisory_xact_lock(hashtextextended(id, 5381)))
+			FROM (SELECT unnest($1::text[]) AS id ORDER BY 1) AS ids`, store.IDs(items)); err != nil {
+			return fmt.Errorf("lock ids: %w", err)
+		}
 		known, err := loadTracked(ctx, tx, store.IDs(items))
 		if err != nil {
 			return fmt.Errorf("read stored rows: %w", err)
