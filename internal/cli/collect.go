@@ -94,7 +94,7 @@ Running the same collect again resumes an unfinished run, or starts a new one
 	fl.StringVar(&o.Name, "name", "", "save the query under this name (default: derived from the filters)")
 	fl.StringVar(&o.Preset, "preset", "", "a named set of filters: hr (roles 17, 38, 69, 117, 118, 153, 171)")
 	fl.BoolVar(&o.Replace, "replace", false, "replace the filters of an existing --name")
-	fl.Int64Var(&o.Join, "join", 0, "take slices of this existing run (another collector's, on a shared PostgreSQL)")
+	fl.Int64Var(&o.Join, "join", 0, "be one more collector of this run (started elsewhere on a shared PostgreSQL); no filters")
 	fl.StringVar(&o.Text, "text", "", "search text (hh.ru query language)")
 	fl.StringVar(&o.ExcludedText, "excluded-text", "", "drop vacancies with these words")
 	fl.StringSliceVar(&o.Roles, "role", nil, "professional role id (repeatable)")
@@ -246,6 +246,9 @@ func runCollect(ctx context.Context, f *Factory, o *CollectOptions) error {
 	if err := o.Harvest.check(); err != nil {
 		return err
 	}
+	if o.Join != 0 {
+		return joinRun(ctx, f, o)
+	}
 	p, err := o.queryParams()
 	if err != nil {
 		return err
@@ -295,6 +298,46 @@ func runCollect(ctx context.Context, f *Factory, o *CollectOptions) error {
 		fmt.Fprintf(f.IO.Err, "replaced the filters of query %q\n", name)
 	}
 	return harvestQueries(ctx, f, h, []store.Query{q}, o.Harvest, o.Join)
+}
+
+// joinRun makes this process one more collector of an existing run: the
+// query comes from the run, so no filters are given.
+func joinRun(ctx context.Context, f *Factory, o *CollectOptions) error {
+	if o.Name != "" || o.Preset != "" || o.Replace {
+		return usageErrorf("--join takes the run's own query: drop --name, --preset and --replace")
+	}
+	if err := f.Settings.requireUserAgent(); err != nil {
+		return err
+	}
+	st, err := f.Store(ctx)
+	if err != nil {
+		return err
+	}
+	run, err := st.GetRun(ctx, o.Join)
+	if errors.Is(err, store.ErrNotFound) {
+		return usageErrorf("--join %d: no such run in this database ('hhjobs status' shows run ids)", o.Join)
+	}
+	if err != nil {
+		return err
+	}
+	qs, err := st.Queries(ctx)
+	if err != nil {
+		return err
+	}
+	for _, q := range qs {
+		if q.ID == run.QueryID {
+			h, err := f.Harvester(ctx, o.Harvest)
+			if err != nil {
+				return err
+			}
+			if err := harvest.EnsureReference(ctx, h.API, st, f.Now()); err != nil {
+				return err
+			}
+			fmt.Fprintf(f.IO.Err, "joining run %d of query %q\n", run.ID, q.Name)
+			return harvestQueries(ctx, f, h, []store.Query{q}, o.Harvest, o.Join)
+		}
+	}
+	return fmt.Errorf("run %d belongs to query %d, which is gone", run.ID, run.QueryID)
 }
 
 // resolveNames lets users write area and role names instead of ids.

@@ -112,6 +112,8 @@ func TestCollectBadInput(t *testing.T) {
 		{"currency without salary", []string{"collect", "--currency", "USD"}, ExitUsage, "--salary"},
 		{"unknown preset", []string{"collect", "--preset", "it"}, ExitUsage, "preset"},
 		{"unknown flag", []string{"collect", "--bogus"}, ExitUsage, "unknown flag"},
+		{"join with a name", []string{"collect", "--join", "1", "--name", "x"}, ExitUsage, "--join"},
+		{"join an unknown run", []string{"collect", "--join", "999"}, ExitUsage, "no such run"},
 		{"sync unknown query", []string{"sync", "nope"}, ExitUsage, "no saved query"},
 		{"sync nothing saved", []string{"sync"}, ExitUsage, "no saved queries"},
 		{"sync every too short", []string{"sync", "--every", "10s"}, ExitUsage, "--every"},
