@@ -4,9 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
-	"net/http"
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
@@ -85,76 +83,6 @@ func TestCollectSyncStatus(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "ru-it") || !strings.Contains(out, "QUERY") {
 		t.Errorf("status table: %d\n%s", code, out)
 	}
-}
-
-func TestCollectBadInput(t *testing.T) {
-	_, run := harvestEnv(t)
-	if code, _, errOut := run("auth", "app"); code != 0 {
-		t.Fatalf("auth app: %d %s", code, errOut)
-	}
-	tests := []struct {
-		name string
-		args []string
-		code int
-		want string
-	}{
-		{"unknown role", []string{"collect", "--role", "99999"}, ExitUsage, "unknown role"},
-		{"unknown area", []string{"collect", "--area", "7777777"}, ExitUsage, "unknown area"},
-		{"date order", []string{"collect", "--date-from", "2026-11-20", "--date-to", "2026-11-10"}, ExitUsage, "not before"},
-		{"bad date", []string{"collect", "--date-from", "20.11.2026"}, ExitUsage, "YYYY-MM-DD"},
-		{"period and dates", []string{"collect", "--period", "3", "--date-from", "2026-11-20"}, ExitUsage, "--period"},
-		{"period too long", []string{"collect", "--period", "45"}, ExitUsage, "1…30"},
-		{"empty text", []string{"collect", "--text", ""}, ExitUsage, "--text is empty"},
-		{"paging param", []string{"collect", "--param", "per_page=500"}, ExitUsage, "paging"},
-		{"malformed param", []string{"collect", "--param", "novalue"}, ExitUsage, "key=value"},
-		{"bad details", []string{"collect", "--details", "some"}, ExitUsage, "--details"},
-		{"negative rps", []string{"collect", "--rps", "-1"}, ExitUsage, "--rps"},
-		{"currency without salary", []string{"collect", "--currency", "USD"}, ExitUsage, "--salary"},
-		{"unknown preset", []string{"collect", "--preset", "it"}, ExitUsage, "preset"},
-		{"unknown flag", []string{"collect", "--bogus"}, ExitUsage, "unknown flag"},
-		{"join with a name", []string{"collect", "--join", "1", "--name", "x"}, ExitUsage, "--join"},
-		{"join an unknown run", []string{"collect", "--join", "999"}, ExitUsage, "no such run"},
-		{"sync unknown query", []string{"sync", "nope"}, ExitUsage, "no saved query"},
-		{"sync nothing saved", []string{"sync"}, ExitUsage, "no saved queries"},
-		{"sync every too short", []string{"sync", "--every", "10s"}, ExitUsage, "--every"},
-		{"status unknown query", []string{"status", "nope"}, ExitUsage, "no saved query"},
-		{"bad api base", []string{"--api-base", "ftp://x", "status"}, ExitUsage, "--api-base"},
-		{"db is a directory", []string{"--db", t.TempDir(), "status"}, ExitError, "directory"},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			code, _, errOut := run(tc.args...)
-			if code != tc.code || !strings.Contains(errOut, tc.want) {
-				t.Errorf("exit %d, stderr %q; want exit %d containing %q", code, errOut, tc.code, tc.want)
-			}
-			if lines := strings.Count(strings.TrimRight(errOut, "\n"), "\n"); code == ExitUsage && lines > 1 {
-				t.Errorf("usage error took %d lines: %q", lines+1, errOut)
-			}
-		})
-	}
-	// A base URL that does not answer, and one that answers 200 with a web
-	// page: one line each, exit 1, saying what to check.
-	html := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Content-Type", "text/html")
-		fmt.Fprint(w, "<html><body>Добро пожаловать</body></html>")
-	}))
-	t.Cleanup(html.Close)
-	dead := httptest.NewServer(http.NotFoundHandler())
-	dead.Close()
-	for name, base := range map[string]string{"dead api base": dead.URL, "non-JSON 200": html.URL} {
-		t.Run(name, func(t *testing.T) {
-			code, _, errOut := run("--db", filepath.Join(t.TempDir(), "x.db"), "--api-base", base, "collect", "--area", "1")
-			if code != ExitError || !strings.Contains(errOut, "--api-base") || strings.Count(errOut, "\n") != 1 {
-				t.Errorf("exit %d, stderr %q; want exit 1 and one line naming --api-base", code, errOut)
-			}
-		})
-	}
-	t.Run("no user agent", func(t *testing.T) {
-		t.Setenv("HH_USER_AGENT", "")
-		if code, _, errOut := run("collect", "--area", "1"); code != ExitUsage || !strings.Contains(errOut, "User-Agent") {
-			t.Errorf("exit %d %q, want 2 about the User-Agent", code, errOut)
-		}
-	})
 }
 
 func TestSandboxCommandFirstLine(t *testing.T) {
