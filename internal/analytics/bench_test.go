@@ -6,6 +6,7 @@ import (
 
 	"github.com/hhjobs/hhjobs/internal/analytics"
 	"github.com/hhjobs/hhjobs/internal/analytics/analyticstest"
+	"github.com/hhjobs/hhjobs/internal/analytics/analyticstest/benchdb"
 	"github.com/hhjobs/hhjobs/internal/store"
 	"github.com/hhjobs/hhjobs/internal/store/sqlite"
 )
@@ -13,7 +14,7 @@ import (
 // BenchmarkStats1M times what `hhjobs stats` computes over a million stored
 // vacancies (opt-in: HHJOBS_BENCH_1M=1; target ≤ 3 s).
 func BenchmarkStats1M(b *testing.B) {
-	path, n := analyticstest.BenchDB(b)
+	path, n := benchdb.BenchDB(b)
 	ctx := context.Background()
 	db, err := sqlite.Open(ctx, path)
 	if err != nil {

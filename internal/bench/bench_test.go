@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -24,16 +26,16 @@ func TestTinyBench(t *testing.T) {
 		Seed: 3, Vacancies: 800, NoHardCells: true, Cap: 100, Concurrency: 4,
 		RPS: 400, Latency: time.Millisecond, RateVacancies: 200,
 		Publish: 40, Archive: 20, Change: 20,
-		NaivePause: time.Millisecond, StoreVacancies: 1000,
+		NaivePause: time.Millisecond, StoreVacancies: 1000, AnalyticsVacancies: 2000,
 		Dir: t.TempDir(), Log: &log,
 	}
-	rep, err := Run(ctx, cfg, Legs{Harvest: true, Store: true})
+	rep, err := Run(ctx, cfg, Legs{Harvest: true, Store: true, Analytics: true})
 	if err != nil {
 		t.Fatalf("%v\n%s", err, log.String())
 	}
-	h, rt, st := rep.Harvest, rep.Rate, rep.Store
-	if h == nil || rt == nil || st == nil {
-		t.Fatalf("incomplete report: harvest %v, rate %v, store %v", h != nil, rt != nil, st != nil)
+	h, rt, st, an := rep.Harvest, rep.Rate, rep.Store, rep.Analytics
+	if h == nil || rt == nil || st == nil || an == nil {
+		t.Fatalf("incomplete report: harvest %v, rate %v, store %v, analytics %v", h != nil, rt != nil, st != nil, an != nil)
 	}
 
 	// Recall and duplicates: exact.
@@ -76,14 +78,17 @@ func TestTinyBench(t *testing.T) {
 	if rt.Recall != 1 || rt.Requests == 0 || rt.Achieved <= 0 || rt.Share <= 0 || rt.Truth == 0 {
 		t.Errorf("rate %+v", rt)
 	}
-	if st.NewRate <= 0 || st.RepeatRate <= 0 || st.Vacancies != 1000 || st.Analytics == nil {
+	if st.NewRate <= 0 || st.RepeatRate <= 0 || st.Vacancies != 1000 {
 		t.Errorf("store %+v", st)
+	}
+	if an.Vacancies != 2000 || an.Stats.ElapsedS <= 0 || an.Report.ElapsedS <= 0 || an.ReportBytes == 0 {
+		t.Errorf("analytics %+v", an)
 	}
 
 	var out bytes.Buffer
 	rep.Print(&out)
 	for _, want := range []string{"recall", "requests / minimum", "peak RSS", "sync, nothing changed", "K+C+M",
-		"naive", "achieved / allowed", "429 share", "upsert, new ids", "analytics.Compute"} {
+		"naive", "achieved / allowed", "429 share", "upsert, new ids", "store walk", "stats --by role", "report (HTML"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("printed report lacks %q:\n%s", want, out.String())
 		}
@@ -96,7 +101,7 @@ func TestTinyBench(t *testing.T) {
 	if err := json.Unmarshal(out.Bytes(), &back); err != nil {
 		t.Fatal(err)
 	}
-	for _, k := range []string{"harvest", "rate", "store", "machine", "config"} {
+	for _, k := range []string{"harvest", "rate", "store", "analytics", "machine", "config"} {
 		if back[k] == nil {
 			t.Errorf("JSON lacks %q", k)
 		}
@@ -105,6 +110,47 @@ func TestTinyBench(t *testing.T) {
 		out.Reset()
 		rep.Print(&out)
 		t.Log("\n" + out.String() + log.String())
+	}
+}
+
+// TestRunAnalytics fills a tiny analytics database, times the leg, and
+// reuses the database on the second run.
+func TestRunAnalytics(t *testing.T) {
+	ctx := context.Background()
+	dbDir := t.TempDir()
+	cfg := Config{AnalyticsVacancies: 2000, Dir: t.TempDir()}
+	first, err := RunAnalytics(ctx, cfg, dbDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := filepath.Join(dbDir, "hhjobs-bench-2000.db")
+	if first.Reused || first.FillS <= 0 || first.DB != want || first.DBBytes == 0 {
+		t.Errorf("first run: reused %v, fill %vs, db %s (want %s), %d bytes", first.Reused, first.FillS, first.DB, want, first.DBBytes)
+	}
+	if _, err := os.Stat(want + ".done"); err != nil {
+		t.Errorf("no marker: %v", err)
+	}
+	second, err := RunAnalytics(ctx, cfg, dbDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !second.Reused || second.FillS != 0 {
+		t.Errorf("second run: reused %v, fill %vs", second.Reused, second.FillS)
+	}
+	for name, x := range map[string]Timing{"walk": second.Walk, "stats": second.Stats, "report": second.Report} {
+		if x.ElapsedS <= 0 || x.PeakHeapMB <= 0 {
+			t.Errorf("%s %+v", name, x)
+		}
+	}
+	if second.Stats.TargetS != TargetStats1M || second.Report.TargetS != TargetReport1M || second.Stats.OK != nil || second.Report.OK != nil {
+		t.Errorf("targets: stats %+v, report %+v (no verdict below 1M)", second.Stats, second.Report)
+	}
+	var out bytes.Buffer
+	(&Report{Analytics: second}).Print(&out)
+	for _, want := range []string{"ANALYTICS: sqlite, 2,000 vacancies", "reused", "≤ 3s at 1M", "≤ 15s at 1M", "walk = "} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("printed report lacks %q:\n%s", want, out.String())
+		}
 	}
 }
 

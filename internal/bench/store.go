@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/hhjobs/hhjobs/internal/analytics"
 	"github.com/hhjobs/hhjobs/internal/harvest"
 	"github.com/hhjobs/hhjobs/internal/store"
 	"github.com/hhjobs/hhjobs/internal/store/fixture"
@@ -23,16 +22,6 @@ type StoreReport struct {
 	RepeatRate float64 `json:"unchanged_per_s"` // the same pages again: all unchanged (a sync)
 	RepeatS    float64 `json:"unchanged_s"`
 	DBBytes    int64   `json:"db_bytes,omitempty"`
-	// Analytics times analytics.Compute over the bench database: a hook
-	// only; the 1M-vacancy report/stats figures are internal/analytics'.
-	Analytics *AnalyticsTiming `json:"analytics,omitempty"`
-}
-
-// AnalyticsTiming is one analytics.Compute over the store bench database.
-type AnalyticsTiming struct {
-	Vacancies int     `json:"vacancies"`
-	ElapsedS  float64 `json:"elapsed_s"`
-	Error     string  `json:"error,omitempty"`
 }
 
 const storeRawSize = 1500
@@ -40,7 +29,7 @@ const storeRawSize = 1500
 // RunStore upserts cfg.StoreVacancies generated search items (the storetest
 // fixtures: ~1.5 KB of raw JSON each, realistic typed fields) into a fresh
 // SQLite database in pages of 100, as harvest stores a page, then the same
-// pages again, and times analytics.Compute over the result.
+// pages again. (RunAnalytics times stats and report, on its own database.)
 func RunStore(ctx context.Context, cfg Config) (*StoreReport, error) {
 	cfg.defaults()
 	dir, cleanup, err := workDir(cfg.Dir)
@@ -98,19 +87,5 @@ func RunStore(ctx context.Context, cfg Config) (*StoreReport, error) {
 	if fi, err := statSize(path); err == nil {
 		rep.DBBytes = fi
 	}
-	cfg.logf("store: timing analytics.Compute over the bench database")
-	rep.Analytics = timeAnalytics(ctx, st, cfg.StoreVacancies)
 	return rep, nil
-}
-
-// timeAnalytics is the hook for the analytics engineer's Compute; its own
-// benchmarks own the 1M-vacancy figures.
-func timeAnalytics(ctx context.Context, st store.Store, n int) *AnalyticsTiming {
-	t0 := time.Now()
-	_, err := analytics.Compute(ctx, st, analytics.Config{})
-	at := &AnalyticsTiming{Vacancies: n, ElapsedS: secs(time.Since(t0))}
-	if err != nil {
-		at.Error = err.Error()
-	}
-	return at
 }

@@ -40,14 +40,23 @@ peak RSS is the harvester's alone):
   rate            the same harvest on a smaller sandbox (no hard cells) limited
                   to --rps with --latency, the client limited to --rps too:
                   achieved share of the rate and share of 429s
-store: upsert rate of search-item pages into SQLite, and a timing hook for
-analytics.Compute (the 1M-vacancy figures are internal/analytics' benchmarks).
+store: upsert rate of search-item pages into SQLite; then, on a database of
+  --analytics-vacancies generated vacancies (0 = skip), each timed once with
+  its peak Go heap:
+  store walk      EachVacancy with a no-op callback (for attribution)
+  stats           what 'hhjobs stats --by role' computes (target ≤ 3 s at 1M)
+  report          'hhjobs report' to a file (target ≤ 15 s at 1M)
+  That database is hhjobs-bench-N.db in --dir or else the system temporary
+  directory, kept and reused once hhjobs-bench-N.db.done says it is complete
+  (the 1M benchmarks of internal/analytics and internal/report share it);
+  filling a million takes some minutes and ~3.5 GB.
 
-Databases go to a temporary directory (--dir keeps them). Progress goes to
-stderr, the report to stdout.`,
+Other databases go to a temporary directory (--dir keeps them). Progress goes
+to stderr, the report to stdout.`,
 		Example: `  hhjobs bench
   hhjobs bench harvest --vacancies 100000
-  hhjobs bench store --store-vacancies 200000 --json`,
+  hhjobs bench store --store-vacancies 200000 --json
+  hhjobs bench store --analytics-vacancies 0     # upserts only`,
 		Args:      cobra.MaximumNArgs(1),
 		ValidArgs: []string{"harvest", "store", "all"},
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -71,7 +80,8 @@ stderr, the report to stdout.`,
 	fl.IntVar(&c.Change, "change", bench.DefaultChange, "incremental sync: vacancies changed (C, sandbox-wide)")
 	fl.DurationVar(&c.NaivePause, "naive-pause", bench.DefaultNaivePause, "naive baseline: pause between pages")
 	fl.IntVar(&c.StoreVacancies, "store-vacancies", bench.DefaultStoreVacancies, "store: generated vacancies upserted into SQLite")
-	fl.StringVar(&c.Dir, "dir", "", "keep the bench databases in this directory (default: a temporary one, removed)")
+	fl.IntVar(&c.AnalyticsVacancies, "analytics-vacancies", bench.DefaultAnalyticsVacancies, "store: generated vacancies of the stats/report database (0 = skip)")
+	fl.StringVar(&c.Dir, "dir", "", "keep the bench databases in this directory (default: a temporary one, removed; the analytics one: the system temporary directory, kept)")
 	fl.BoolVar(&o.InProcess, "in-process", false, "run the main sandbox inside this process (peak RSS then includes it)")
 	fl.BoolVar(&o.JSON, "json", false, "print the report as JSON")
 	fl.BoolVarP(&o.Quiet, "quiet", "q", false, "no progress lines on stderr")
@@ -88,6 +98,8 @@ func (o *BenchOptions) check() error {
 	switch {
 	case c.Vacancies < 1 || c.RateVacancies < 1 || c.StoreVacancies < 1:
 		return usageErrorf("--vacancies, --rate-vacancies and --store-vacancies must be ≥ 1")
+	case c.AnalyticsVacancies < 0:
+		return usageErrorf("--analytics-vacancies %d: want ≥ 0 (0 = skip)", c.AnalyticsVacancies)
 	case c.RPS <= 0:
 		return usageErrorf("--rps %v: want a rate > 0", c.RPS)
 	case c.Concurrency < 1 || c.Concurrency > 64:
@@ -105,6 +117,7 @@ func runBench(ctx context.Context, f *Factory, o *BenchOptions) error {
 		return err
 	}
 	legs := bench.Legs{Harvest: o.What != "store", Store: o.What != "harvest"}
+	legs.Analytics = legs.Store && o.Cfg.AnalyticsVacancies > 0
 	cfg := o.Cfg
 	if !o.Quiet {
 		cfg.Log = f.IO.Err

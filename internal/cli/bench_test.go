@@ -16,6 +16,7 @@ func TestBenchUsage(t *testing.T) {
 		{"bench", "--concurrency", "100"},
 		{"bench", "--publish", "-1"},
 		{"bench", "--latency", "-1s"},
+		{"bench", "--analytics-vacancies", "-1"},
 	} {
 		r := runMain(t, "", args...)
 		if r.code != ExitUsage {
@@ -26,7 +27,7 @@ func TestBenchUsage(t *testing.T) {
 
 func TestBenchStoreJSON(t *testing.T) {
 	t.Setenv("HHJOBS_CONFIG_DIR", t.TempDir())
-	r := runMain(t, "", "bench", "store", "--store-vacancies", "300", "--json", "--dir", t.TempDir())
+	r := runMain(t, "", "bench", "store", "--store-vacancies", "300", "--analytics-vacancies", "500", "--json", "--dir", t.TempDir())
 	if r.code != ExitOK {
 		t.Fatalf("exit %d: %s", r.code, r.err)
 	}
@@ -36,11 +37,18 @@ func TestBenchStoreJSON(t *testing.T) {
 			Vacancies int     `json:"vacancies"`
 			NewRate   float64 `json:"new_per_s"`
 		} `json:"store"`
+		Analytics *struct {
+			Vacancies int `json:"vacancies"`
+			Stats     struct {
+				ElapsedS float64 `json:"elapsed_s"`
+			} `json:"stats"`
+		} `json:"analytics"`
 	}
 	if err := json.Unmarshal([]byte(r.stdout), &rep); err != nil {
 		t.Fatalf("%v: %s", err, r.stdout)
 	}
-	if rep.Harvest != nil || rep.Store == nil || rep.Store.Vacancies != 300 || rep.Store.NewRate <= 0 {
+	if rep.Harvest != nil || rep.Store == nil || rep.Store.Vacancies != 300 || rep.Store.NewRate <= 0 ||
+		rep.Analytics == nil || rep.Analytics.Vacancies != 500 || rep.Analytics.Stats.ElapsedS <= 0 {
 		t.Errorf("report %s", r.stdout)
 	}
 	if !strings.Contains(r.err, "bench: ") {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/hhjobs/hhjobs/internal/analytics"
 	"github.com/hhjobs/hhjobs/internal/analytics/analyticstest"
+	"github.com/hhjobs/hhjobs/internal/analytics/analyticstest/benchdb"
 	"github.com/hhjobs/hhjobs/internal/store/sqlite"
 )
 
@@ -15,7 +16,7 @@ import (
 // analytics in one pass, rendering, atomic write (opt-in: HHJOBS_BENCH_1M=1;
 // target ≤ 15 s).
 func BenchmarkReport1M(b *testing.B) {
-	path, _ := analyticstest.BenchDB(b)
+	path, _ := benchdb.BenchDB(b)
 	ctx := context.Background()
 	db, err := sqlite.Open(ctx, path)
 	if err != nil {
