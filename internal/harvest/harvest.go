@@ -398,7 +398,7 @@ func (r *runner) crawl(ctx context.Context) error {
 					active.Add(-1)
 					return err
 				}
-				err = r.slice(gctx, s)
+				err = r.leased(gctx, s, r.slice)
 				active.Add(-1)
 				if err != nil {
 					return err
@@ -407,6 +407,39 @@ func (r *runner) crawl(ctx context.Context) error {
 		})
 	}
 	return g.Wait()
+}
+
+// leased runs fn on a claimed slice while a heartbeat renews the claim, so a
+// slice that takes long (a page's details at a low --rps) is not taken over
+// by another collector; only a dead or stalled one loses its slices.
+func (r *runner) leased(ctx context.Context, s store.Slice, fn func(context.Context, store.Slice) error) error {
+	hb, stop := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(r.h.lease() / 3)
+		defer t.Stop()
+		for {
+			select {
+			case <-hb.Done():
+				return
+			case <-t.C:
+				err := r.h.Store.ExtendLease(hb, s.ID, r.h.worker(), r.h.lease())
+				switch {
+				case err == nil, hb.Err() != nil:
+				case errors.Is(err, store.ErrNotFound):
+					// Finished a moment ago, or taken over after a stall.
+					r.h.log().Debug("slice no longer claimed by this collector", "slice", s.ID)
+				default:
+					r.h.log().Warn("cannot renew the claim on a slice", "slice", s.ID, "err", err)
+				}
+			}
+		}
+	}()
+	err := fn(ctx, s)
+	stop()
+	<-done
+	return err
 }
 
 // othersBusy reports whether some slice of the run is still claimed by a

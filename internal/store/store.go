@@ -229,6 +229,9 @@ type Store interface {
 	// claimed one whose lease expired, marks it claimed by worker until now+lease.
 	// Returns ErrNoSlice when none is available. Two concurrent callers never get the same slice.
 	ClaimSlice(ctx context.Context, runID int64, worker string, lease time.Duration) (Slice, error)
+	// ExtendLease moves a claimed slice's lease to now+lease while worker still
+	// holds it (a heartbeat for long slices); ErrNotFound when it does not.
+	ExtendLease(ctx context.Context, sliceID int64, worker string, lease time.Duration) error
 	// UpdateSlice writes state, found, pages, stored, error and lease of s.
 	UpdateSlice(ctx context.Context, s Slice) error
 	// SplitSlice marks parent split and inserts children, in one transaction.

@@ -419,6 +419,19 @@ func (db *DB) ClaimSlice(ctx context.Context, runID int64, worker string, lease 
 	return s, nil
 }
 
+// ExtendLease renews worker's claim on a slice, on the server's clock like ClaimSlice.
+func (db *DB) ExtendLease(ctx context.Context, sliceID int64, worker string, lease time.Duration) error {
+	tag, err := db.pool.Exec(ctx, `UPDATE slices SET lease_until = clock_timestamp() + make_interval(secs => $1::double precision / 1e6),
+		updated_at = clock_timestamp() WHERE id = $2 AND worker = $3 AND state = $4`, lease.Microseconds(), sliceID, worker, store.SliceClaimed)
+	if err != nil {
+		return fmt.Errorf("extend the lease of slice %d: %w", sliceID, err)
+	}
+	if tag.RowsAffected() == 0 {
+		return fmt.Errorf("extend the lease of slice %d: %w", sliceID, store.ErrNotFound)
+	}
+	return nil
+}
+
 // UpdateSlice writes the mutable fields of s.
 func (db *DB) UpdateSlice(ctx context.Context, s store.Slice) error {
 	tag, err := db.pool.Exec(ctx, `UPDATE slices SET state = $1, found = $2, pages = $3, stored = $4, worker = $5, error = $6,

@@ -418,6 +418,14 @@ func (db *DB) ClaimSlice(ctx context.Context, runID int64, worker string, lease 
 	return s, nil
 }
 
+// ExtendLease renews worker's claim on a slice.
+func (db *DB) ExtendLease(ctx context.Context, sliceID int64, worker string, lease time.Duration) error {
+	now := db.Now()
+	res, err := db.exec(ctx, `UPDATE slices SET lease_until = ?, updated_at = ? WHERE id = ? AND worker = ? AND state = ?`,
+		ms(now.Add(lease)), ms(now), sliceID, worker, store.SliceClaimed)
+	return affected(res, err, fmt.Sprintf("extend the lease of slice %d", sliceID))
+}
+
 // UpdateSlice writes the mutable fields of s.
 func (db *DB) UpdateSlice(ctx context.Context, s store.Slice) error {
 	res, err := db.exec(ctx, `UPDATE slices SET state = ?, found = ?, pages = ?, stored = ?, worker = ?, error = ?,

@@ -41,6 +41,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Runs", testRuns},
 		{"AddRunCounters", testAddRunCounters},
 		{"WriteCounters", testWriteCounters},
+		{"ExtendLease", testExtendLease},
 		{"Slices", testSlices},
 		{"SplitSlice", testSplitSlice},
 		{"ClaimSliceConcurrent", testClaimSliceConcurrent},
@@ -266,6 +267,27 @@ func testWriteCounters(t *testing.T, s store.Store) {
 	got := must[store.Run](t)(s.GetRun(ctx, r.ID)).Counters
 	want := store.Counters{Pages: 2, New: 3, Changed: 1, Unchanged: 2, Details: 2, Closed: 3}
 	diff(t, "counters", want, got)
+}
+
+// testExtendLease: a heartbeat keeps a claim alive past its first lease;
+// only the holder can renew it, and only while it is claimed.
+func testExtendLease(t *testing.T, s store.Store) {
+	_, r := setup(t, s, "q")
+	must[[]store.Slice](t)(s.AddSlices(ctx, r.ID, []store.Slice{{Params: map[string][]string{"area": {"1"}}, State: store.SlicePending, Found: -1}}))
+	sl := must[store.Slice](t)(s.ClaimSlice(ctx, r.ID, "w1", 50*time.Millisecond))
+	check(t, s.ExtendLease(ctx, sl.ID, "w1", time.Hour))
+	time.Sleep(120 * time.Millisecond)
+	if _, err := s.ClaimSlice(ctx, r.ID, "w2", time.Minute); !errors.Is(err, store.ErrNoSlice) {
+		t.Errorf("claim after the holder renewed: err %v, want ErrNoSlice", err)
+	}
+	if err := s.ExtendLease(ctx, sl.ID, "w2", time.Hour); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("renewal by another worker: err %v, want ErrNotFound", err)
+	}
+	sl.State, sl.LeaseUntil = store.SliceDone, nil
+	check(t, s.UpdateSlice(ctx, sl))
+	if err := s.ExtendLease(ctx, sl.ID, "w1", time.Hour); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("renewal of a finished slice: err %v, want ErrNotFound", err)
+	}
 }
 
 func testSlices(t *testing.T, s store.Store) {
