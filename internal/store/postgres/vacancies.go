@@ -427,41 +427,27 @@ func (db *DB) EachVacancy(ctx context.Context, f store.Filter, fn func(store.Vac
 	defer tx.Rollback(context.WithoutCancel(ctx)) //nolint:errcheck // read-only
 	cond, args := where(f, 2)
 	q := `SELECT ` + selectCols(f.Raw) + ` FROM vacancies v WHERE v.id > $1 AND ` + cond + ` ORDER BY v.id LIMIT ` + strconv.Itoa(chunk)
-	after := ""
 	buf := make([]store.Vacancy, 0, chunk)
-	for {
+	return store.WalkChunks(chunk, func(after string) ([]store.Vacancy, error) {
 		buf = buf[:0]
 		rows, _ := tx.Query(ctx, q, append([]any{after}, args...)...)
+		defer rows.Close()
 		for rows.Next() {
 			v, err := scanVacancy(rows)
 			if err != nil {
-				rows.Close()
-				return fmt.Errorf("each vacancy: %w", err)
+				return nil, fmt.Errorf("each vacancy: %w", err)
 			}
 			buf = append(buf, v)
 		}
-		rows.Close()
 		if err := rows.Err(); err != nil {
-			return fmt.Errorf("each vacancy: %w", err)
+			return nil, fmt.Errorf("each vacancy: %w", err)
 		}
-		if len(buf) == 0 {
-			return nil
-		}
+		rows.Close() // before attach reuses the transaction
 		if err := attach(ctx, tx, buf); err != nil {
-			return fmt.Errorf("each vacancy: %w", err)
+			return nil, fmt.Errorf("each vacancy: %w", err)
 		}
-		last := buf[len(buf)-1].ID
-		for i := range buf {
-			if err := fn(buf[i]); err != nil {
-				return err
-			}
-			buf[i] = store.Vacancy{}
-		}
-		if len(buf) < chunk {
-			return nil
-		}
-		after = last
-	}
+		return buf, nil
+	}, fn)
 }
 
 // EachSkill streams (vacancy id, skill) pairs in vacancy id and skill order.
