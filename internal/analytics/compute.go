@@ -347,6 +347,17 @@ func Compute(ctx context.Context, s store.Store, cfg Config) (*Result, error) {
 		cfg.Groupings = DefaultGroupings()
 	}
 	cfg.Filter.Raw = false
+	// Read only what the computation uses: `stats --by role` needs the
+	// salary and the roles, not the whole row.
+	cfg.Filter.Fields = store.FieldsAll &^ (store.FieldName | store.FieldCreated)
+	if cfg.GroupsOnly {
+		cfg.Filter.Fields = store.FieldSalary
+		for _, g := range cfg.Groupings {
+			for _, d := range g {
+				cfg.Filter.Fields |= dimFields[d]
+			}
+		}
+	}
 	rs, err := s.CurrencyRates(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("currency rates: %w", err)
@@ -755,7 +766,10 @@ func sortGroups(gs []GroupStats) {
 		if c := cmp.Compare(b.Vacancies, a.Vacancies); c != 0 {
 			return c
 		}
-		return cmp.Compare(strings.Join(a.Label, " "), strings.Join(b.Label, " "))
+		if c := cmp.Compare(strings.Join(a.Label, " "), strings.Join(b.Label, " ")); c != 0 {
+			return c
+		}
+		return slices.Compare(a.Key, b.Key)
 	})
 }
 
@@ -922,7 +936,14 @@ func (c *computer) premium(skill int32, name string) []SkillPremium {
 			NWith: len(kw), NWithout: len(kwo), MedianWith: mw, MedianWithout: mwo, Premium: mw/mwo - 1,
 		})
 	}
-	slices.SortFunc(out, func(a, b SkillPremium) int { return cmp.Compare(b.NWith, a.NWith) })
+	// Ties go by role id: the order feeds the pooled premium's sum, and a
+	// report must not change between runs over the same data.
+	slices.SortFunc(out, func(a, b SkillPremium) int {
+		if c := cmp.Compare(b.NWith, a.NWith); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.RoleID, b.RoleID)
+	})
 	return out
 }
 

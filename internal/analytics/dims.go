@@ -25,6 +25,17 @@ const (
 // Dims lists every dimension, in display order.
 var Dims = []Dim{DimRole, DimExperience, DimArea, DimRegion, DimEmployer, DimWorkFormat, DimEmploymentForm}
 
+// dimFields are the parts of a vacancy each dimension reads.
+var dimFields = map[Dim]store.Fields{
+	DimRole:           store.FieldRoles,
+	DimExperience:     store.FieldTerms,
+	DimArea:           store.FieldArea,
+	DimRegion:         store.FieldArea,
+	DimEmployer:       store.FieldEmployer,
+	DimWorkFormat:     store.FieldTerms,
+	DimEmploymentForm: store.FieldTerms,
+}
+
 // DimTitle is the Russian heading of each dimension.
 var DimTitle = map[Dim]string{
 	DimRole:           "Роль",

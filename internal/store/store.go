@@ -189,7 +189,33 @@ type Filter struct {
 	// Raw loads RawItem and RawFull. Off by default: analytics over a million
 	// rows must not read megabytes of JSON it does not use.
 	Raw bool
+	// Fields narrows what EachVacancy must fill (zero: every part). An
+	// engine may fill more; a caller must not read parts it did not ask for.
+	Fields Fields
 }
+
+// Has reports whether f asks for the parts in x.
+func (f Filter) Has(x Fields) bool { return f.Fields == 0 || f.Fields&x == x }
+
+// Fields are parts of a Vacancy, for Filter.Fields. ID, PublishedAt,
+// FirstSeenAt and ClosedAt are always filled: every reader needs them and
+// they cost next to nothing.
+type Fields uint16
+
+const (
+	FieldName     Fields = 1 << iota // Name
+	FieldArea                        // AreaID, AreaName
+	FieldEmployer                    // EmployerID, EmployerName
+	FieldRoles                       // Roles
+	FieldTerms                       // ExperienceID, EmploymentFormID, WorkFormat, ScheduleID
+	FieldSalary                      // SalaryFrom, SalaryTo, SalaryCurrency, SalaryGross, SalaryMode, SalaryFrequency
+	FieldCreated                     // CreatedAt, InitialCreatedAt
+	FieldState                       // LastSeenAt, DetailFetchedAt, Archived
+	FieldSkills                      // KeySkills
+
+	// FieldsAll is every part (the same as zero).
+	FieldsAll = FieldName | FieldArea | FieldEmployer | FieldRoles | FieldTerms | FieldSalary | FieldCreated | FieldState | FieldSkills
+)
 
 // Store is what harvest, analytics and export need from a database.
 // Every method is safe for concurrent use. Write methods are transactional:

@@ -427,27 +427,28 @@ func (db *DB) EachVacancy(ctx context.Context, f store.Filter, fn func(store.Vac
 	defer tx.Rollback(context.WithoutCancel(ctx)) //nolint:errcheck // read-only
 	cond, args := where(f, 2)
 	q := `SELECT ` + selectCols(f.Raw) + ` FROM vacancies v WHERE v.id > $1 AND ` + cond + ` ORDER BY v.id LIMIT ` + strconv.Itoa(chunk)
-	buf := make([]store.Vacancy, 0, chunk)
-	return store.WalkChunks(chunk, func(after string) ([]store.Vacancy, error) {
-		buf = buf[:0]
+	return store.WalkChunks(ctx, chunk, func(after string, buf []store.Vacancy) ([]store.Vacancy, string, error) {
 		rows, _ := tx.Query(ctx, q, append([]any{after}, args...)...)
 		defer rows.Close()
 		for rows.Next() {
 			v, err := scanVacancy(rows)
 			if err != nil {
-				return nil, fmt.Errorf("each vacancy: %w", err)
+				return nil, "", fmt.Errorf("each vacancy: %w", err)
 			}
 			buf = append(buf, v)
 		}
 		if err := rows.Err(); err != nil {
-			return nil, fmt.Errorf("each vacancy: %w", err)
+			return nil, "", fmt.Errorf("each vacancy: %w", err)
 		}
 		rows.Close() // before attach reuses the transaction
 		if err := attach(ctx, tx, buf); err != nil {
-			return nil, fmt.Errorf("each vacancy: %w", err)
+			return nil, "", fmt.Errorf("each vacancy: %w", err)
 		}
-		return buf, nil
-	}, fn)
+		if len(buf) == 0 {
+			return buf, "", nil
+		}
+		return buf, buf[len(buf)-1].ID, nil
+	}, store.Vacancies, fn)
 }
 
 // EachSkill streams (vacancy id, skill) pairs in vacancy id and skill order.

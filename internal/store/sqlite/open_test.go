@@ -100,7 +100,7 @@ func TestSchemaTooNew(t *testing.T) {
 	if !errors.Is(err, store.ErrSchemaTooNew) {
 		t.Fatalf("Open: %v, want ErrSchemaTooNew", err)
 	}
-	if want := "database was created by a newer hhjobs (schema 99 > 1): upgrade hhjobs"; err.Error() != want {
+	if want := "database was created by a newer hhjobs (schema 99 > 2): upgrade hhjobs"; err.Error() != want {
 		t.Errorf("message %q, want %q", err, want)
 	}
 }
@@ -109,14 +109,15 @@ func TestSchemaTooNew(t *testing.T) {
 // half-applied schema (existing database).
 func TestFailedMigration(t *testing.T) {
 	ctx := context.Background()
-	good, err := fs.ReadFile(migrations, "migrations/00001_init.sql")
-	if err != nil {
-		t.Fatal(err)
+	bad := fstest.MapFS{}
+	for _, name := range []string{"00001_init.sql", "00002_narrow_vacancies.sql"} {
+		good, err := fs.ReadFile(migrations, "migrations/"+name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		bad[name] = &fstest.MapFile{Data: good}
 	}
-	bad := fstest.MapFS{
-		"00001_init.sql": {Data: good},
-		"00002_bad.sql":  {Data: []byte("-- +goose Up\nCREATE TABLE extra (x INTEGER);\nINSERT INTO extra VALUES (1);\nSELECT no_such_function();\n")},
-	}
+	bad["00003_bad.sql"] = &fstest.MapFile{Data: []byte("-- +goose Up\nCREATE TABLE extra (x INTEGER);\nINSERT INTO extra VALUES (1);\nSELECT no_such_function();\n")}
 	dir := t.TempDir()
 	fresh := filepath.Join(dir, "fresh.db")
 	if _, err := open(ctx, fresh, bad); err == nil || strings.Contains(err.Error(), "\n") {
@@ -144,8 +145,8 @@ func TestFailedMigration(t *testing.T) {
 	if err := db.r.QueryRow(`SELECT count(*) FROM sqlite_master WHERE name = 'extra'`).Scan(&n); err != nil || n != 0 {
 		t.Errorf("half-applied migration: table extra exists (%d, %v)", n, err)
 	}
-	if err := db.r.QueryRow(`SELECT max(version_id) FROM goose_db_version`).Scan(&n); err != nil || n != 1 {
-		t.Errorf("schema version %d (%v), want 1", n, err)
+	if err := db.r.QueryRow(`SELECT max(version_id) FROM goose_db_version`).Scan(&n); err != nil || n != 2 {
+		t.Errorf("schema version %d (%v), want 2", n, err)
 	}
 }
 

@@ -232,8 +232,16 @@ func migrate(ctx context.Context, db *sql.DB, fsys fs.FS, path string) error {
 	if have > latest {
 		return &schemaTooNewError{have: have, latest: latest}
 	}
-	if _, err := p.Up(ctx); err != nil {
+	applied, err := p.Up(ctx)
+	if err != nil {
 		return fmt.Errorf("%s: migrate schema: %w", path, oneLine(friendlyErr(err)))
+	}
+	if len(applied) > 0 && have > 0 {
+		// A migration that rebuilt tables leaves them in the WAL; readers
+		// would search it page by page until the next checkpoint.
+		if _, err := db.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
+			return fmt.Errorf("%s: checkpoint after migrating: %w", path, oneLine(friendlyErr(err)))
+		}
 	}
 	return nil
 }

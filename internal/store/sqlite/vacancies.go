@@ -3,8 +3,11 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 	"time"
@@ -42,23 +45,31 @@ func (db *DB) loadTracked(ctx context.Context, tx wtx, ids []string) (map[string
 
 const vacancyInsert = `INSERT INTO vacancies (id, name, area_id, area_name, employer_id, employer_name, experience_id,
 	employment_form_id, work_format, schedule_id, salary_from, salary_to, salary_currency, salary_gross, salary_mode,
-	salary_frequency, published_at, created_at, initial_created_at, archived, raw_item, raw_full, first_seen_at,
-	last_seen_at, detail_fetched_at, changed_at)`
+	salary_frequency, published_at, created_at, initial_created_at, archived, first_seen_at, last_seen_at,
+	detail_fetched_at, changed_at, roles, key_skills)`
 
 const vacancyInsertCols = 26
 
-func vacancyRow(v *store.Vacancy, seen int64, detailAt, changedAt any) []any {
+// vacancyRow is v's row of vacancies; skills says whether v carries key
+// skills (a full vacancy) or leaves them unknown (a search item).
+func vacancyRow(v *store.Vacancy, seen int64, detailAt, changedAt any, skills bool) []any {
+	var keySkills any
+	if skills {
+		keySkills = encodeList(v.KeySkills)
+	}
 	return []any{v.ID, v.Name, nullStr(v.AreaID), nullStr(v.AreaName), nullStr(v.EmployerID), nullStr(v.EmployerName),
 		nullStr(v.ExperienceID), nullStr(v.EmploymentFormID), nullStr(strings.Join(v.WorkFormat, ",")), nullStr(v.ScheduleID),
 		nullInt(v.SalaryFrom), nullInt(v.SalaryTo), nullStr(v.SalaryCurrency), nullBool(v.SalaryGross), nullStr(v.SalaryMode),
 		nullStr(v.SalaryFrequency), ms(v.PublishedAt), msPtr(v.CreatedAt), msPtr(v.InitialCreatedAt), boolInt(v.Archived),
-		rawJSON(v.RawItem), rawJSON(v.RawFull), seen, seen, detailAt, changedAt}
+		seen, seen, detailAt, changedAt, encodeRoles(v.Roles), keySkills}
 }
 
 // A search item overwrites the tracked fields and the salary; for the other
 // optional fields it keeps the stored value when the item lacks one (details
 // may know more). It never touches raw_full, key skills, first_seen_at or
-// detail_fetched_at. Seeing a vacancy reopens it.
+// detail_fetched_at. Seeing a vacancy reopens it. Its roles replace the
+// stored ones only when it is new or changed (changed_at set), exactly as
+// writeSide replaces the rows of vacancy_roles.
 const searchConflict = `ON CONFLICT (id) DO UPDATE SET
 	name = excluded.name, area_id = excluded.area_id, area_name = COALESCE(excluded.area_name, area_name),
 	employer_id = COALESCE(excluded.employer_id, employer_id), employer_name = COALESCE(excluded.employer_name, employer_name),
@@ -70,11 +81,12 @@ const searchConflict = `ON CONFLICT (id) DO UPDATE SET
 	salary_frequency = COALESCE(excluded.salary_frequency, salary_frequency), published_at = excluded.published_at,
 	created_at = COALESCE(excluded.created_at, created_at),
 	initial_created_at = COALESCE(excluded.initial_created_at, initial_created_at),
-	archived = 0, raw_item = COALESCE(excluded.raw_item, raw_item), last_seen_at = excluded.last_seen_at,
-	closed_at = NULL, changed_at = COALESCE(excluded.changed_at, changed_at)`
+	archived = 0, last_seen_at = excluded.last_seen_at,
+	closed_at = NULL, changed_at = COALESCE(excluded.changed_at, changed_at),
+	roles = CASE WHEN excluded.changed_at IS NULL THEN roles ELSE excluded.roles END`
 
-// A full vacancy overwrites every typed column; it keeps raw_item when it has
-// none, and never touches first_seen_at, last_seen_at or closed_at.
+// A full vacancy overwrites every typed column, its roles and key skills;
+// it never touches first_seen_at, last_seen_at or closed_at.
 const detailConflict = `ON CONFLICT (id) DO UPDATE SET
 	name = excluded.name, area_id = excluded.area_id, area_name = excluded.area_name,
 	employer_id = excluded.employer_id, employer_name = excluded.employer_name,
@@ -83,8 +95,30 @@ const detailConflict = `ON CONFLICT (id) DO UPDATE SET
 	salary_from = excluded.salary_from, salary_to = excluded.salary_to, salary_currency = excluded.salary_currency,
 	salary_gross = excluded.salary_gross, salary_mode = excluded.salary_mode, salary_frequency = excluded.salary_frequency,
 	published_at = excluded.published_at, created_at = excluded.created_at, initial_created_at = excluded.initial_created_at,
-	archived = excluded.archived, raw_item = COALESCE(excluded.raw_item, raw_item), raw_full = excluded.raw_full,
-	detail_fetched_at = excluded.detail_fetched_at, changed_at = COALESCE(excluded.changed_at, changed_at)`
+	archived = excluded.archived, detail_fetched_at = excluded.detail_fetched_at,
+	changed_at = COALESCE(excluded.changed_at, changed_at),
+	roles = excluded.roles, key_skills = excluded.key_skills`
+
+// writeRaw stores the raw JSON of vs: a search item's replaces raw_item when
+// it has one; a full vacancy's (full) also replaces raw_full and keeps
+// raw_item when it has none.
+func writeRaw(ctx context.Context, tx wtx, vs []store.Vacancy, full bool) error {
+	rows := make([][]any, 0, len(vs))
+	for i := range vs {
+		if !full && vs[i].RawItem == nil {
+			continue
+		}
+		rows = append(rows, []any{vs[i].ID, rawJSON(vs[i].RawItem), rawJSON(vs[i].RawFull)})
+	}
+	tail := `ON CONFLICT (vacancy_id) DO UPDATE SET raw_item = COALESCE(excluded.raw_item, raw_item)`
+	if full {
+		tail += `, raw_full = excluded.raw_full`
+	}
+	if err := insertRows(ctx, tx, `INSERT INTO vacancy_raw (vacancy_id, raw_item, raw_full)`, tail, 3, rows); err != nil {
+		return fmt.Errorf("raw JSON: %w", err)
+	}
+	return nil
+}
 
 // writeSide writes versions, roles and employers for the vacancies in vs
 // flagged in mark (roles and versions) and every employer.
@@ -165,10 +199,13 @@ func (db *DB) UpsertSearchItems(ctx context.Context, queryID, runID int64, items
 			if mark[i] {
 				changed = seen
 			}
-			rows[i] = vacancyRow(&items[i], seen, nil, changed)
+			rows[i] = vacancyRow(&items[i], seen, nil, changed, false)
 		}
 		if err := insertRows(ctx, tx, vacancyInsert, searchConflict, vacancyInsertCols, rows); err != nil {
 			return fmt.Errorf("vacancies: %w", err)
+		}
+		if err := writeRaw(ctx, tx, items, false); err != nil {
+			return err
 		}
 		if err := db.writeSide(ctx, tx, items, mark, seen); err != nil {
 			return err
@@ -217,13 +254,16 @@ func (db *DB) SaveDetails(ctx context.Context, runID int64, vs []store.Vacancy, 
 			if mark[i] {
 				changed = at
 			}
-			rows[i] = vacancyRow(&vs[i], at, at, changed)
+			rows[i] = vacancyRow(&vs[i], at, at, changed, true)
 			for p, s := range vs[i].KeySkills {
 				skills = append(skills, []any{vs[i].ID, s, p})
 			}
 		}
 		if err := insertRows(ctx, tx, vacancyInsert, detailConflict, vacancyInsertCols, rows); err != nil {
 			return fmt.Errorf("vacancies: %w", err)
+		}
+		if err := writeRaw(ctx, tx, vs, true); err != nil {
+			return err
 		}
 		if err := db.writeSide(ctx, tx, vs, mark, at); err != nil {
 			return err
@@ -290,57 +330,192 @@ func (db *DB) MarkClosed(ctx context.Context, runID int64, ids []string, at time
 	return nil
 }
 
-const vacancyCols = `v.id, v.name, COALESCE(v.area_id, ''), COALESCE(v.area_name, ''), COALESCE(v.employer_id, ''),
-	COALESCE(v.employer_name, ''), COALESCE(v.experience_id, ''), COALESCE(v.employment_form_id, ''),
-	COALESCE(v.work_format, ''), COALESCE(v.schedule_id, ''), v.salary_from, v.salary_to, COALESCE(v.salary_currency, ''),
-	v.salary_gross, COALESCE(v.salary_mode, ''), COALESCE(v.salary_frequency, ''), v.published_at, v.created_at,
-	v.initial_created_at, v.archived, v.raw_item, v.raw_full, v.first_seen_at, v.last_seen_at, v.closed_at,
-	v.detail_fetched_at`
+// vacancyScan turns the columns of a vacancy read into a store.Vacancy.
+// It works on driver values (int64, string, []byte, nil) so that a walk can
+// read rows below database/sql, whose per-column conversions cost more than
+// SQLite itself on a million-row scan; GetVacancy scans into the same values.
+type vacancyScan struct {
+	fields store.Fields
+	cols   []vcol
+	list   string // the columns, for SELECT
+	from   string // the FROM clause they need
+}
 
-func scanVacancy(sc interface{ Scan(...any) error }) (store.Vacancy, error) {
+type vcol struct {
+	sql string
+	set func(s *vacancyScan, v *store.Vacancy, x any) error
+}
+
+func text(x any) string {
+	switch x := x.(type) {
+	case string:
+		return x
+	case []byte:
+		return string(x)
+	}
+	return ""
+}
+
+func integer(x any) (int64, bool) {
+	n, ok := x.(int64)
+	return n, ok
+}
+
+func nullTime(x any) *time.Time {
+	if n, ok := x.(int64); ok {
+		t := fromMS(n)
+		return &t
+	}
+	return nil
+}
+
+func rawBytes(x any) json.RawMessage {
+	switch x := x.(type) {
+	case string:
+		if x != "" {
+			return json.RawMessage(x)
+		}
+	case []byte:
+		if len(x) > 0 {
+			return json.RawMessage(slices.Clone(x))
+		}
+	}
+	return nil
+}
+
+func newVacancyScan(f store.Filter) *vacancyScan {
+	s := &vacancyScan{fields: f.Fields, from: `vacancies v`}
+	if s.fields == 0 {
+		s.fields = store.FieldsAll
+	}
+	add := func(part store.Fields, col string, set func(s *vacancyScan, v *store.Vacancy, x any) error) {
+		if part == 0 || s.fields&part != 0 {
+			s.cols = append(s.cols, vcol{col, set})
+		}
+	}
+	str := func(dst func(v *store.Vacancy) *string) func(*vacancyScan, *store.Vacancy, any) error {
+		return func(_ *vacancyScan, v *store.Vacancy, x any) error { *dst(v) = text(x); return nil }
+	}
+	add(0, "v.id", str(func(v *store.Vacancy) *string { return &v.ID }))
+	add(0, "v.published_at", func(_ *vacancyScan, v *store.Vacancy, x any) error {
+		n, _ := integer(x)
+		v.PublishedAt = fromMS(n)
+		return nil
+	})
+	add(0, "v.first_seen_at", func(_ *vacancyScan, v *store.Vacancy, x any) error {
+		n, _ := integer(x)
+		v.FirstSeenAt = fromMS(n)
+		return nil
+	})
+	add(0, "v.closed_at", func(_ *vacancyScan, v *store.Vacancy, x any) error { v.ClosedAt = nullTime(x); return nil })
+	add(store.FieldName, "v.name", str(func(v *store.Vacancy) *string { return &v.Name }))
+	add(store.FieldArea, "v.area_id", str(func(v *store.Vacancy) *string { return &v.AreaID }))
+	add(store.FieldArea, "v.area_name", str(func(v *store.Vacancy) *string { return &v.AreaName }))
+	add(store.FieldEmployer, "v.employer_id", str(func(v *store.Vacancy) *string { return &v.EmployerID }))
+	add(store.FieldEmployer, "v.employer_name", str(func(v *store.Vacancy) *string { return &v.EmployerName }))
+	add(store.FieldRoles, "v.roles", func(_ *vacancyScan, v *store.Vacancy, x any) error {
+		roles, err := decodeRoles(text(x))
+		if err != nil {
+			return fmt.Errorf("roles: %w", err)
+		}
+		v.Roles = roles
+		return nil
+	})
+	add(store.FieldTerms, "v.experience_id", str(func(v *store.Vacancy) *string { return &v.ExperienceID }))
+	add(store.FieldTerms, "v.employment_form_id", str(func(v *store.Vacancy) *string { return &v.EmploymentFormID }))
+	add(store.FieldTerms, "v.work_format", func(_ *vacancyScan, v *store.Vacancy, x any) error {
+		v.WorkFormat = splitList(text(x))
+		return nil
+	})
+	add(store.FieldTerms, "v.schedule_id", str(func(v *store.Vacancy) *string { return &v.ScheduleID }))
+	add(store.FieldSalary, "v.salary", func(_ *vacancyScan, v *store.Vacancy, x any) error {
+		if err := decodeSalary(text(x), v); err != nil {
+			return fmt.Errorf("salary: %w", err)
+		}
+		return nil
+	})
+	add(store.FieldCreated, "v.created_at", func(_ *vacancyScan, v *store.Vacancy, x any) error { v.CreatedAt = nullTime(x); return nil })
+	add(store.FieldCreated, "v.initial_created_at", func(_ *vacancyScan, v *store.Vacancy, x any) error {
+		v.InitialCreatedAt = nullTime(x)
+		return nil
+	})
+	add(store.FieldState, "v.last_seen_at", func(_ *vacancyScan, v *store.Vacancy, x any) error {
+		n, _ := integer(x)
+		v.LastSeenAt = fromMS(n)
+		return nil
+	})
+	add(store.FieldState, "v.detail_fetched_at", func(_ *vacancyScan, v *store.Vacancy, x any) error {
+		v.DetailFetchedAt = nullTime(x)
+		return nil
+	})
+	add(store.FieldState, "v.archived", func(_ *vacancyScan, v *store.Vacancy, x any) error {
+		n, _ := integer(x)
+		v.Archived = n != 0
+		return nil
+	})
+	add(store.FieldSkills, "v.key_skills", func(_ *vacancyScan, v *store.Vacancy, x any) error {
+		if x == nil {
+			return nil
+		}
+		ks, err := decodeList(text(x))
+		if err != nil {
+			return fmt.Errorf("key skills: %w", err)
+		}
+		v.KeySkills = ks
+		return nil
+	})
+	if f.Raw {
+		s.from = `vacancies v LEFT JOIN vacancy_raw r ON r.vacancy_id = v.id`
+		add(0, "r.raw_item", func(_ *vacancyScan, v *store.Vacancy, x any) error { v.RawItem = rawBytes(x); return nil })
+		add(0, "r.raw_full", func(_ *vacancyScan, v *store.Vacancy, x any) error { v.RawFull = rawBytes(x); return nil })
+	}
+	names := make([]string, len(s.cols))
+	for i, c := range s.cols {
+		names[i] = c.sql
+	}
+	s.list = strings.Join(names, ", ")
+	return s
+}
+
+// vacancy converts one row's values, in the order of s.cols.
+func (s *vacancyScan) vacancy(vals []driver.Value) (store.Vacancy, error) {
 	var v store.Vacancy
-	var workFormat string
-	var from, to, gross, created, initial, closed, detail sql.NullInt64
-	var published, first, last, archived int64
-	var rawItem, rawFull []byte
-	err := sc.Scan(&v.ID, &v.Name, &v.AreaID, &v.AreaName, &v.EmployerID, &v.EmployerName, &v.ExperienceID,
-		&v.EmploymentFormID, &workFormat, &v.ScheduleID, &from, &to, &v.SalaryCurrency, &gross, &v.SalaryMode,
-		&v.SalaryFrequency, &published, &created, &initial, &archived, &rawItem, &rawFull, &first, &last, &closed, &detail)
-	if err != nil {
-		return v, err
+	for i, c := range s.cols {
+		if err := c.set(s, &v, vals[i]); err != nil {
+			return store.Vacancy{}, fmt.Errorf("vacancy %s: %w", v.ID, err)
+		}
 	}
-	v.WorkFormat = splitList(workFormat)
-	v.SalaryFrom, v.SalaryTo, v.SalaryGross = intPtr(from), intPtr(to), boolPtr(gross)
-	v.PublishedAt, v.CreatedAt, v.InitialCreatedAt = fromMS(published), fromNullMS(created), fromNullMS(initial)
-	v.Archived = archived != 0
-	if len(rawItem) > 0 {
-		v.RawItem = rawItem
-	}
-	if len(rawFull) > 0 {
-		v.RawFull = rawFull
-	}
-	v.FirstSeenAt, v.LastSeenAt, v.ClosedAt, v.DetailFetchedAt = fromMS(first), fromMS(last), fromNullMS(closed), fromNullMS(detail)
 	return v, nil
 }
 
-type querier interface {
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+// scanRow reads one database/sql row.
+func (s *vacancyScan) scanRow(row interface{ Scan(...any) error }) (store.Vacancy, error) {
+	vals := make([]any, len(s.cols))
+	ptrs := make([]any, len(s.cols))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	if err := row.Scan(ptrs...); err != nil {
+		return store.Vacancy{}, err
+	}
+	dv := make([]driver.Value, len(vals))
+	for i, x := range vals {
+		dv[i] = x
+	}
+	return s.vacancy(dv)
 }
 
 // GetVacancy returns store.ErrNotFound when absent.
 func (db *DB) GetVacancy(ctx context.Context, id string) (store.Vacancy, error) {
-	v, err := scanVacancy(db.r.QueryRowContext(ctx, `SELECT `+vacancyCols+` FROM vacancies v WHERE v.id = ?`, id))
+	sc := newVacancyScan(store.Filter{Raw: true})
+	v, err := sc.scanRow(db.r.QueryRowContext(ctx, `SELECT `+sc.list+` FROM `+sc.from+` WHERE v.id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return store.Vacancy{}, fmt.Errorf("vacancy %s: %w", id, store.ErrNotFound)
 	}
 	if err != nil {
 		return store.Vacancy{}, fmt.Errorf("vacancy %s: %w", id, err)
 	}
-	one := []store.Vacancy{v}
-	if err := attach(ctx, db.r, one); err != nil {
-		return store.Vacancy{}, fmt.Errorf("vacancy %s: %w", id, err)
-	}
-	return one[0], nil
+	return v, nil
 }
 
 func (db *DB) queryIDs(ctx context.Context, what, q string, args ...any) ([]string, error) {
@@ -433,40 +608,75 @@ func where(f store.Filter) (string, []any) {
 // chunk is how many vacancies EachVacancy holds in memory at a time.
 const chunk = 2000
 
+// row is one vacancy's values as the driver returned them: the walk's reader
+// only copies them out of SQLite, and the caller's goroutine converts them.
+type row struct{ vals []driver.Value }
+
 // EachVacancy streams the filtered vacancies in id order, chunk by chunk
-// (keyset pagination inside one read transaction, so the walk sees one snapshot).
+// (keyset pagination inside one read transaction, so the walk sees one
+// snapshot), reading only the columns f.Fields asks for. vacancies is
+// clustered on id and carries its roles and skills, so a chunk is one range
+// scan of one narrow table. Rows are read through the driver directly:
+// database/sql's per-column conversions cost more than the scan itself.
 func (db *DB) EachVacancy(ctx context.Context, f store.Filter, fn func(store.Vacancy) error) error {
-	tx, err := db.r.BeginTx(ctx, nil)
+	conn, err := db.r.Conn(ctx)
 	if err != nil {
 		return fmt.Errorf("each vacancy: %w", err)
 	}
-	defer tx.Rollback() //nolint:errcheck // read-only
+	defer conn.Close()
 	cond, args := where(f)
-	q := `SELECT ` + selectCols(f.Raw) + ` FROM vacancies v WHERE ` + cond + ` AND v.id > ? ORDER BY v.id LIMIT ` + fmt.Sprint(chunk)
-	buf := make([]store.Vacancy, 0, chunk)
-	return store.WalkChunks(chunk, func(after string) ([]store.Vacancy, error) {
-		buf = buf[:0]
-		rows, err := tx.QueryContext(ctx, q, append(args[:len(args):len(args)], after)...)
-		if err != nil {
-			return nil, fmt.Errorf("each vacancy: %w", err)
+	sc := newVacancyScan(f)
+	q := `SELECT ` + sc.list + ` FROM ` + sc.from + ` WHERE ` + cond + ` AND v.id > ? ORDER BY v.id LIMIT ` + fmt.Sprint(chunk)
+	return conn.Raw(func(dc any) error {
+		qc, ok1 := dc.(driver.QueryerContext)
+		ec, ok2 := dc.(driver.ExecerContext)
+		if !ok1 || !ok2 {
+			return fmt.Errorf("SQLite driver %T cannot query directly", dc)
 		}
-		defer rows.Close()
-		for rows.Next() {
-			v, err := scanVacancy(rows)
+		if _, err := ec.ExecContext(ctx, `BEGIN`, nil); err != nil {
+			return fmt.Errorf("each vacancy: %w", err)
+		}
+		defer ec.ExecContext(context.WithoutCancel(ctx), `ROLLBACK`, nil) //nolint:errcheck // read-only
+		named := make([]driver.NamedValue, len(args)+1)
+		for i, a := range args {
+			named[i] = driver.NamedValue{Ordinal: i + 1, Value: a}
+		}
+		return store.WalkChunks(ctx, chunk, func(after string, buf []row) ([]row, string, error) {
+			named[len(args)] = driver.NamedValue{Ordinal: len(args) + 1, Value: after}
+			rows, err := qc.QueryContext(ctx, q, named)
 			if err != nil {
-				return nil, fmt.Errorf("each vacancy: %w", err)
+				return nil, "", fmt.Errorf("each vacancy: %w", err)
 			}
-			buf = append(buf, v)
-		}
-		if err := rows.Err(); err != nil {
-			return nil, fmt.Errorf("each vacancy: %w", err)
-		}
-		rows.Close() // before attach reuses the transaction
-		if err := attach(ctx, tx, buf); err != nil {
-			return nil, fmt.Errorf("each vacancy: %w", err)
-		}
-		return buf, nil
-	}, fn)
+			defer rows.Close()
+			for len(buf) < chunk {
+				if len(buf) < cap(buf) {
+					buf = buf[:len(buf)+1] // reuses the recycled row's value slice
+				} else {
+					buf = append(buf, row{})
+				}
+				r := &buf[len(buf)-1]
+				if r.vals == nil {
+					r.vals = make([]driver.Value, len(sc.cols))
+				}
+				if err := rows.Next(r.vals); err == io.EOF {
+					buf = buf[:len(buf)-1]
+					break
+				} else if err != nil {
+					return nil, "", fmt.Errorf("each vacancy: %w", err)
+				}
+			}
+			if len(buf) == 0 {
+				return buf, "", nil
+			}
+			return buf, text(buf[len(buf)-1].vals[0]), nil
+		}, func(r *row) (store.Vacancy, error) {
+			v, err := sc.vacancy(r.vals)
+			if err != nil {
+				return v, fmt.Errorf("each vacancy: %w", err)
+			}
+			return v, nil
+		}, fn)
+	})
 }
 
 // EachSkill streams (vacancy id, skill) pairs in vacancy id and skill order.
@@ -501,68 +711,4 @@ func (db *DB) CountVacancies(ctx context.Context, f store.Filter) (int, error) {
 		return 0, fmt.Errorf("count vacancies: %w", err)
 	}
 	return n, nil
-}
-
-// selectCols is vacancyCols without the raw JSON unless it is asked for:
-// analytics over a million rows must not read megabytes it does not use.
-func selectCols(raw bool) string {
-	if raw {
-		return vacancyCols
-	}
-	return strings.Replace(vacancyCols, "v.raw_item, v.raw_full", "NULL, NULL", 1)
-}
-
-// attach loads roles and skills for a chunk of vacancies sorted by id
-// with two range scans over the child tables' primary keys: a walk over a
-// million rows reads each child table once, in order, instead of probing it
-// with thousands of IN lists. Children of vacancies the filter skipped are
-// read and dropped.
-func attach(ctx context.Context, q querier, vs []store.Vacancy) error {
-	if len(vs) == 0 {
-		return nil
-	}
-	pos := make(map[string]int, len(vs))
-	for i := range vs {
-		pos[vs[i].ID] = i
-		if vs[i].DetailFetchedAt != nil {
-			vs[i].KeySkills = []string{}
-		}
-	}
-	lo, hi := vs[0].ID, vs[len(vs)-1].ID
-	rows, err := q.QueryContext(ctx, `SELECT vacancy_id, role_id, role_name FROM vacancy_roles
-		WHERE vacancy_id BETWEEN ? AND ? ORDER BY vacancy_id, position`, lo, hi)
-	if err != nil {
-		return fmt.Errorf("roles: %w", err)
-	}
-	for rows.Next() {
-		var id string
-		var r store.IDName
-		if err := rows.Scan(&id, &r.ID, &r.Name); err != nil {
-			rows.Close()
-			return fmt.Errorf("roles: %w", err)
-		}
-		if i, ok := pos[id]; ok {
-			vs[i].Roles = append(vs[i].Roles, r)
-		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("roles: %w", err)
-	}
-	rows, err = q.QueryContext(ctx, `SELECT vacancy_id, skill FROM vacancy_skills
-		WHERE vacancy_id BETWEEN ? AND ? ORDER BY vacancy_id, position`, lo, hi)
-	if err != nil {
-		return fmt.Errorf("skills: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id, s string
-		if err := rows.Scan(&id, &s); err != nil {
-			return fmt.Errorf("skills: %w", err)
-		}
-		if i, ok := pos[id]; ok {
-			vs[i].KeySkills = append(vs[i].KeySkills, s)
-		}
-	}
-	return rows.Err()
 }

@@ -56,6 +56,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"NotSeenByRun", testNotSeenByRun},
 		{"EachVacancy", testEachVacancy},
 		{"EachVacancyChunks", testEachVacancyChunks},
+		{"EachVacancyFields", testEachVacancyFields},
 		{"EachSkill", testEachSkill},
 		{"Timestamps", testTimestamps},
 		{"NotFound", testNotFound},
@@ -799,6 +800,98 @@ func testEachVacancyChunks(t *testing.T, s store.Store) {
 	}))
 	if got != n {
 		t.Errorf("streamed %d vacancies, want %d", got, n)
+	}
+}
+
+// project keeps the parts of v that f asks for (and those always filled).
+func project(v store.Vacancy, f store.Fields) store.Vacancy {
+	p := store.Vacancy{ID: v.ID, PublishedAt: v.PublishedAt, FirstSeenAt: v.FirstSeenAt, ClosedAt: v.ClosedAt}
+	if f&store.FieldName != 0 {
+		p.Name = v.Name
+	}
+	if f&store.FieldArea != 0 {
+		p.AreaID, p.AreaName = v.AreaID, v.AreaName
+	}
+	if f&store.FieldEmployer != 0 {
+		p.EmployerID, p.EmployerName = v.EmployerID, v.EmployerName
+	}
+	if f&store.FieldRoles != 0 {
+		p.Roles = v.Roles
+	}
+	if f&store.FieldTerms != 0 {
+		p.ExperienceID, p.EmploymentFormID, p.WorkFormat, p.ScheduleID = v.ExperienceID, v.EmploymentFormID, v.WorkFormat, v.ScheduleID
+	}
+	if f&store.FieldSalary != 0 {
+		p.SalaryFrom, p.SalaryTo, p.SalaryCurrency = v.SalaryFrom, v.SalaryTo, v.SalaryCurrency
+		p.SalaryGross, p.SalaryMode, p.SalaryFrequency = v.SalaryGross, v.SalaryMode, v.SalaryFrequency
+	}
+	if f&store.FieldCreated != 0 {
+		p.CreatedAt, p.InitialCreatedAt = v.CreatedAt, v.InitialCreatedAt
+	}
+	if f&store.FieldState != 0 {
+		p.LastSeenAt, p.DetailFetchedAt, p.Archived = v.LastSeenAt, v.DetailFetchedAt, v.Archived
+	}
+	if f&store.FieldSkills != 0 {
+		p.KeySkills = v.KeySkills
+	}
+	return p
+}
+
+// A narrowed walk (Filter.Fields) fills every part it asks for exactly as
+// the full walk does, nil and empty lists included.
+func testEachVacancyFields(t *testing.T, s store.Store) {
+	q, r := setup(t, s, "q")
+	var items []store.Vacancy
+	for i := range 12 {
+		v := fixture.Item(i, 200)
+		if i == 3 {
+			v.Roles, v.WorkFormat, v.EmployerID, v.EmployerName = nil, nil, "", ""
+		}
+		items = append(items, v)
+	}
+	must[store.UpsertResult](t)(s.UpsertSearchItems(ctx, q.ID, r.ID, items, base))
+	full := fixture.Full(5, 300)
+	full.KeySkills = append(full.KeySkills, `Excel "Pro"`, `C:\Users`, "<b>&</b>")
+	full.Roles = []store.IDName{{ID: "96", Name: `Программист "C++"`}}
+	empty := fixture.Full(6, 300)
+	empty.KeySkills = nil
+	check(t, s.SaveDetails(ctx, 0, []store.Vacancy{full, empty}, base.Add(time.Minute)))
+	check(t, s.MarkClosed(ctx, 0, []string{fixture.Item(7, 0).ID}, base.Add(time.Hour)))
+
+	all := map[string]store.Vacancy{}
+	check(t, s.EachVacancy(ctx, store.Filter{}, func(v store.Vacancy) error { all[v.ID] = v; return nil }))
+	if len(all) != 12 {
+		t.Fatalf("full walk: %d vacancies, want 12", len(all))
+	}
+	diff(t, "skills of the full vacancy", full.KeySkills, all[full.ID].KeySkills)
+	if ks := all[empty.ID].KeySkills; ks == nil || len(ks) != 0 {
+		t.Errorf("details without skills: KeySkills %#v, want empty and non-nil", ks)
+	}
+	if ks := all[fixture.Item(8, 0).ID].KeySkills; ks != nil {
+		t.Errorf("no details: KeySkills %#v, want nil", ks)
+	}
+	if rs := all[fixture.Item(3, 0).ID].Roles; rs != nil {
+		t.Errorf("no roles: Roles %#v, want nil", rs)
+	}
+	fields := []store.Fields{store.FieldName, store.FieldArea, store.FieldEmployer, store.FieldRoles, store.FieldTerms,
+		store.FieldSalary, store.FieldCreated, store.FieldState, store.FieldSkills,
+		store.FieldRoles | store.FieldSalary, store.FieldsAll}
+	for _, f := range fields {
+		n := 0
+		check(t, s.EachVacancy(ctx, store.Filter{Fields: f, QueryID: q.ID}, func(v store.Vacancy) error {
+			n++
+			want := project(all[v.ID], f)
+			if d := cmp.Diff(want, project(v, f)); d != "" {
+				t.Errorf("Fields %b, vacancy %s (-full walk +narrow walk):\n%s", f, v.ID, d)
+			}
+			if f&store.FieldSkills != 0 && (v.KeySkills == nil) != (want.KeySkills == nil) {
+				t.Errorf("Fields %b, vacancy %s: KeySkills nil %v, want nil %v", f, v.ID, v.KeySkills == nil, want.KeySkills == nil)
+			}
+			return nil
+		}))
+		if n != 12 {
+			t.Errorf("Fields %b: %d vacancies, want 12", f, n)
+		}
 	}
 }
 

@@ -1,0 +1,84 @@
+package analyticstest_test
+
+import (
+	"context"
+	"encoding/json"
+	"path/filepath"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/hhjobs/hhjobs/internal/analytics"
+	"github.com/hhjobs/hhjobs/internal/analytics/analyticstest"
+	"github.com/hhjobs/hhjobs/internal/store"
+	"github.com/hhjobs/hhjobs/internal/store/postgres"
+	"github.com/hhjobs/hhjobs/internal/store/postgres/pgtest"
+	"github.com/hhjobs/hhjobs/internal/store/sqlite"
+)
+
+// The same collected data gives the same analytics, to the last digit, on
+// SQLite and on PostgreSQL: every section of the report, `stats` groupings
+// (which read narrowed rows), both salary bases and every filter.
+func TestSameResultsOnBothEngines(t *testing.T) {
+	dsn, _ := pgtest.FreshSchema(t) // skips without HHJOBS_TEST_POSTGRES
+	ctx := context.Background()
+	pg, err := postgres.Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pg.Close()
+	lite, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "t.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lite.Close()
+	const n = 2500
+	for _, s := range []store.Store{lite, pg} {
+		if err := analyticstest.Fill(ctx, s, n, 11); err != nil {
+			t.Fatal(err)
+		}
+	}
+	q, err := lite.QueryByName(ctx, analyticstest.QueryName)
+	if err != nil {
+		t.Fatal(err)
+	}
+	since := analyticstest.End.Add(-analyticstest.Span / 3)
+	configs := map[string]analytics.Config{
+		"report":                  {},
+		"report, net":             {Options: analytics.Options{Net: true}},
+		"report, query and since": {Filter: store.Filter{QueryID: q.ID, Since: since}},
+		"report, open only":       {Filter: store.Filter{OpenOnly: true}},
+		"stats by role":           {GroupsOnly: true, Groupings: [][]analytics.Dim{{analytics.DimRole}}},
+		"stats by every dimension": {GroupsOnly: true, Groupings: func() [][]analytics.Dim {
+			var g [][]analytics.Dim
+			for _, d := range analytics.Dims {
+				g = append(g, []analytics.Dim{d})
+			}
+			return g
+		}()},
+		"stats by role × experience × region": {GroupsOnly: true, Groupings: [][]analytics.Dim{{analytics.DimRole, analytics.DimExperience, analytics.DimRegion}}},
+	}
+	for name, cfg := range configs {
+		t.Run(name, func(t *testing.T) {
+			cfg.Now = analyticstest.End
+			var out [2]string
+			for i, s := range []store.Store{lite, pg} {
+				res, err := analytics.Compute(ctx, s, cfg)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if res.Total.Vacancies == 0 {
+					t.Fatal("no vacancies")
+				}
+				b, err := json.MarshalIndent(res, "", " ")
+				if err != nil {
+					t.Fatal(err)
+				}
+				out[i] = string(b)
+			}
+			if d := cmp.Diff(out[0], out[1]); d != "" {
+				t.Errorf("SQLite and PostgreSQL differ (-sqlite +postgres):\n%s", d)
+			}
+		})
+	}
+}

@@ -1,0 +1,245 @@
+package sqlite
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/hhjobs/hhjobs/internal/store"
+)
+
+// The packed columns of vacancies (roles, key_skills, salary) are JSON
+// arrays, readable from SQL with json_each. A walk decodes two or three of
+// them per vacancy, so the compact forms that hhjobs and SQLite write are
+// sliced out without encoding/json; anything else (escapes, spacing) goes
+// through encoding/json, which has the last word.
+
+// encodeJSON renders v compactly, without HTML escaping.
+func encodeJSON(v any) string {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(v) // strings and IDName always encode
+	return strings.TrimSuffix(b.String(), "\n")
+}
+
+// encodeList renders key skills; nil and empty both give "[]".
+func encodeList(xs []string) string {
+	if len(xs) == 0 {
+		return "[]"
+	}
+	return encodeJSON(xs)
+}
+
+// encodeRoles renders roles as [{"id":…,"name":…}], the API's own shape.
+func encodeRoles(rs []store.IDName) string {
+	if len(rs) == 0 {
+		return "[]"
+	}
+	return encodeJSON(rs)
+}
+
+// flatInside returns the inside of a JSON array, if s is one.
+func flatInside(s string) (string, bool) {
+	if len(s) < 2 || s[0] != '[' || s[len(s)-1] != ']' {
+		return "", false
+	}
+	return s[1 : len(s)-1], true
+}
+
+// flatNext cuts the first element off rest, the inside of a flat JSON array
+// in compact form: a string without its quotes (str true), another value as
+// it is. ok is false when rest is not in that form or the string has an
+// escape: the caller then decodes the whole array with encoding/json.
+func flatNext(rest string) (tok string, str bool, tail string, ok bool) {
+	if rest == "" {
+		return "", false, "", false
+	}
+	if str = rest[0] == '"'; str {
+		end := strings.IndexByte(rest[1:], '"')
+		if end < 0 {
+			return "", false, "", false
+		}
+		tok, tail = rest[1:1+end], rest[end+2:]
+		if strings.IndexByte(tok, '\\') >= 0 {
+			return "", false, "", false
+		}
+	} else {
+		end := 0
+		for ; end < len(rest) && rest[end] != ','; end++ {
+			switch rest[end] {
+			case '[', ']', '{', '}', '"', ' ', '\t', '\r', '\n':
+				return "", false, "", false
+			}
+		}
+		if end == 0 {
+			return "", false, "", false
+		}
+		tok, tail = rest[:end], rest[end:]
+	}
+	if tail != "" {
+		if tail[0] != ',' || len(tail) == 1 {
+			return "", false, "", false
+		}
+		tail = tail[1:]
+	}
+	return tok, str, tail, true
+}
+
+// decodeList parses key skills; "[]" gives an empty, non-nil slice.
+func decodeList(s string) ([]string, error) {
+	in, ok := flatInside(s)
+	out := make([]string, 0, strings.Count(in, `","`)+1)
+	for ok && in != "" {
+		var tok string
+		var str bool
+		tok, str, in, ok = flatNext(in)
+		ok = ok && str
+		out = append(out, tok)
+	}
+	if ok {
+		return out, nil
+	}
+	out = nil
+	if err := json.Unmarshal([]byte(s), &out); err != nil {
+		return nil, fmt.Errorf("%.60q: %w", s, err)
+	}
+	if out == nil {
+		return nil, fmt.Errorf("%.60q: not a list", s)
+	}
+	return out, nil
+}
+
+// decodeRoles parses roles; none gives nil.
+func decodeRoles(s string) ([]store.IDName, error) {
+	if s == "[]" {
+		return nil, nil
+	}
+	if out, ok := fastRoles(s); ok {
+		return out, nil
+	}
+	var out []store.IDName
+	if err := json.Unmarshal([]byte(s), &out); err != nil {
+		return nil, fmt.Errorf("%.60q: %w", s, err)
+	}
+	if len(out) == 0 {
+		return nil, nil
+	}
+	return out, nil
+}
+
+func fastRoles(s string) ([]store.IDName, bool) {
+	if len(s) < 2 || s[0] != '[' || s[len(s)-1] != ']' || strings.IndexByte(s, '\\') >= 0 {
+		return nil, false
+	}
+	rest := s[1 : len(s)-1]
+	out := make([]store.IDName, 0, strings.Count(rest, "},{")+1)
+	for {
+		var r store.IDName
+		var ok bool
+		if rest, ok = strings.CutPrefix(rest, `{"id":"`); !ok {
+			return nil, false
+		}
+		i := strings.IndexByte(rest, '"')
+		if i < 0 {
+			return nil, false
+		}
+		r.ID = rest[:i]
+		if rest, ok = strings.CutPrefix(rest[i+1:], `,"name":"`); !ok {
+			return nil, false
+		}
+		if i = strings.IndexByte(rest, '"'); i < 0 {
+			return nil, false
+		}
+		r.Name = rest[:i]
+		if rest, ok = strings.CutPrefix(rest[i+1:], "}"); !ok {
+			return nil, false
+		}
+		out = append(out, r)
+		if rest == "" {
+			return out, true
+		}
+		if rest, ok = strings.CutPrefix(rest, ","); !ok {
+			return nil, false
+		}
+	}
+}
+
+// salaryBox holds the pointed-to values of one vacancy's salary, so that
+// decoding it allocates once, not three times.
+type salaryBox struct {
+	from, to int64
+	gross    bool
+}
+
+// decodeSalary parses the generated salary column,
+// [salary_from, salary_to, salary_currency, salary_gross, salary_mode,
+// salary_frequency], into v.
+func decodeSalary(s string, v *store.Vacancy) error {
+	var el [6]string
+	var isStr [6]bool
+	n := 0
+	in, ok := flatInside(s)
+	for ok && in != "" {
+		if n == len(el) {
+			ok = false
+			break
+		}
+		el[n], isStr[n], in, ok = flatNext(in)
+		n++
+	}
+	if !ok || n != len(el) {
+		var raw []json.RawMessage
+		if err := json.Unmarshal([]byte(s), &raw); err != nil || len(raw) != len(el) {
+			return fmt.Errorf("%.60q: want an array of %d values (%v)", s, len(el), err)
+		}
+		for i, r := range raw {
+			var x string
+			if string(r) == "null" {
+				el[i], isStr[i] = "null", false
+			} else if err := json.Unmarshal(r, &x); err == nil {
+				el[i], isStr[i] = x, true
+			} else {
+				el[i], isStr[i] = string(r), false
+			}
+		}
+	}
+	var box *salaryBox
+	var vals [3]int64
+	for k, i := range [3]int{0, 1, 3} {
+		if !isStr[i] && el[i] == "null" {
+			continue
+		}
+		x, err := strconv.ParseInt(el[i], 10, 64)
+		if err != nil || isStr[i] {
+			return fmt.Errorf("%.60q: element %d is not an integer", s, i)
+		}
+		vals[k] = x
+		if box == nil {
+			box = &salaryBox{}
+		}
+	}
+	v.SalaryFrom, v.SalaryTo, v.SalaryGross = nil, nil, nil
+	if box != nil {
+		box.from, box.to, box.gross = vals[0], vals[1], vals[2] != 0
+		if !isStr[0] && el[0] != "null" {
+			v.SalaryFrom = &box.from
+		}
+		if !isStr[1] && el[1] != "null" {
+			v.SalaryTo = &box.to
+		}
+		if !isStr[3] && el[3] != "null" {
+			v.SalaryGross = &box.gross
+		}
+	}
+	str := func(i int) string {
+		if isStr[i] {
+			return el[i]
+		}
+		return "" // null
+	}
+	v.SalaryCurrency, v.SalaryMode, v.SalaryFrequency = str(2), str(4), str(5)
+	return nil
+}
