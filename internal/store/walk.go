@@ -17,6 +17,7 @@ import "context"
 func WalkChunks[R any](ctx context.Context, size int,
 	next func(after string, buf []R) (rows []R, last string, err error),
 	conv func(*R) (Vacancy, error), fn func(Vacancy) error) error {
+	parent := ctx
 	ctx, cancel := context.WithCancel(ctx)
 	type chunk struct {
 		rows []R
@@ -75,7 +76,9 @@ func WalkChunks[R any](ctx context.Context, size int,
 		}
 		free <- c.rows
 	}
-	return stop(nil)
+	// The reader also stops when the caller's context ends: that walk is
+	// cut short, not complete.
+	return stop(parent.Err())
 }
 
 // Vacancies is WalkChunks' conv for engines that read Vacancy values: it

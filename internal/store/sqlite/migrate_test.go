@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/pressly/goose/v3"
@@ -242,33 +243,49 @@ func TestPackedRoles(t *testing.T) {
 	}
 }
 
-func TestPackedSalary(t *testing.T) {
+func TestPackedCore(t *testing.T) {
 	i := func(n int64) *int64 { return &n }
 	b := func(x bool) *bool { return &x }
+	tp := func(ms int64) *time.Time { t := fromMS(ms); return &t }
+	const pub, first = int64(1749546000123), int64(1749549600456)
+	base := store.Vacancy{PublishedAt: fromMS(pub), FirstSeenAt: fromMS(first)}
+	with := func(f func(v *store.Vacancy)) store.Vacancy { v := base; f(&v); return v }
 	cases := []struct {
 		in   string
 		want store.Vacancy
 	}{
-		{`[null,null,null,null,null,null]`, store.Vacancy{}},
-		{`[60000,120000,"RUR",1,"MONTH","TWICE_PER_MONTH"]`, store.Vacancy{SalaryFrom: i(60000), SalaryTo: i(120000),
-			SalaryCurrency: "RUR", SalaryGross: b(true), SalaryMode: "MONTH", SalaryFrequency: "TWICE_PER_MONTH"}},
-		{`[null,3000,"USD",0,"HOUR",null]`, store.Vacancy{SalaryTo: i(3000), SalaryCurrency: "USD", SalaryGross: b(false), SalaryMode: "HOUR"}},
-		{`[1, 2, "R\"UR", null, "M,ONTH", ""]`, store.Vacancy{SalaryFrom: i(1), SalaryTo: i(2), SalaryCurrency: `R"UR`, SalaryMode: "M,ONTH"}},
+		{`[1749546000123,1749549600456,null,null,null,null,null,null,null]`, base},
+		{`[1749546000123,1749549600456,1749600000000,60000,120000,"RUR",1,"MONTH","TWICE_PER_MONTH"]`, with(func(v *store.Vacancy) {
+			v.ClosedAt, v.SalaryFrom, v.SalaryTo, v.SalaryCurrency = tp(1749600000000), i(60000), i(120000), "RUR"
+			v.SalaryGross, v.SalaryMode, v.SalaryFrequency = b(true), "MONTH", "TWICE_PER_MONTH"
+		})},
+		{`[1749546000123,1749549600456,null,null,3000,"USD",0,"HOUR",null]`, with(func(v *store.Vacancy) {
+			v.SalaryTo, v.SalaryCurrency, v.SalaryGross, v.SalaryMode = i(3000), "USD", b(false), "HOUR"
+		})},
+		{`[1749546000123, 1749549600456, null, 1, 2, "R\"UR", null, "M,ONTH", ""]`, with(func(v *store.Vacancy) {
+			v.SalaryFrom, v.SalaryTo, v.SalaryCurrency, v.SalaryMode = i(1), i(2), `R"UR`, "M,ONTH"
+		})},
 	}
 	for _, c := range cases {
 		var v store.Vacancy
-		if err := decodeSalary(c.in, &v); err != nil {
-			t.Errorf("decodeSalary(%s): %v", c.in, err)
+		if err := decodeCore(c.in, &v); err != nil {
+			t.Errorf("decodeCore(%s): %v", c.in, err)
 			continue
 		}
 		if d := cmp.Diff(c.want, v); d != "" {
-			t.Errorf("decodeSalary(%s) (-want +got):\n%s", c.in, d)
+			t.Errorf("decodeCore(%s) (-want +got):\n%s", c.in, d)
 		}
 	}
-	for _, s := range []string{``, `[]`, `[1,2,"RUR",1,"MONTH"]`, `[1,2,"RUR",1,"MONTH",null,7]`, `["1",2,"RUR",1,"MONTH",null]`, `[1.5,2,"RUR",1,"MONTH",null]`} {
+	for _, s := range []string{``, `[]`,
+		`[1,2,null,1,2,"RUR",1,"MONTH"]`,
+		`[1,2,null,1,2,"RUR",1,"MONTH",null,7]`,
+		`[1,2,null,"1",2,"RUR",1,"MONTH",null]`,
+		`[1,2,null,1.5,2,"RUR",1,"MONTH",null]`,
+		`[null,2,null,1,2,"RUR",1,"MONTH",null]`,
+	} {
 		var v store.Vacancy
-		if err := decodeSalary(s, &v); err == nil {
-			t.Errorf("decodeSalary(%q) accepted", s)
+		if err := decodeCore(s, &v); err == nil {
+			t.Errorf("decodeCore(%q) accepted", s)
 		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/hhjobs/hhjobs/internal/store"
 )
@@ -167,19 +168,24 @@ func fastRoles(s string) ([]store.IDName, bool) {
 	}
 }
 
-// salaryBox holds the pointed-to values of one vacancy's salary, so that
-// decoding it allocates once, not three times.
+// salaryBox holds the pointed-to values of one vacancy's salary and
+// closing time, so that decoding them allocates once, not four times.
 type salaryBox struct {
 	from, to int64
 	gross    bool
+	closed   time.Time
 }
 
-// decodeSalary parses the generated salary column,
-// [salary_from, salary_to, salary_currency, salary_gross, salary_mode,
-// salary_frequency], into v.
-func decodeSalary(s string, v *store.Vacancy) error {
-	var el [6]string
-	var isStr [6]bool
+// coreLen is the length of the generated core column: [published_at,
+// first_seen_at, closed_at, salary_from, salary_to, salary_currency,
+// salary_gross, salary_mode, salary_frequency].
+const coreLen = 9
+
+// decodeCore parses the generated core column into v: the publication,
+// first-seen and closing times and the salary.
+func decodeCore(s string, v *store.Vacancy) error {
+	var el [coreLen]string
+	var isStr [coreLen]bool
 	n := 0
 	in, ok := flatInside(s)
 	for ok && in != "" {
@@ -193,7 +199,7 @@ func decodeSalary(s string, v *store.Vacancy) error {
 	if !ok || n != len(el) {
 		var raw []json.RawMessage
 		if err := json.Unmarshal([]byte(s), &raw); err != nil || len(raw) != len(el) {
-			return fmt.Errorf("%.60q: want an array of %d values (%v)", s, len(el), err)
+			return fmt.Errorf("%.80q: want an array of %d values (%v)", s, len(el), err)
 		}
 		for i, r := range raw {
 			var x string
@@ -206,31 +212,36 @@ func decodeSalary(s string, v *store.Vacancy) error {
 			}
 		}
 	}
-	var box *salaryBox
-	var vals [3]int64
-	for k, i := range [3]int{0, 1, 3} {
+	// Integers: the three times, salary_from, salary_to, salary_gross.
+	var vals [coreLen]int64
+	var has [coreLen]bool
+	for _, i := range [...]int{0, 1, 2, 3, 4, 6} {
 		if !isStr[i] && el[i] == "null" {
 			continue
 		}
 		x, err := strconv.ParseInt(el[i], 10, 64)
 		if err != nil || isStr[i] {
-			return fmt.Errorf("%.60q: element %d is not an integer", s, i)
+			return fmt.Errorf("%.80q: element %d is not an integer", s, i)
 		}
-		vals[k] = x
-		if box == nil {
-			box = &salaryBox{}
-		}
+		vals[i], has[i] = x, true
 	}
-	v.SalaryFrom, v.SalaryTo, v.SalaryGross = nil, nil, nil
-	if box != nil {
-		box.from, box.to, box.gross = vals[0], vals[1], vals[2] != 0
-		if !isStr[0] && el[0] != "null" {
+	if !has[0] || !has[1] {
+		return fmt.Errorf("%.80q: no publication or first-seen time", s)
+	}
+	v.PublishedAt, v.FirstSeenAt = fromMS(vals[0]), fromMS(vals[1])
+	v.ClosedAt, v.SalaryFrom, v.SalaryTo, v.SalaryGross = nil, nil, nil, nil
+	if has[2] || has[3] || has[4] || has[6] {
+		box := &salaryBox{from: vals[3], to: vals[4], gross: vals[6] != 0, closed: fromMS(vals[2])}
+		if has[2] {
+			v.ClosedAt = &box.closed
+		}
+		if has[3] {
 			v.SalaryFrom = &box.from
 		}
-		if !isStr[1] && el[1] != "null" {
+		if has[4] {
 			v.SalaryTo = &box.to
 		}
-		if !isStr[3] && el[3] != "null" {
+		if has[6] {
 			v.SalaryGross = &box.gross
 		}
 	}
@@ -240,6 +251,6 @@ func decodeSalary(s string, v *store.Vacancy) error {
 		}
 		return "" // null
 	}
-	v.SalaryCurrency, v.SalaryMode, v.SalaryFrequency = str(2), str(4), str(5)
+	v.SalaryCurrency, v.SalaryMode, v.SalaryFrequency = str(5), str(7), str(8)
 	return nil
 }

@@ -335,15 +335,14 @@ func (db *DB) MarkClosed(ctx context.Context, runID int64, ids []string, at time
 // read rows below database/sql, whose per-column conversions cost more than
 // SQLite itself on a million-row scan; GetVacancy scans into the same values.
 type vacancyScan struct {
-	fields store.Fields
-	cols   []vcol
-	list   string // the columns, for SELECT
-	from   string // the FROM clause they need
+	cols []vcol
+	list string // the columns, for SELECT
+	from string // the FROM clause they need
 }
 
 type vcol struct {
 	sql string
-	set func(s *vacancyScan, v *store.Vacancy, x any) error
+	set func(v *store.Vacancy, x any) error
 }
 
 func text(x any) string {
@@ -384,36 +383,28 @@ func rawBytes(x any) json.RawMessage {
 }
 
 func newVacancyScan(f store.Filter) *vacancyScan {
-	s := &vacancyScan{fields: f.Fields, from: `vacancies v`}
-	if s.fields == 0 {
-		s.fields = store.FieldsAll
-	}
-	add := func(part store.Fields, col string, set func(s *vacancyScan, v *store.Vacancy, x any) error) {
-		if part == 0 || s.fields&part != 0 {
+	s := &vacancyScan{from: `vacancies v`}
+	add := func(part store.Fields, col string, set func(v *store.Vacancy, x any) error) {
+		if part == 0 || f.Has(part) {
 			s.cols = append(s.cols, vcol{col, set})
 		}
 	}
-	str := func(dst func(v *store.Vacancy) *string) func(*vacancyScan, *store.Vacancy, any) error {
-		return func(_ *vacancyScan, v *store.Vacancy, x any) error { *dst(v) = text(x); return nil }
+	str := func(dst func(v *store.Vacancy) *string) func(*store.Vacancy, any) error {
+		return func(v *store.Vacancy, x any) error { *dst(v) = text(x); return nil }
 	}
 	add(0, "v.id", str(func(v *store.Vacancy) *string { return &v.ID }))
-	add(0, "v.published_at", func(_ *vacancyScan, v *store.Vacancy, x any) error {
-		n, _ := integer(x)
-		v.PublishedAt = fromMS(n)
+	add(0, "v.core", func(v *store.Vacancy, x any) error {
+		if err := decodeCore(text(x), v); err != nil {
+			return fmt.Errorf("core: %w", err)
+		}
 		return nil
 	})
-	add(0, "v.first_seen_at", func(_ *vacancyScan, v *store.Vacancy, x any) error {
-		n, _ := integer(x)
-		v.FirstSeenAt = fromMS(n)
-		return nil
-	})
-	add(0, "v.closed_at", func(_ *vacancyScan, v *store.Vacancy, x any) error { v.ClosedAt = nullTime(x); return nil })
 	add(store.FieldName, "v.name", str(func(v *store.Vacancy) *string { return &v.Name }))
 	add(store.FieldArea, "v.area_id", str(func(v *store.Vacancy) *string { return &v.AreaID }))
 	add(store.FieldArea, "v.area_name", str(func(v *store.Vacancy) *string { return &v.AreaName }))
 	add(store.FieldEmployer, "v.employer_id", str(func(v *store.Vacancy) *string { return &v.EmployerID }))
 	add(store.FieldEmployer, "v.employer_name", str(func(v *store.Vacancy) *string { return &v.EmployerName }))
-	add(store.FieldRoles, "v.roles", func(_ *vacancyScan, v *store.Vacancy, x any) error {
+	add(store.FieldRoles, "v.roles", func(v *store.Vacancy, x any) error {
 		roles, err := decodeRoles(text(x))
 		if err != nil {
 			return fmt.Errorf("roles: %w", err)
@@ -423,37 +414,31 @@ func newVacancyScan(f store.Filter) *vacancyScan {
 	})
 	add(store.FieldTerms, "v.experience_id", str(func(v *store.Vacancy) *string { return &v.ExperienceID }))
 	add(store.FieldTerms, "v.employment_form_id", str(func(v *store.Vacancy) *string { return &v.EmploymentFormID }))
-	add(store.FieldTerms, "v.work_format", func(_ *vacancyScan, v *store.Vacancy, x any) error {
+	add(store.FieldTerms, "v.work_format", func(v *store.Vacancy, x any) error {
 		v.WorkFormat = splitList(text(x))
 		return nil
 	})
 	add(store.FieldTerms, "v.schedule_id", str(func(v *store.Vacancy) *string { return &v.ScheduleID }))
-	add(store.FieldSalary, "v.salary", func(_ *vacancyScan, v *store.Vacancy, x any) error {
-		if err := decodeSalary(text(x), v); err != nil {
-			return fmt.Errorf("salary: %w", err)
-		}
-		return nil
-	})
-	add(store.FieldCreated, "v.created_at", func(_ *vacancyScan, v *store.Vacancy, x any) error { v.CreatedAt = nullTime(x); return nil })
-	add(store.FieldCreated, "v.initial_created_at", func(_ *vacancyScan, v *store.Vacancy, x any) error {
+	add(store.FieldCreated, "v.created_at", func(v *store.Vacancy, x any) error { v.CreatedAt = nullTime(x); return nil })
+	add(store.FieldCreated, "v.initial_created_at", func(v *store.Vacancy, x any) error {
 		v.InitialCreatedAt = nullTime(x)
 		return nil
 	})
-	add(store.FieldState, "v.last_seen_at", func(_ *vacancyScan, v *store.Vacancy, x any) error {
+	add(store.FieldState, "v.last_seen_at", func(v *store.Vacancy, x any) error {
 		n, _ := integer(x)
 		v.LastSeenAt = fromMS(n)
 		return nil
 	})
-	add(store.FieldState, "v.detail_fetched_at", func(_ *vacancyScan, v *store.Vacancy, x any) error {
+	add(store.FieldState, "v.detail_fetched_at", func(v *store.Vacancy, x any) error {
 		v.DetailFetchedAt = nullTime(x)
 		return nil
 	})
-	add(store.FieldState, "v.archived", func(_ *vacancyScan, v *store.Vacancy, x any) error {
+	add(store.FieldState, "v.archived", func(v *store.Vacancy, x any) error {
 		n, _ := integer(x)
 		v.Archived = n != 0
 		return nil
 	})
-	add(store.FieldSkills, "v.key_skills", func(_ *vacancyScan, v *store.Vacancy, x any) error {
+	add(store.FieldSkills, "v.key_skills", func(v *store.Vacancy, x any) error {
 		if x == nil {
 			return nil
 		}
@@ -466,8 +451,8 @@ func newVacancyScan(f store.Filter) *vacancyScan {
 	})
 	if f.Raw {
 		s.from = `vacancies v LEFT JOIN vacancy_raw r ON r.vacancy_id = v.id`
-		add(0, "r.raw_item", func(_ *vacancyScan, v *store.Vacancy, x any) error { v.RawItem = rawBytes(x); return nil })
-		add(0, "r.raw_full", func(_ *vacancyScan, v *store.Vacancy, x any) error { v.RawFull = rawBytes(x); return nil })
+		add(0, "r.raw_item", func(v *store.Vacancy, x any) error { v.RawItem = rawBytes(x); return nil })
+		add(0, "r.raw_full", func(v *store.Vacancy, x any) error { v.RawFull = rawBytes(x); return nil })
 	}
 	names := make([]string, len(s.cols))
 	for i, c := range s.cols {
@@ -481,7 +466,7 @@ func newVacancyScan(f store.Filter) *vacancyScan {
 func (s *vacancyScan) vacancy(vals []driver.Value) (store.Vacancy, error) {
 	var v store.Vacancy
 	for i, c := range s.cols {
-		if err := c.set(s, &v, vals[i]); err != nil {
+		if err := c.set(&v, vals[i]); err != nil {
 			return store.Vacancy{}, fmt.Errorf("vacancy %s: %w", v.ID, err)
 		}
 	}
