@@ -112,9 +112,11 @@ func runStats(ctx context.Context, f *Factory, o *StatsOptions) error {
 	if err != nil {
 		return err
 	}
+	restore := analytics.BatchGC()
 	res, err := analytics.Compute(ctx, st, analytics.Config{
 		Filter: flt, Options: analytics.Options{Net: o.Net}, Groupings: [][]analytics.Dim{dims}, GroupsOnly: true, Now: f.Now(),
 	})
+	restore()
 	if err != nil {
 		return err
 	}

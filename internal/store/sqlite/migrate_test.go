@@ -289,3 +289,29 @@ func TestPackedCore(t *testing.T) {
 		}
 	}
 }
+
+// fastCore, where it accepts its input, reads it exactly as the general
+// path does.
+func FuzzCore(f *testing.F) {
+	for _, s := range []string{
+		`[1749546000123,1749549600456,null,null,null,null,null,null,null]`,
+		`[1749546000123,1749549600456,1749600000000,60000,120000,"RUR",1,"MONTH","TWICE_PER_MONTH"]`,
+		`[-5,0,null,-1,999999999999999999,"",0,"HOUR",null]`,
+		`[1,2,3,4,5,"a\"b",6,"c","d"]`,
+		`[1,2,3,4,5,"a",6,"c","d"] `,
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		var fast, slow store.Vacancy
+		if !fastCore(s, &fast) {
+			return
+		}
+		if err := slowCore(s, &slow); err != nil {
+			t.Fatalf("fastCore accepted %q, the general path refuses it: %v", s, err)
+		}
+		if d := cmp.Diff(slow, fast); d != "" {
+			t.Fatalf("%q (-general +fast):\n%s", s, d)
+		}
+	})
+}

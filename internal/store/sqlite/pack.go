@@ -184,6 +184,14 @@ const coreLen = 9
 // decodeCore parses the generated core column into v: the publication,
 // first-seen and closing times and the salary.
 func decodeCore(s string, v *store.Vacancy) error {
+	if fastCore(s, v) {
+		return nil
+	}
+	return slowCore(s, v)
+}
+
+// slowCore is decodeCore for any JSON spelling of the array.
+func slowCore(s string, v *store.Vacancy) error {
 	var el [coreLen]string
 	var isStr [coreLen]bool
 	n := 0
@@ -253,4 +261,118 @@ func decodeCore(s string, v *store.Vacancy) error {
 	}
 	v.SalaryCurrency, v.SalaryMode, v.SalaryFrequency = str(5), str(7), str(8)
 	return nil
+}
+
+// cursor reads the compact core array that SQLite's json_array writes.
+type cursor struct {
+	s string
+	i int
+}
+
+func (c *cursor) byte(b byte) bool {
+	if c.i < len(c.s) && c.s[c.i] == b {
+		c.i++
+		return true
+	}
+	return false
+}
+
+func (c *cursor) null() bool {
+	if strings.HasPrefix(c.s[c.i:], "null") {
+		c.i += 4
+		return true
+	}
+	return false
+}
+
+// int reads an integer or null (has false).
+func (c *cursor) int() (n int64, has, ok bool) {
+	if c.null() {
+		return 0, false, true
+	}
+	neg := c.byte('-')
+	start := c.i
+	for c.i < len(c.s) && c.s[c.i] >= '0' && c.s[c.i] <= '9' {
+		if c.i-start == 18 {
+			return 0, false, false // may overflow: leave it to the slow path
+		}
+		n = n*10 + int64(c.s[c.i]-'0')
+		c.i++
+	}
+	if c.i == start {
+		return 0, false, false
+	}
+	if neg {
+		n = -n
+	}
+	return n, true, true
+}
+
+// str reads a string without escapes, or null ("").
+func (c *cursor) str() (string, bool) {
+	if c.null() {
+		return "", true
+	}
+	if !c.byte('"') {
+		return "", false
+	}
+	end := strings.IndexByte(c.s[c.i:], '"')
+	if end < 0 {
+		return "", false
+	}
+	x := c.s[c.i : c.i+end]
+	if strings.IndexByte(x, '\\') >= 0 {
+		return "", false
+	}
+	c.i += end + 1
+	return x, true
+}
+
+// fastCore decodes the compact form of the core column in one pass; false
+// sends anything else to decodeCore's general path.
+func fastCore(s string, v *store.Vacancy) bool {
+	c := cursor{s: s}
+	var n [coreLen]int64
+	var has [coreLen]bool
+	var strs [coreLen]string
+	if !c.byte('[') {
+		return false
+	}
+	for i := range coreLen {
+		if i > 0 && !c.byte(',') {
+			return false
+		}
+		var ok bool
+		switch i {
+		case 5, 7, 8:
+			strs[i], ok = c.str()
+		default:
+			n[i], has[i], ok = c.int()
+		}
+		if !ok {
+			return false
+		}
+	}
+	if !c.byte(']') || c.i != len(s) || !has[0] || !has[1] {
+		return false
+	}
+	v.PublishedAt, v.FirstSeenAt = fromMS(n[0]), fromMS(n[1])
+	v.ClosedAt, v.SalaryFrom, v.SalaryTo, v.SalaryGross = nil, nil, nil, nil
+	if has[2] || has[3] || has[4] || has[6] {
+		box := &salaryBox{from: n[3], to: n[4], gross: n[6] != 0, closed: fromMS(n[2])}
+		if has[2] {
+			v.ClosedAt = &box.closed
+		}
+		if has[3] {
+			v.SalaryFrom = &box.from
+		}
+		if has[4] {
+			v.SalaryTo = &box.to
+		}
+		if has[6] {
+			v.SalaryGross = &box.gross
+		}
+	}
+	v.SalaryCurrency, v.SalaryMode, v.SalaryFrequency = strs[5], strs[7], strs[8]
+	return true
 }
