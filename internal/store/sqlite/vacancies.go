@@ -20,8 +20,7 @@ func (db *DB) loadTracked(ctx context.Context, tx wtx, ids []string) (map[string
 	out := make(map[string]store.Tracked, len(ids))
 	err := chunkIDs(ids, 5000, func(ids []string) error {
 		rows, err := tx.QueryContext(ctx, `SELECT v.id, v.name, COALESCE(v.area_id, ''), COALESCE(v.salary_currency, ''),
-			v.salary_from, v.salary_to, v.salary_gross, v.published_at,
-			COALESCE((SELECT group_concat(r.role_id, ',' ORDER BY r.position) FROM vacancy_roles r WHERE r.vacancy_id = v.id), '')
+			v.salary_from, v.salary_to, v.salary_gross, v.published_at, v.roles
 			FROM vacancies v WHERE v.id IN `+inList(len(ids)), anys(ids)...)
 		if err != nil {
 			return err
@@ -32,9 +31,15 @@ func (db *DB) loadTracked(ctx context.Context, tx wtx, ids []string) (map[string
 			var t store.Tracked
 			var from, to, gross sql.NullInt64
 			var pub int64
-			if err := rows.Scan(&id, &t.Name, &t.AreaID, &t.Currency, &from, &to, &gross, &pub, &t.RoleIDs); err != nil {
+			var roles string
+			if err := rows.Scan(&id, &t.Name, &t.AreaID, &t.Currency, &from, &to, &gross, &pub, &roles); err != nil {
 				return err
 			}
+			rs, err := decodeRoles(roles)
+			if err != nil {
+				return fmt.Errorf("vacancy %s: roles: %w", id, err)
+			}
+			t.RoleIDs = store.RoleIDList(rs)
 			t.From, t.To, t.Gross, t.Published = intPtr(from), intPtr(to), boolPtr(gross), time.UnixMilli(pub)
 			out[id] = t
 		}
