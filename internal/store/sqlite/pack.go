@@ -11,11 +11,11 @@ import (
 	"github.com/hhjobs/hhjobs/internal/store"
 )
 
-// The packed columns of vacancies (roles, key_skills, salary) are JSON
-// arrays, readable from SQL with json_each. A walk decodes two or three of
-// them per vacancy, so the compact forms that hhjobs and SQLite write are
-// sliced out without encoding/json; anything else (escapes, spacing) goes
-// through encoding/json, which has the last word.
+// The packed columns of vacancies (roles, key_skills and the generated core)
+// are JSON arrays, readable from SQL with json_each. A walk decodes two or
+// three of them per vacancy, so the compact forms that hhjobs and SQLite
+// write are sliced out without encoding/json; anything else (escapes,
+// spacing) goes through encoding/json, which has the last word.
 
 // encodeJSON renders v compactly, without HTML escaping.
 func encodeJSON(v any) string {
