@@ -236,10 +236,22 @@ func slowCore(s string, v *store.Vacancy) error {
 	if !has[0] || !has[1] {
 		return fmt.Errorf("%.80q: no publication or first-seen time", s)
 	}
-	v.PublishedAt, v.FirstSeenAt = fromMS(vals[0]), fromMS(vals[1])
+	for _, i := range [...]int{5, 7, 8} {
+		if !isStr[i] {
+			el[i] = "" // null
+		}
+	}
+	setCore(v, &vals, &has, &el)
+	return nil
+}
+
+// setCore stores the decoded core values in v: integers in n (where has),
+// strings in strs.
+func setCore(v *store.Vacancy, n *[coreLen]int64, has *[coreLen]bool, strs *[coreLen]string) {
+	v.PublishedAt, v.FirstSeenAt = fromMS(n[0]), fromMS(n[1])
 	v.ClosedAt, v.SalaryFrom, v.SalaryTo, v.SalaryGross = nil, nil, nil, nil
 	if has[2] || has[3] || has[4] || has[6] {
-		box := &salaryBox{from: vals[3], to: vals[4], gross: vals[6] != 0, closed: fromMS(vals[2])}
+		box := &salaryBox{from: n[3], to: n[4], gross: n[6] != 0, closed: fromMS(n[2])}
 		if has[2] {
 			v.ClosedAt = &box.closed
 		}
@@ -253,14 +265,7 @@ func slowCore(s string, v *store.Vacancy) error {
 			v.SalaryGross = &box.gross
 		}
 	}
-	str := func(i int) string {
-		if isStr[i] {
-			return el[i]
-		}
-		return "" // null
-	}
-	v.SalaryCurrency, v.SalaryMode, v.SalaryFrequency = str(5), str(7), str(8)
-	return nil
+	v.SalaryCurrency, v.SalaryMode, v.SalaryFrequency = strs[5], strs[7], strs[8]
 }
 
 // cursor reads the compact core array that SQLite's json_array writes.
@@ -356,23 +361,6 @@ func fastCore(s string, v *store.Vacancy) bool {
 	if !c.byte(']') || c.i != len(s) || !has[0] || !has[1] {
 		return false
 	}
-	v.PublishedAt, v.FirstSeenAt = fromMS(n[0]), fromMS(n[1])
-	v.ClosedAt, v.SalaryFrom, v.SalaryTo, v.SalaryGross = nil, nil, nil, nil
-	if has[2] || has[3] || has[4] || has[6] {
-		box := &salaryBox{from: n[3], to: n[4], gross: n[6] != 0, closed: fromMS(n[2])}
-		if has[2] {
-			v.ClosedAt = &box.closed
-		}
-		if has[3] {
-			v.SalaryFrom = &box.from
-		}
-		if has[4] {
-			v.SalaryTo = &box.to
-		}
-		if has[6] {
-			v.SalaryGross = &box.gross
-		}
-	}
-	v.SalaryCurrency, v.SalaryMode, v.SalaryFrequency = strs[5], strs[7], strs[8]
+	setCore(v, &n, &has, &strs)
 	return true
 }
