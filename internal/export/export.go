@@ -283,13 +283,17 @@ func csvRecord(rec []string, r Row) {
 
 // jsonLine is the API's own JSON of v (the full vacancy when details were
 // fetched, else the search item) with hh's timestamps rewritten to RFC 3339,
-// plus first_seen_at, last_seen_at and closed_at (null while open).
+// archived set to the stored flag, plus first_seen_at, last_seen_at and
+// closed_at (null while open).
 func jsonLine(v store.Vacancy) ([]byte, error) {
 	var closed any
 	if v.ClosedAt != nil {
 		closed = Time(*v.ClosedAt)
 	}
-	extra := []any{"first_seen_at", Time(v.FirstSeenAt), "last_seen_at", Time(v.LastSeenAt), "closed_at", closed}
+	// archived is the stored flag, as in CSV and Parquet: the API's JSON is
+	// the last one fetched, and a vacancy that vanished (404) was closed by
+	// hhjobs after it.
+	extra := []any{"archived", v.Archived, "first_seen_at", Time(v.FirstSeenAt), "last_seen_at", Time(v.LastSeenAt), "closed_at", closed}
 	raw := []byte(v.RawFull)
 	if len(raw) == 0 {
 		raw = v.RawItem
