@@ -353,4 +353,5 @@ func csvBytes(t *testing.T, path string) []byte {
 func TestOpenData(t *testing.T) {
 	d := newOpenData(t)
 	t.Run("exports agree", func(t *testing.T) { testExportsAgree(t, d) })
+	t.Run("readers", func(t *testing.T) { testReaders(t, d.db, d.csv, d.skills) })
 }
