@@ -3,6 +3,7 @@ package cli
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
@@ -26,10 +27,17 @@ type openData struct {
 	db                               string
 	csv, jsonl, parquet, skills, tmp string
 	run                              func(args ...string) (int, string, string)
+	external                         bool // not collected here: no promise about what it holds
 }
 
+// newOpenData collects from the sandbox; HHJOBS_TEST_OPENDATA_DB=PATH runs
+// the same checks on a copy of an existing SQLite file instead (the
+// database of 'hhjobs demo', say).
 func newOpenData(t *testing.T) *openData {
 	t.Helper()
+	if src := os.Getenv("HHJOBS_TEST_OPENDATA_DB"); src != "" {
+		return openDataFrom(t, src)
+	}
 	sb, run := harvestEnv(t)
 	if code, _, errOut := run("auth", "app"); code != 0 {
 		t.Fatalf("auth app: %d %s", code, errOut)
@@ -43,6 +51,27 @@ func newOpenData(t *testing.T) *openData {
 		t.Fatalf("sync: %d %s", code, errOut)
 	}
 	d := &openData{db: os.Getenv("HHJOBS_DB"), tmp: t.TempDir(), run: run}
+	d.csv, d.jsonl, d.parquet, d.skills = d.export(t, "csv", "vacancies"), d.export(t, "jsonl", "vacancies"),
+		d.export(t, "parquet", "vacancies"), d.export(t, "csv", "skills")
+	return d
+}
+
+func openDataFrom(t *testing.T, src string) *openData {
+	t.Helper()
+	b, err := os.ReadFile(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	d := &openData{db: filepath.Join(dir, "hhjobs.db"), tmp: dir, external: true}
+	if err := os.WriteFile(d.db, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	d.run = func(args ...string) (int, string, string) {
+		ios, _, out, errOut := TestStreams()
+		code := Main(context.Background(), append([]string{"--config-dir", filepath.Join(dir, "cfg"), "--db", d.db}, args...), ios)
+		return code, out.String(), errOut.String()
+	}
 	d.csv, d.jsonl, d.parquet, d.skills = d.export(t, "csv", "vacancies"), d.export(t, "jsonl", "vacancies"),
 		d.export(t, "parquet", "vacancies"), d.export(t, "csv", "skills")
 	return d
@@ -335,6 +364,10 @@ func testExportsAgree(t *testing.T, d *openData) {
 	}
 	for _, col := range []string{"closed_at", "employer_id", "salary_from", "salary_to", "salary_gross"} {
 		if count(col, true) == 0 || count(col, false) == 0 {
+			if d.external {
+				t.Logf("%s: %d missing, %d present", col, count(col, true), count(col, false))
+				continue
+			}
 			t.Errorf("%s: %d missing, %d present; the test needs both", col, count(col, true), count(col, false))
 		}
 	}
