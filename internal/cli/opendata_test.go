@@ -387,4 +387,5 @@ func TestOpenData(t *testing.T) {
 	d := newOpenData(t)
 	t.Run("exports agree", func(t *testing.T) { testExportsAgree(t, d) })
 	t.Run("readers", func(t *testing.T) { testReaders(t, d.db, d.csv, d.skills) })
+	t.Run("recipes", func(t *testing.T) { testRecipes(t, d) })
 }
