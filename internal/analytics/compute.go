@@ -662,6 +662,7 @@ func (c *computer) addSkills(v store.Vacancy, s Salary) {
 	month := monthKey(startOf(v))
 	c.skBase[month]++
 	var ids []int32
+	var sps []string
 	for _, raw := range v.KeySkills {
 		id, ok := c.rawSkill[raw]
 		if !ok {
@@ -674,16 +675,17 @@ func (c *computer) addSkills(v store.Vacancy, s Salary) {
 			continue
 		}
 		c.skillsSeen = true
+		// Every spelling a vacancy lists is counted (once per vacancy), also
+		// the second spelling of a skill it already has.
+		if sp := strings.TrimSpace(raw); !slices.Contains(sps, sp) {
+			sps = append(sps, sp)
+			countSpelling(c.skills[id], sp)
+		}
 		if slices.Contains(ids, id) {
 			continue // the same skill spelled twice in one vacancy counts once
 		}
 		ids = append(ids, id)
-		sk := c.skills[id]
-		sk.count++
-		sp := strings.TrimSpace(raw)
-		if _, ok := sk.spellings[sp]; ok || len(sk.spellings) < 16 {
-			sk.spellings[sp]++
-		}
+		c.skills[id].count++
 		c.skMonth[[2]int64{int64(id), month}]++
 	}
 	if s.Usable() && len(v.Roles) > 0 {
@@ -740,12 +742,12 @@ func (c *computer) addLife(v store.Vacancy) {
 
 func (c *computer) skillsFromEachSkill(ctx context.Context, s store.Store) error {
 	seen := map[[2]string]bool{}
+	spelt := map[[2]string]bool{}
 	return s.EachSkill(ctx, c.cfg.Filter, func(vid, raw string) error {
 		key, name := SkillKey(raw)
-		if key == "" || seen[[2]string{vid, key}] {
+		if key == "" {
 			return nil
 		}
-		seen[[2]string{vid, key}] = true
 		id, ok := c.skillIDs[key]
 		if !ok {
 			id = int32(len(c.skills))
@@ -753,10 +755,15 @@ func (c *computer) skillsFromEachSkill(ctx context.Context, s store.Store) error
 			c.skills = append(c.skills, &skillAcc{key: key, name: name, spellings: map[string]int{}})
 		}
 		sk := c.skills[id]
-		sk.count++
-		if len(sk.spellings) < 16 {
-			sk.spellings[strings.TrimSpace(raw)]++
+		if sp := strings.TrimSpace(raw); !spelt[[2]string{vid, sp}] {
+			spelt[[2]string{vid, sp}] = true
+			countSpelling(sk, sp)
 		}
+		if seen[[2]string{vid, key}] {
+			return nil
+		}
+		seen[[2]string{vid, key}] = true
+		sk.count++
 		return ctx.Err()
 	})
 }

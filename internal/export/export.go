@@ -51,19 +51,26 @@ var SkillColumns = []string{"vacancy_id", "skill"}
 const ListSep = ";"
 
 // Row is one vacancy as a flat, typed row (the Parquet schema).
+//
+// A missing value is missing in every format: every string column but id is
+// optional, and an empty string field (the ",optional" tag on a string) is
+// written as null in Parquet as it is an empty cell in CSV, never "" in one
+// and null in the other. Timestamps hold whole seconds, the
+// precision of CSV and JSONL (RFC 3339 without fractions), so an instant
+// reads the same in all three.
 type Row struct {
 	ID               string     `parquet:"id"`
-	Name             string     `parquet:"name"`
-	RoleIDs          string     `parquet:"role_ids"`
-	RoleNames        string     `parquet:"role_names"`
-	AreaID           string     `parquet:"area_id"`
-	AreaName         string     `parquet:"area_name"`
-	Region           string     `parquet:"region"`
+	Name             string     `parquet:"name,optional"`
+	RoleIDs          string     `parquet:"role_ids,optional"`
+	RoleNames        string     `parquet:"role_names,optional"`
+	AreaID           string     `parquet:"area_id,optional"`
+	AreaName         string     `parquet:"area_name,optional"`
+	Region           string     `parquet:"region,optional"`
 	EmployerID       *string    `parquet:"employer_id,optional"`
-	EmployerName     string     `parquet:"employer_name"`
+	EmployerName     string     `parquet:"employer_name,optional"`
 	Experience       *string    `parquet:"experience,optional"`
 	EmploymentForm   *string    `parquet:"employment_form,optional"`
-	WorkFormat       string     `parquet:"work_format"`
+	WorkFormat       string     `parquet:"work_format,optional"`
 	Schedule         *string    `parquet:"schedule,optional"`
 	SalaryFrom       *int64     `parquet:"salary_from,optional"`
 	SalaryTo         *int64     `parquet:"salary_to,optional"`
@@ -141,8 +148,12 @@ func (m *rowMaker) row(v store.Vacancy) Row {
 		WorkFormat: strings.Join(v.WorkFormat, ListSep), Schedule: optStr(v.ScheduleID),
 		SalaryFrom: v.SalaryFrom, SalaryTo: v.SalaryTo, SalaryGross: v.SalaryGross,
 		SalaryMode: optStr(v.SalaryMode), SalaryFrequency: optStr(v.SalaryFrequency),
-		PublishedAt: v.PublishedAt, FirstSeenAt: v.FirstSeenAt, LastSeenAt: v.LastSeenAt, ClosedAt: v.ClosedAt,
-		Archived: v.Archived,
+		PublishedAt: v.PublishedAt.Truncate(time.Second), FirstSeenAt: v.FirstSeenAt.Truncate(time.Second),
+		LastSeenAt: v.LastSeenAt.Truncate(time.Second), Archived: v.Archived,
+	}
+	if v.ClosedAt != nil {
+		c := v.ClosedAt.Truncate(time.Second)
+		r.ClosedAt = &c
 	}
 	if v.SalaryFrom != nil || v.SalaryTo != nil {
 		r.SalaryCurrency = optStr(v.SalaryCurrency)
@@ -272,13 +283,17 @@ func csvRecord(rec []string, r Row) {
 
 // jsonLine is the API's own JSON of v (the full vacancy when details were
 // fetched, else the search item) with hh's timestamps rewritten to RFC 3339,
-// plus first_seen_at, last_seen_at and closed_at (null while open).
+// archived set to the stored flag, plus first_seen_at, last_seen_at and
+// closed_at (null while open).
 func jsonLine(v store.Vacancy) ([]byte, error) {
 	var closed any
 	if v.ClosedAt != nil {
 		closed = Time(*v.ClosedAt)
 	}
-	extra := []any{"first_seen_at", Time(v.FirstSeenAt), "last_seen_at", Time(v.LastSeenAt), "closed_at", closed}
+	// archived is the stored flag, as in CSV and Parquet: the API's JSON is
+	// the last one fetched, and a vacancy that vanished (404) was closed by
+	// hhjobs after it.
+	extra := []any{"archived", v.Archived, "first_seen_at", Time(v.FirstSeenAt), "last_seen_at", Time(v.LastSeenAt), "closed_at", closed}
 	raw := []byte(v.RawFull)
 	if len(raw) == 0 {
 		raw = v.RawItem

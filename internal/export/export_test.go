@@ -20,6 +20,7 @@ import (
 
 	"github.com/hhjobs/hhjobs/internal/analytics/analyticstest"
 	"github.com/hhjobs/hhjobs/internal/store"
+	"github.com/hhjobs/hhjobs/internal/store/fixture"
 	"github.com/hhjobs/hhjobs/internal/store/sqlite"
 )
 
@@ -57,6 +58,18 @@ func TestRewriteJSON(t *testing.T) {
 	}
 	if got, _ := RewriteJSON([]byte(`{}`), "k", 1); string(got) != `{"k":1}` {
 		t.Errorf("empty object: %s", got)
+	}
+	// A member that extra sets takes its value in place (whatever the old
+	// value's shape); the same name deeper down is left alone.
+	got, err = RewriteJSON([]byte(`{"archived":false,"x":{"archived":false},"y":[1,{"a":[2]}],"z":1}`), "y", "new", "archived", true, "closed_at", "c")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `{"archived":true,"x":{"archived":false},"y":"new","z":1,"closed_at":"c"}`; string(got) != want {
+		t.Errorf("set in place:\n got %s\nwant %s", got, want)
+	}
+	if _, err := RewriteJSON([]byte(`{"archived":[1,`), "archived", true); err == nil {
+		t.Error("truncated replaced value accepted")
 	}
 }
 
@@ -231,7 +244,7 @@ func TestExportFormats(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !got[0].PublishedAt.Equal(v.PublishedAt.Truncate(time.Millisecond)) || (got[0].SalaryFrom == nil) != (v.SalaryFrom == nil) {
+		if !got[0].PublishedAt.Equal(v.PublishedAt.Truncate(time.Second)) || (got[0].SalaryFrom == nil) != (v.SalaryFrom == nil) {
 			t.Errorf("round trip %+v vs %+v", got[0], v)
 		}
 	})
@@ -287,5 +300,41 @@ func TestAtomicWrite(t *testing.T) {
 	err = AtomicWrite(filepath.Join(dir, "no", "such", "dir", "x.csv"), func(io.Writer) error { return nil })
 	if err == nil || !strings.Contains(err.Error(), "cannot write "+filepath.Join(dir, "no", "such", "dir", "x.csv")) || strings.Contains(err.Error(), ".tmp-") {
 		t.Errorf("err = %v", err)
+	}
+}
+
+// Timestamps carry whole seconds in every format, also where the store has
+// milliseconds (an observation time from the local clock).
+func TestTimestampPrecision(t *testing.T) {
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "t.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	seen := fixture.Base.Add(456 * time.Millisecond) // …:00.579
+	if err := db.SaveDetails(ctx, 0, []store.Vacancy{fixture.Full(1, 0)}, seen); err != nil {
+		t.Fatal(err)
+	}
+	want := seen.Truncate(time.Second)
+	var pq bytes.Buffer
+	if _, err := Write(ctx, db, &pq, Options{Format: "parquet"}); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := parquet.Read[Row](bytes.NewReader(pq.Bytes()), int64(pq.Len()))
+	if err != nil || len(rows) != 1 {
+		t.Fatalf("parquet: %d rows, %v", len(rows), err)
+	}
+	if !rows[0].FirstSeenAt.Equal(want) || !rows[0].LastSeenAt.Equal(want) {
+		t.Errorf("parquet first/last seen %v %v, want %v", rows[0].FirstSeenAt, rows[0].LastSeenAt, want)
+	}
+	for _, f := range []string{"csv", "jsonl"} {
+		var buf bytes.Buffer
+		if _, err := Write(ctx, db, &buf, Options{Format: f}); err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Count(buf.String(), Time(want)); got != 2 {
+			t.Errorf("%s: %q appears %d times, want 2 (first and last seen):\n%s", f, Time(want), got, buf.String())
+		}
 	}
 }

@@ -29,14 +29,22 @@ type frame struct {
 
 // RewriteJSON re-encodes the JSON object raw compactly, in its own key order,
 // with every string value that is an hh.ru timestamp rewritten by FixTime
-// (at any depth), and with extra appended as the last members of the
-// top-level object. Numbers keep their text. extra is a list of key, value pairs.
+// (at any depth), and with extra set in the top-level object: a member of
+// the same name takes the extra value in its place, the others are appended
+// as the last members. Numbers keep their text. extra is a list of key,
+// value pairs.
 func RewriteJSON(raw []byte, extra ...any) ([]byte, error) {
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
 	var out bytes.Buffer
 	var stack []frame
 	started := false
+	set := map[string]int{} // extra key → its index in extra, until written
+	for i := 0; i+1 < len(extra); i += 2 {
+		if k, ok := extra[i].(string); ok {
+			set[k] = i
+		}
+	}
 	for {
 		tok, err := dec.Token()
 		if errors.Is(err, io.EOF) {
@@ -79,6 +87,11 @@ func RewriteJSON(raw []byte, extra ...any) ([]byte, error) {
 				if len(stack) == 1 {
 					n := stack[0].n
 					for i := 0; i+1 < len(extra); i += 2 {
+						if k, ok := extra[i].(string); ok {
+							if _, pending := set[k]; !pending {
+								continue // written in place
+							}
+						}
 						if n > 0 {
 							out.WriteByte(',')
 						}
@@ -103,7 +116,21 @@ func RewriteJSON(raw []byte, extra ...any) ([]byte, error) {
 				if err := encode(&out, t); err != nil {
 					return nil, err
 				}
-				stack[len(stack)-1].key = false
+				i, ok := set[t]
+				if !ok || len(stack) != 1 {
+					stack[len(stack)-1].key = false
+					continue
+				}
+				// A member extra sets: its value in place of the API's.
+				delete(set, t)
+				out.WriteByte(':')
+				if err := encode(&out, extra[i+1]); err != nil {
+					return nil, err
+				}
+				if err := skipValue(dec); err != nil {
+					return nil, err
+				}
+				stack[0].n++
 				continue
 			}
 			if err := encode(&out, FixTime(t)); err != nil {
@@ -132,6 +159,29 @@ func RewriteJSON(raw []byte, extra ...any) ([]byte, error) {
 		return nil, fmt.Errorf("truncated JSON")
 	}
 	return out.Bytes(), nil
+}
+
+// skipValue reads one JSON value (a scalar, or an object or array whole).
+func skipValue(dec *json.Decoder) error {
+	depth := 0
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			if errors.Is(err, io.EOF) {
+				return fmt.Errorf("truncated JSON")
+			}
+			return err
+		}
+		switch tok {
+		case json.Delim('{'), json.Delim('['):
+			depth++
+		case json.Delim('}'), json.Delim(']'):
+			depth--
+		}
+		if depth == 0 {
+			return nil
+		}
+	}
 }
 
 // encode writes v as JSON without HTML escaping (hh's own text stays byte-for-byte readable).

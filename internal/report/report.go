@@ -279,7 +279,7 @@ func build(res *analytics.Result, meta Meta) page {
 				prem = num(s.Premium, fmtSignedPct(s.Premium))
 			}
 			name := txt(s.Name)
-			name.Tip = "написания: " + spellings(s.Spellings)
+			name.Tip = spellingsTip + spellings(s.Spellings)
 			skT.Rows = append(skT.Rows, []td{name, cnt(s.Vacancies), num(s.Share, fmtPct(s.Share)), ch, prem, cnt(s.PremiumBase)})
 		}
 		intro := []string{fmt.Sprintf("Доля — от %s %s, у которых загружено полное описание (ключевые навыки есть только в нём). Написания сведены: регистр, ё/е, кириллица/латиница в «1С», дефисы, точки и пробелы по краям, таблица синонимов (MS Excel = Excel); наведите на навык, чтобы увидеть исходные написания.",

@@ -8,9 +8,11 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/hhjobs/hhjobs/internal/analytics"
 	"github.com/hhjobs/hhjobs/internal/store"
 	"github.com/hhjobs/hhjobs/internal/store/fixture"
 	"github.com/hhjobs/hhjobs/internal/store/postgres/pgtest"
@@ -114,7 +116,7 @@ func TestSchemaTooNew(t *testing.T) {
 	if !errors.Is(err, store.ErrSchemaTooNew) {
 		t.Fatalf("Open: %v, want ErrSchemaTooNew", err)
 	}
-	if want := "database was created by a newer hhjobs (schema 99 > 1): upgrade hhjobs"; err.Error() != want {
+	if want := "database was created by a newer hhjobs (schema 99 > 2): upgrade hhjobs"; err.Error() != want {
 		t.Errorf("message %q, want %q", err, want)
 	}
 }
@@ -126,9 +128,14 @@ func TestFailedMigration(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	good2, err := fs.ReadFile(migrations, "migrations/00002_region_views.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
 	badFS := fstest.MapFS{
-		"00001_init.sql": {Data: good},
-		"00002_bad.sql":  {Data: []byte("-- +goose Up\nCREATE TABLE extra (x INTEGER);\nSELECT no_such_function();\n")},
+		"00001_init.sql":         {Data: good},
+		"00002_region_views.sql": {Data: good2},
+		"00003_bad.sql":          {Data: []byte("-- +goose Up\nCREATE TABLE extra (x INTEGER);\nSELECT no_such_function();\n")},
 	}
 	onlyBad := fstest.MapFS{
 		"00001_bad.sql": {Data: []byte("-- +goose Up\nCREATE TABLE extra (x INTEGER);\nCREATE TABLE vacancies (id TEXT);\nSELECT no_such_function();\n")},
@@ -180,16 +187,56 @@ func TestViews(t *testing.T) {
 	if err := db.SaveDetails(ctx, 0, []store.Vacancy{v}, v.PublishedAt); err != nil {
 		t.Fatal(err)
 	}
-	var area, region, roles, formats string
-	if err := db.pool.QueryRow(ctx, `SELECT area_name, region_name, roles, work_formats FROM v_vacancies WHERE id = $1`, v.ID).
-		Scan(&area, &region, &roles, &formats); err != nil {
+	var area, region, parent, roles, formats string
+	if err := db.pool.QueryRow(ctx, `SELECT area_name, region_name, parent_area_name, roles, work_formats FROM v_vacancies WHERE id = $1`, v.ID).
+		Scan(&area, &region, &parent, &roles, &formats); err != nil {
 		t.Fatal(err)
 	}
-	if area != "Москва" || region != "Россия" || roles != v.Roles[0].Name || formats != "ON_SITE, HYBRID" {
-		t.Errorf("v_vacancies row: %q %q %q %q", area, region, roles, formats)
+	if area != "Москва" || region != "Москва" || parent != "Россия" || roles != v.Roles[0].Name || formats != "ON_SITE, HYBRID" {
+		t.Errorf("v_vacancies row: %q %q %q %q %q", area, region, parent, roles, formats)
 	}
 	var n int
 	if err := db.pool.QueryRow(ctx, `SELECT count(*) FROM v_vacancy_skills WHERE vacancy_id = $1`, v.ID).Scan(&n); err != nil || n != 5 {
 		t.Errorf("v_vacancy_skills: %d rows (%v), want 5", n, err)
+	}
+}
+
+// region_* of v_vacancies is the region of the exports and stats
+// (analytics.AreaIndex.Region), for every shape of the tree; as in SQLite.
+func TestViewRegions(t *testing.T) {
+	ctx := context.Background()
+	db := openFresh(t)
+	if err := db.ReplaceAreas(ctx, fixture.RegionTree); err != nil {
+		t.Fatal(err)
+	}
+	ix := analytics.NewAreaIndex(fixture.RegionTree)
+	var vs []store.Vacancy
+	for i, c := range fixture.RegionCases {
+		v := fixture.Item(i, 0)
+		v.AreaID, v.AreaName = c.AreaID, c.AreaName
+		vs = append(vs, v)
+		if got := ix.Region(c.AreaID); got != c.RegionID {
+			t.Errorf("fixture disagrees with analytics: region of %s is %s, the case says %s", c.AreaID, got, c.RegionID)
+		}
+	}
+	if err := db.SaveDetails(ctx, 0, vs, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	for i, c := range fixture.RegionCases {
+		var regionID, regionName, parentID, parentName *string
+		if err := db.pool.QueryRow(ctx, `SELECT region_id, region_name, parent_area_id, parent_area_name FROM v_vacancies WHERE id = $1`, vs[i].ID).
+			Scan(&regionID, &regionName, &parentID, &parentName); err != nil {
+			t.Fatalf("area %s: %v", c.AreaID, err)
+		}
+		s := func(p *string) string {
+			if p == nil {
+				return ""
+			}
+			return *p
+		}
+		if s(regionID) != c.RegionID || s(regionName) != c.RegionName || s(parentID) != c.ParentID || s(parentName) != c.ParentName {
+			t.Errorf("area %s: region %q %q, parent %q %q; want %q %q, %q %q", c.AreaID, s(regionID), s(regionName),
+				s(parentID), s(parentName), c.RegionID, c.RegionName, c.ParentID, c.ParentName)
+		}
 	}
 }

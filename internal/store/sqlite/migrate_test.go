@@ -101,7 +101,8 @@ func TestMigrateFromSchema1(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sameDump(t, "after migrating 1 → 2", dumpStore(t, db))
+	sameDump(t, "after migrating 1 → 3", dumpStore(t, db))
+	viewsAgree(t, db)
 	var integrity string
 	if err := db.r.QueryRowContext(ctx, `PRAGMA integrity_check`).Scan(&integrity); err != nil || integrity != "ok" {
 		t.Errorf("integrity_check: %q (%v)", integrity, err)
@@ -145,7 +146,8 @@ func TestMigrateFromSchema1(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	sameDump(t, "after 1 → 2 → 1 → 2", dumpStore(t, db))
+	sameDump(t, "after 1 → 3 → 1 → 3", dumpStore(t, db))
+	viewsAgree(t, db)
 }
 
 // openRaw opens path as a plain single-connection handle, as goose needs it.

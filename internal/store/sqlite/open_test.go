@@ -100,7 +100,7 @@ func TestSchemaTooNew(t *testing.T) {
 	if !errors.Is(err, store.ErrSchemaTooNew) {
 		t.Fatalf("Open: %v, want ErrSchemaTooNew", err)
 	}
-	if want := "database was created by a newer hhjobs (schema 99 > 2): upgrade hhjobs"; err.Error() != want {
+	if want := "database was created by a newer hhjobs (schema 99 > 3): upgrade hhjobs"; err.Error() != want {
 		t.Errorf("message %q, want %q", err, want)
 	}
 }
@@ -110,14 +110,14 @@ func TestSchemaTooNew(t *testing.T) {
 func TestFailedMigration(t *testing.T) {
 	ctx := context.Background()
 	bad := fstest.MapFS{}
-	for _, name := range []string{"00001_init.sql", "00002_narrow_vacancies.sql"} {
+	for _, name := range []string{"00001_init.sql", "00002_narrow_vacancies.sql", "00003_portable_views.sql"} {
 		good, err := fs.ReadFile(migrations, "migrations/"+name)
 		if err != nil {
 			t.Fatal(err)
 		}
 		bad[name] = &fstest.MapFile{Data: good}
 	}
-	bad["00003_bad.sql"] = &fstest.MapFile{Data: []byte("-- +goose Up\nCREATE TABLE extra (x INTEGER);\nINSERT INTO extra VALUES (1);\nSELECT no_such_function();\n")}
+	bad["00004_bad.sql"] = &fstest.MapFile{Data: []byte("-- +goose Up\nCREATE TABLE extra (x INTEGER);\nINSERT INTO extra VALUES (1);\nSELECT no_such_function();\n")}
 	dir := t.TempDir()
 	fresh := filepath.Join(dir, "fresh.db")
 	if _, err := open(ctx, fresh, bad); err == nil || strings.Contains(err.Error(), "\n") {
@@ -145,8 +145,8 @@ func TestFailedMigration(t *testing.T) {
 	if err := db.r.QueryRow(`SELECT count(*) FROM sqlite_master WHERE name = 'extra'`).Scan(&n); err != nil || n != 0 {
 		t.Errorf("half-applied migration: table extra exists (%d, %v)", n, err)
 	}
-	if err := db.r.QueryRow(`SELECT max(version_id) FROM goose_db_version`).Scan(&n); err != nil || n != 2 {
-		t.Errorf("schema version %d (%v), want 2", n, err)
+	if err := db.r.QueryRow(`SELECT max(version_id) FROM goose_db_version`).Scan(&n); err != nil || n != 3 {
+		t.Errorf("schema version %d (%v), want 3", n, err)
 	}
 }
 
@@ -265,16 +265,23 @@ func TestViews(t *testing.T) {
 	}
 	v := fixture.Full(3, 100) // area 1, roles 69
 	v.PublishedAt = time.Date(2025, 6, 10, 9, 0, 0, 0, time.UTC)
+	v.Roles = []store.IDName{{ID: "118", Name: "HR-бизнес-партнер"}, {ID: "69", Name: ""}, {ID: "117", Name: "Рекрутер"}}
+	if err := db.ReplaceRoles(ctx, []store.Role{{ID: "69", Name: "Менеджер по персоналу"}}); err != nil {
+		t.Fatal(err)
+	}
 	if err := db.SaveDetails(ctx, 0, []store.Vacancy{v}, v.PublishedAt); err != nil {
 		t.Fatal(err)
 	}
-	var area, region, roles, formats, published string
-	if err := db.r.QueryRow(`SELECT area_name, region_name, roles, work_formats, published_at FROM v_vacancies WHERE id = ?`, v.ID).
-		Scan(&area, &region, &roles, &formats, &published); err != nil {
+	var area, region, parent, roleIDs, roles, formats, published string
+	if err := db.r.QueryRow(`SELECT area_name, region_name, parent_area_name, role_ids, roles, work_formats, published_at FROM v_vacancies WHERE id = ?`, v.ID).
+		Scan(&area, &region, &parent, &roleIDs, &roles, &formats, &published); err != nil {
 		t.Fatal(err)
 	}
-	if area != "Москва" || region != "Россия" || roles != v.Roles[0].Name || formats != "ON_SITE, HYBRID" || published != "2025-06-10T09:00:00Z" {
-		t.Errorf("v_vacancies row: %q %q %q %q %q", area, region, roles, formats, published)
+	// The lists keep the API's order (not the ids' order), an empty role
+	// name falls back to the dictionary's.
+	if area != "Москва" || region != "Москва" || parent != "Россия" || roleIDs != "118, 69, 117" ||
+		roles != "HR-бизнес-партнер, Менеджер по персоналу, Рекрутер" || formats != "ON_SITE, HYBRID" || published != "2025-06-10T09:00:00Z" {
+		t.Errorf("v_vacancies row: %q %q %q %q %q %q %q", area, region, parent, roleIDs, roles, formats, published)
 	}
 	var n int
 	if err := db.r.QueryRow(`SELECT count(*) FROM v_vacancy_skills WHERE vacancy_id = ? AND vacancy_name = ?`, v.ID, v.Name).Scan(&n); err != nil || n != 5 {
