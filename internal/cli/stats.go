@@ -16,6 +16,7 @@ import (
 
 	"github.com/hhjobs/hhjobs/internal/analytics"
 	"github.com/hhjobs/hhjobs/internal/export"
+	"github.com/hhjobs/hhjobs/internal/safetext"
 	"github.com/hhjobs/hhjobs/internal/store"
 )
 
@@ -198,7 +199,7 @@ func statsTable(w io.Writer, dims []analytics.Dim, groups []analytics.GroupStats
 				row = append(row, "all")
 				continue
 			}
-			row = append(row, clip(g.Label[j], 40))
+			row = append(row, safetext.Terminal(safetext.Clip(g.Label[j], 40)))
 		}
 		s := g.Salary
 		q := func(v float64) string {
@@ -250,12 +251,4 @@ func spaced(n int64) string {
 		b.WriteRune(c)
 	}
 	return b.String()
-}
-
-func clip(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n-1]) + "…"
 }
