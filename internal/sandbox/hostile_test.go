@@ -24,9 +24,9 @@ func TestHostileMode(t *testing.T) {
 			t.Fatalf("payload vacancy %s: %d", id, r.code)
 		}
 		var v struct {
-			Name     string
-			Employer struct{ Name string }
-			Area     struct{ Name string }
+			Name      string
+			Employer  struct{ Name string }
+			Area      struct{ Name string }
 			KeySkills []struct{ Name string } `json:"key_skills"`
 		}
 		if err := json.Unmarshal(r.body, &v); err != nil {
