@@ -101,8 +101,8 @@ type BodyTooLargeError struct {
 }
 
 func (e *BodyTooLargeError) Error() string {
-	return fmt.Sprintf("the answer to %s (HTTP %d) is larger than the %s limit for a %s: refused", e.URL,
-		e.Status, byteSize(e.Limit), e.Kind)
+	// No URL: every caller's wrapping (url.Error, hhapi) already names it.
+	return fmt.Sprintf("the answer (HTTP %d) is larger than the %s limit for a %s: refused", e.Status, byteSize(e.Limit), e.Kind)
 }
 
 func byteSize(n int64) string {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -20,7 +21,9 @@ import (
 // What is served where (ids from Server.HostileIDs):
 //   - Payload: titles, employer names, area names and key skills from
 //     HostilePayloads (one payload per vacancy, cycling), plus one vacancy
-//     with a 1 MB title and one with a 3 MB employer name;
+//     with a 1 MB title and one with a 3 MB employer name; the largest
+//     employers are renamed to the payloads, and every second vacancy in
+//     Russia gets one of three attack skills, so they reach the report;
 //   - Huge: GET /vacancies/{id} answers 200 with a 200 MB description;
 //   - Endless: GET /vacancies/{id} answers 200 with a body that never ends;
 //   - Stalled: GET /vacancies/{id} sends half its JSON, stalls for
@@ -103,6 +106,33 @@ func (s *Server) makeHostile() {
 	chosen := make([]*vacancy, want)
 	for i := range chosen {
 		chosen[i] = pick[i*step]
+	}
+	// Shared names, so that the attacks reach the report's tables and charts
+	// too: the largest employers are renamed, and every second vacancy gets
+	// one of three attack skills.
+	count := map[*employer]int{}
+	for _, v := range pick {
+		if v.emp.id != "" {
+			count[v.emp]++
+		}
+	}
+	emps := make([]*employer, 0, len(count))
+	for e := range count {
+		emps = append(emps, e)
+	}
+	sort.Slice(emps, func(i, j int) bool {
+		if count[emps[i]] != count[emps[j]] {
+			return count[emps[i]] > count[emps[j]]
+		}
+		return emps[i].id < emps[j].id
+	})
+	for i, e := range emps[:min(len(emps), len(HostilePayloads))] {
+		e.name = HostilePayloads[i]
+	}
+	for i, v := range pick {
+		if i%2 == 0 {
+			v.skills = append([]string{HostilePayloads[[]int{0, 3, 9}[i/2%3]]}, v.skills...)
+		}
 	}
 	for i, k := range []string{"huge", "endless", "stalled", "error"} {
 		h.kind[chosen[i].ids] = k
