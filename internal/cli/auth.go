@@ -17,6 +17,7 @@ import (
 
 	"github.com/hhjobs/hhjobs/internal/auth"
 	"github.com/hhjobs/hhjobs/internal/httpx"
+	"github.com/hhjobs/hhjobs/internal/safetext"
 )
 
 // AuthDeps are what every auth subcommand needs; tests may replace HTTPClient and OpenBrowser.
@@ -382,7 +383,7 @@ func runAuthStatus(ctx context.Context, opts *AuthStatusOptions) error {
 		fmt.Fprintln(w, "User token: none (only needed for employer/applicant data: 'hhjobs auth login')")
 	}
 	if !out.Checked && out.CheckError != "" {
-		fmt.Fprintf(w, "Not checked with hh.ru: %s\n", out.CheckError)
+		fmt.Fprintf(w, "Not checked with hh.ru: %s\n", safetext.Terminal(out.CheckError))
 	}
 	return nil
 }
@@ -392,9 +393,9 @@ func checkText(kind string, valid *bool, problem string) string {
 	case valid == nil:
 		return ""
 	case *valid:
-		return "; hh.ru says: " + kind
+		return "; hh.ru says: " + safetext.Terminal(kind)
 	default:
-		return "; hh.ru says: " + problem
+		return "; hh.ru says: " + safetext.Terminal(problem)
 	}
 }
 
@@ -483,7 +484,7 @@ func runAuthLogout(ctx context.Context, opts *AuthLogoutOptions) error {
 	}
 	if toks.User != nil {
 		if err := revokeUser(ctx, opts, st); err != nil {
-			fmt.Fprintf(w, "Warning: %s; the user token is forgotten here but stays valid at hh.ru until it expires.\n", err)
+			fmt.Fprintf(w, "Warning: %s; the user token is forgotten here but stays valid at hh.ru until it expires.\n", safetext.Terminal(err.Error()))
 		} else {
 			fmt.Fprintln(w, "User token revoked at hh.ru.")
 		}

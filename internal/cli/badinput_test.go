@@ -75,6 +75,8 @@ func TestBadInput(t *testing.T) {
 		{"export without a format", []string{"export"}, nil, ExitUsage, "--format"},
 		{"export to xml", []string{"export", "--format", "xml"}, nil, ExitUsage, "--format"},
 		{"export an unknown table", []string{"export", "--format", "csv", "--table", "users"}, nil, ExitUsage, "--table"},
+		{"export --excel without csv", []string{"export", "--format", "parquet", "--excel", "--out", fresh("v.parquet")}, nil, ExitUsage, "--excel applies to --format csv"},
+		{"export --raw-text without csv", []string{"export", "--format", "jsonl", "--raw-text"}, nil, ExitUsage, "--raw-text applies to --format csv"},
 		{"export to an unwritable path", []string{"export", "--format", "csv", "--out", filepath.Join(work, "missing", "v.csv")}, nil, ExitError, "cannot write"},
 		// auth
 		{"auth app without credentials", []string{"auth", "app", "--force"}, map[string]string{"HH_CLIENT_ID": "", "HH_CLIENT_SECRET": ""}, ExitUsage, "HH_CLIENT_ID"},

@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/hhjobs/hhjobs/internal/safetext"
 )
 
 // Exit codes (DESIGN.md §4).
@@ -43,7 +45,7 @@ func Main(ctx context.Context, args []string, ios *IOStreams) int {
 	if err == nil {
 		return ExitOK
 	}
-	msg := oneLine(err.Error())
+	msg := safetext.Terminal(oneLine(err.Error())) // external text: hh.ru's error_description, bodies
 	var ue *UsageError
 	switch {
 	case errors.As(err, &ue) || isCobraUsage(err):

@@ -20,6 +20,7 @@ type ExportOptions struct {
 	Table  string
 	Query  string
 	Since  string
+	CSV    export.CSVOptions // --excel, --raw-text
 }
 
 // NewCmdExport builds `hhjobs export`.
@@ -32,6 +33,9 @@ func NewCmdExport(f *Factory) *cobra.Command {
 CSV and Parquet have one flat row per vacancy; JSONL has the API's own JSON of
 each vacancy plus first_seen_at, last_seen_at and closed_at. Every timestamp is
 RFC 3339 (2025-06-10T12:00:00+03:00). --table skills gives vacancy_id, skill rows.
+CSV text cells that a spreadsheet would run as a formula (starting with =, +,
+-, @, TAB or CR) get a leading ' (--raw-text keeps them as they are); --excel
+writes for Russian-locale Excel (UTF-8 BOM, ';' delimiter, decimal comma).
 A file is written through a temporary file and renamed, so an interrupted export
 leaves no half file; --out - writes to stdout.`,
 		Args: cobra.NoArgs,
@@ -43,6 +47,8 @@ leaves no half file; --out - writes to stdout.`,
 	cmd.Flags().StringVar(&o.Out, "out", "-", "output file, or - for stdout")
 	cmd.Flags().StringVar(&o.Table, "table", "vacancies", "vacancies or skills")
 	cmd.Flags().StringVar(&o.Query, "query", "", "only vacancies seen by this saved query")
+	cmd.Flags().BoolVar(&o.CSV.Excel, "excel", false, "with --format csv: for Russian-locale Excel (UTF-8 BOM, ';' delimiter, decimal comma)")
+	cmd.Flags().BoolVar(&o.CSV.RawText, "raw-text", false, "with --format csv: text cells exactly as stored (no neutralising quote before =, +, -, @, TAB, CR)")
 	cmd.Flags().StringVar(&o.Since, "since", "", "only vacancies published on or after DATE (YYYY-MM-DD, Moscow time, or RFC 3339)")
 	return cmd
 }
@@ -57,6 +63,13 @@ func runExport(ctx context.Context, f *Factory, o *ExportOptions) error {
 	}
 	if !slices.Contains(export.Tables, o.Table) {
 		return usageErrorf("--table %q: valid are %s", o.Table, strings.Join(export.Tables, ", "))
+	}
+	if (o.CSV.Excel || o.CSV.RawText) && o.Format != "csv" {
+		flag := "--excel"
+		if !o.CSV.Excel {
+			flag = "--raw-text"
+		}
+		return usageErrorf("%s applies to --format csv only", flag)
 	}
 	if o.Out == "" {
 		return usageErrorf("--out needs a file name or -")
@@ -75,7 +88,7 @@ func runExport(ctx context.Context, f *Factory, o *ExportOptions) error {
 	if err != nil {
 		return err
 	}
-	opts := export.Options{Format: o.Format, Table: o.Table, Filter: flt}
+	opts := export.Options{Format: o.Format, Table: o.Table, Filter: flt, CSV: o.CSV}
 	var n int
 	if o.Out == "-" {
 		bw := bufio.NewWriterSize(f.IO.Out, 1<<16)

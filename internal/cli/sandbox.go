@@ -66,6 +66,8 @@ stdout is "listening http://HOST:PORT". Ground truth for tests is at
 	fl.DurationVar(&opts.Cfg.Latency, "latency", 0, "added to every API response")
 	fl.Float64Var(&opts.Cfg.FaultRate, "fault-rate", 0, "share of API requests that fail (503 JSON, 503 HTML, dropped connection)")
 	fl.Float64Var(&opts.Cfg.Drift, "drift", 0, "vacancies published per second while serving")
+	fl.BoolVar(&opts.Cfg.Hostile, "hostile", false, "serve attack data (markup, formulas, terminal escapes, bidi, megabyte strings) and broken answers (200 MB, endless, stalled bodies): docs/security.md")
+	fl.DurationVar(&opts.Cfg.HostileStall, "hostile-stall", 45*time.Second, "with --hostile: how long the stalled body stalls")
 	fl.IntVar(&opts.Cfg.CaptchaAfter, "captcha-after", 0, "answer every vacancy request after this many with 403 captcha_required (0 = never)")
 	fl.StringVar(&opts.Cfg.ClientID, "client-id", "", "the registered OAuth client id (env HH_CLIENT_ID; default a demo value)")
 	fl.StringVar(&opts.Cfg.ClientSecret, "client-secret", "", "the registered client secret (env HH_CLIENT_SECRET; default a demo value)")

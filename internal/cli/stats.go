@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -16,6 +15,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/hhjobs/hhjobs/internal/analytics"
+	"github.com/hhjobs/hhjobs/internal/export"
+	"github.com/hhjobs/hhjobs/internal/safetext"
 	"github.com/hhjobs/hhjobs/internal/store"
 )
 
@@ -26,6 +27,7 @@ type StatsOptions struct {
 	Since string
 	Net   bool
 	JSON  bool
+	CSV   export.CSVOptions // --excel, --raw-text
 }
 
 // NewCmdStats builds `hhjobs stats`.
@@ -49,6 +51,8 @@ An aligned table on a terminal, CSV otherwise; --json always prints JSON.`,
 	cmd.Flags().StringVar(&o.Since, "since", "", "only vacancies published on or after DATE (YYYY-MM-DD, Moscow time, or RFC 3339)")
 	cmd.Flags().BoolVar(&o.Net, "net", false, "salaries after tax (NDFL 13 %) instead of gross")
 	cmd.Flags().BoolVar(&o.JSON, "json", false, "print JSON to stdout")
+	cmd.Flags().BoolVar(&o.CSV.Excel, "excel", false, "CSV for Russian-locale Excel: UTF-8 BOM, ';' delimiter, decimal comma")
+	cmd.Flags().BoolVar(&o.CSV.RawText, "raw-text", false, "CSV: write text cells as they are (no neutralising quote before =, +, -, @)")
 	return cmd
 }
 
@@ -136,18 +140,23 @@ func runStats(ctx context.Context, f *Factory, o *StatsOptions) error {
 	if f.IO.IsStdoutTTY() {
 		return statsTable(f.IO.Out, dims, groups)
 	}
-	return statsCSV(f.IO.Out, dims, groups)
+	return statsCSV(f.IO.Out, dims, groups, o.CSV)
 }
 
 var statsCols = []string{"vacancies", "open", "disclosed", "disclosure_share", "n", "p25", "median", "p75", "mean", "outliers", "excluded"}
 
-func statsCSV(w io.Writer, dims []analytics.Dim, groups []analytics.GroupStats) error {
-	cw := csv.NewWriter(w)
+func statsCSV(w io.Writer, dims []analytics.Dim, groups []analytics.GroupStats, co export.CSVOptions) error {
+	cw := export.NewCSVWriter(w, co)
 	var head []string
 	for _, d := range dims {
 		head = append(head, string(d)+"_id", string(d))
 	}
-	if err := cw.Write(append(head, statsCols...)); err != nil {
+	// The labels (employer, area names…) are text from hh.ru; every figure is a number.
+	kinds := make([]export.Kind, len(head), len(head)+len(statsCols))
+	for range statsCols {
+		kinds = append(kinds, export.Number)
+	}
+	if err := cw.Write(append(head, statsCols...), nil); err != nil {
 		return err
 	}
 	for i, g := range groups {
@@ -169,12 +178,11 @@ func statsCSV(w io.Writer, dims []analytics.Dim, groups []analytics.GroupStats) 
 		rec = append(rec, strconv.Itoa(g.Vacancies), strconv.Itoa(g.Open), strconv.Itoa(g.Disclosed),
 			strconv.FormatFloat(g.DisclosureShare, 'f', 4, 64), strconv.Itoa(s.N), q(s.P25), q(s.Median), q(s.P75), q(s.Mean),
 			strconv.Itoa(g.OutliersAbs+g.OutliersIQR), strconv.Itoa(g.Excluded))
-		if err := cw.Write(rec); err != nil {
+		if err := cw.Write(rec, kinds); err != nil {
 			return err
 		}
 	}
-	cw.Flush()
-	return cw.Error()
+	return cw.Flush()
 }
 
 func statsTable(w io.Writer, dims []analytics.Dim, groups []analytics.GroupStats) error {
@@ -191,7 +199,7 @@ func statsTable(w io.Writer, dims []analytics.Dim, groups []analytics.GroupStats
 				row = append(row, "all")
 				continue
 			}
-			row = append(row, clip(g.Label[j], 40))
+			row = append(row, safetext.Terminal(safetext.Clip(g.Label[j], 40)))
 		}
 		s := g.Salary
 		q := func(v float64) string {
@@ -243,12 +251,4 @@ func spaced(n int64) string {
 		b.WriteRune(c)
 	}
 	return b.String()
-}
-
-func clip(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n-1]) + "…"
 }

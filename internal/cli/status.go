@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/hhjobs/hhjobs/internal/safetext"
 	"github.com/hhjobs/hhjobs/internal/store"
 )
 
@@ -162,10 +163,10 @@ func runStatus(ctx context.Context, f *Factory, o *StatusOptions) error {
 	for _, q := range out {
 		r := q.LastRun
 		if r == nil {
-			fmt.Fprintf(tw, "%s\t%d\t%d\t-\tnever run\t\t\t\t\t\t\t\t\t\n", q.Name, q.Vacancies, q.Open)
+			fmt.Fprintf(tw, "%s\t%d\t%d\t-\tnever run\t\t\t\t\t\t\t\t\t\n", safetext.Terminal(q.Name), q.Vacancies, q.Open)
 			continue
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%d (%s)\t%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\n", q.Name, q.Vacancies, q.Open,
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d (%s)\t%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\n", safetext.Terminal(q.Name), q.Vacancies, q.Open,
 			r.ID, r.StartedAt.Local().Format("2006-01-02 15:04"), r.Status, r.Found, r.Slices, r.Truncated, r.Failed,
 			r.Counters.Requests, r.Counters.Requests429, r.Counters.New, r.Counters.Changed, r.Counters.Closed)
 	}
@@ -177,10 +178,10 @@ func runStatus(ctx context.Context, f *Factory, o *StatusOptions) error {
 			continue
 		}
 		if q.LastRun.Error != "" {
-			fmt.Fprintf(f.IO.Out, "\n%s: last run: %s\n", q.Name, q.LastRun.Error)
+			fmt.Fprintf(f.IO.Out, "\n%s: last run: %s\n", safetext.Terminal(q.Name), safetext.Terminal(q.LastRun.Error))
 		}
 		for _, s := range q.LastRun.SliceList {
-			fmt.Fprintf(f.IO.Out, "%s: slice %d %s: found %d, stored %d, pages %d %s %s\n", q.Name, s.ID, s.State, s.Found, s.Stored, s.Pages, s.Params.Encode(), s.Error)
+			fmt.Fprintf(f.IO.Out, "%s: slice %d %s: found %d, stored %d, pages %d %s %s\n", safetext.Terminal(q.Name), s.ID, s.State, s.Found, s.Stored, s.Pages, s.Params.Encode(), safetext.Terminal(s.Error))
 		}
 	}
 	return nil

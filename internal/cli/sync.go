@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/hhjobs/hhjobs/internal/harvest"
+	"github.com/hhjobs/hhjobs/internal/safetext"
 	"github.com/hhjobs/hhjobs/internal/store"
 )
 
@@ -90,7 +91,7 @@ func runSync(ctx context.Context, f *Factory, o *SyncOptions) error {
 			if errors.As(err, &se) || errors.Is(err, context.Canceled) {
 				return err
 			}
-			fmt.Fprintf(f.IO.Err, "sync failed: %v (next try in %s)\n", err, o.Harvest.Every)
+			fmt.Fprintf(f.IO.Err, "sync failed: %s (next try in %s)\n", safetext.Terminal(err.Error()), o.Harvest.Every)
 		}
 		fmt.Fprintf(f.IO.Err, "next sync at %s\n", f.Now().Add(o.Harvest.Every).Format(time.DateTime))
 		select {
@@ -177,6 +178,7 @@ func (pp *progressPrinter) draw() {
 		left := float64(p.DetailsTotal-p.DetailsDone) / rate
 		line += fmt.Sprintf(", ETA %s", (time.Duration(left) * time.Second).Round(time.Second))
 	}
+	line = safetext.Terminal(line) // the query name; our own escapes are added below
 	if pp.tty {
 		fmt.Fprintf(pp.w, "\r\033[K%s", line)
 		pp.drew = true

@@ -13,12 +13,15 @@ import (
 // AtomicWrite writes path through a temporary file in the same directory,
 // renamed over path only when fn and the flush succeed: an interrupted or
 // failed write never leaves a half file (and never replaces a good one).
+//
+// A new file gets the user's umask (0666 &^ umask, like any program's
+// output: 0600 under umask 077); a replaced file keeps its mode.
 func AtomicWrite(path string, fn func(w io.Writer) error) (err error) {
 	dir, base := filepath.Split(path)
 	if dir == "" {
 		dir = "."
 	}
-	f, err := os.CreateTemp(dir, "."+base+".tmp-*")
+	f, err := createTemp(dir, "."+base+".tmp-")
 	if err != nil {
 		return cannotWrite(path, err)
 	}
@@ -39,8 +42,10 @@ func AtomicWrite(path string, fn func(w io.Writer) error) (err error) {
 	if err := f.Sync(); err != nil {
 		return cannotWrite(path, err)
 	}
-	if err := f.Chmod(0o644); err != nil {
-		return cannotWrite(path, err)
+	if fi, err := os.Stat(path); err == nil && fi.Mode().IsRegular() {
+		if err := f.Chmod(fi.Mode().Perm()); err != nil {
+			return cannotWrite(path, err)
+		}
 	}
 	if err := f.Close(); err != nil {
 		return cannotWrite(path, err)

@@ -7,7 +7,6 @@ package export
 
 import (
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -34,6 +33,7 @@ type Options struct {
 	Format string // csv | jsonl | parquet
 	Table  string // vacancies (default) | skills
 	Filter store.Filter
+	CSV    CSVOptions // csv only: Excel mode, raw text (cells.go)
 }
 
 // Columns are the CSV and Parquet columns of the vacancies table, in order.
@@ -43,6 +43,11 @@ var Columns = []string{
 	"salary_gross", "salary_mode", "salary_frequency", "salary_monthly_rur", "published_at", "first_seen_at",
 	"last_seen_at", "closed_at", "archived",
 }
+
+// columnKinds marks the number columns of Columns (salary_from, salary_to,
+// salary_monthly_rur): they are never neutralised and get a decimal comma in
+// Excel mode.
+var columnKinds = Kinds(len(Columns), 13, 14, 19)
 
 // SkillColumns are the columns of the skills table.
 var SkillColumns = []string{"vacancy_id", "skill"}
@@ -187,15 +192,15 @@ func writeVacancies(ctx context.Context, s store.Store, w io.Writer, o Options) 
 	n := 0
 	switch o.Format {
 	case "csv":
-		cw := csv.NewWriter(w)
-		if err := cw.Write(Columns); err != nil {
+		cw := NewCSVWriter(w, o.CSV)
+		if err := cw.Write(Columns, nil); err != nil {
 			return 0, err
 		}
 		rec := make([]string, len(Columns))
 		err = s.EachVacancy(ctx, f, func(v store.Vacancy) error {
 			csvRecord(rec, m.row(v))
 			n++
-			if err := cw.Write(rec); err != nil {
+			if err := cw.Write(rec, columnKinds); err != nil {
 				return err
 			}
 			return ctx.Err()
@@ -203,8 +208,7 @@ func writeVacancies(ctx context.Context, s store.Store, w io.Writer, o Options) 
 		if err != nil {
 			return n, err
 		}
-		cw.Flush()
-		return n, cw.Error()
+		return n, cw.Flush()
 	case "jsonl":
 		err = s.EachVacancy(ctx, f, func(v store.Vacancy) error {
 			b, err := jsonLine(v)
@@ -330,13 +334,13 @@ func writeSkills(ctx context.Context, s store.Store, w io.Writer, o Options) (in
 	n := 0
 	switch o.Format {
 	case "csv":
-		cw := csv.NewWriter(w)
-		if err := cw.Write(SkillColumns); err != nil {
+		cw := NewCSVWriter(w, o.CSV)
+		if err := cw.Write(SkillColumns, nil); err != nil {
 			return 0, err
 		}
 		err := s.EachSkill(ctx, f, func(id, skill string) error {
 			n++
-			if err := cw.Write([]string{id, skill}); err != nil {
+			if err := cw.Write([]string{id, skill}, nil); err != nil {
 				return err
 			}
 			return ctx.Err()
@@ -344,8 +348,7 @@ func writeSkills(ctx context.Context, s store.Store, w io.Writer, o Options) (in
 		if err != nil {
 			return n, err
 		}
-		cw.Flush()
-		return n, cw.Error()
+		return n, cw.Flush()
 	case "jsonl":
 		err := s.EachSkill(ctx, f, func(id, skill string) error {
 			b, err := json.Marshal(SkillRowJSON{VacancyID: id, Skill: skill})

@@ -19,7 +19,9 @@ type Options struct {
 	// limiter. NewClient uses it for RetryPolicy.Limiter too when unset.
 	Limiter *Limiter
 	Retry   RetryPolicy
-	Metrics *Metrics
+	// Deadline bounds each request, retries included (0 = DefaultDeadline).
+	Deadline time.Duration
+	Metrics  *Metrics
 	// Log enables debug tracing of every attempt (nil = off).
 	Log *slog.Logger
 	// Wrap is the hook for the auth layer (e.g. an oauth2.Transport
@@ -47,11 +49,12 @@ func NewTransport() *http.Transport {
 
 // NewClient builds the HTTP client used for api.hh.ru:
 //
-//	Retry → RateLimit → UserAgent → Wrap (auth) → Trace → Base
+//	Deadline → Retry → RateLimit → UserAgent → Wrap (auth) → Trace → Base
 //
 // so every retry attempt waits on the rate limiter, and a 429 pauses the
-// limiter for every worker. The client has no overall Timeout: use contexts
-// (RetryPolicy.PerTry bounds each attempt).
+// limiter for every worker. The client has no http.Client Timeout: Deadline
+// bounds each request (retries included), RetryPolicy.PerTry each attempt,
+// and the body of every answer is capped per kind while it is read (limit.go).
 func NewClient(opts Options) (*http.Client, error) {
 	base := opts.Base
 	if base == nil {
@@ -75,5 +78,6 @@ func NewClient(opts Options) (*http.Client, error) {
 		p.Limiter = lim
 	}
 	rt = Retry(rt, p, opts.Metrics)
+	rt = Deadline(rt, opts.Deadline) // deadline.go
 	return &http.Client{Transport: rt}, nil
 }

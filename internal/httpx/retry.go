@@ -140,6 +140,9 @@ func RetryableError(err error) bool {
 	if errors.Is(err, context.Canceled) {
 		return false
 	}
+	if tl := (*BodyTooLargeError)(nil); errors.As(err, &tl) {
+		return false // the same server would send the same body again
+	}
 	if errors.Is(err, syscall.ECONNREFUSED) {
 		return false
 	}
@@ -278,8 +281,11 @@ func (p RetryPolicy) attempt(next http.RoundTripper, req *http.Request, try int,
 	case resp.StatusCode >= 500:
 		m.inc(c5xx)
 	}
-	body, err := io.ReadAll(resp.Body)
+	body, err := readLimited(req, resp) // limit.go: a ceiling per kind of answer
 	resp.Body.Close()
+	if tl := (*BodyTooLargeError)(nil); errors.As(err, &tl) {
+		return nil, err
+	}
 	if err != nil {
 		if req.Context().Err() == nil {
 			m.inc(cNetwork)

@@ -135,5 +135,8 @@ func short(s string, n int) string {
 		return s
 	}
 	r := []rune(s)
+	if r[0] == []rune(fsi)[0] { // keep a display label's isolate closed
+		return string(r[:n-1]) + "…" + pdi
+	}
 	return string(r[:n-1]) + "…"
 }

@@ -59,7 +59,7 @@ func Generate(ctx context.Context, s store.Store, cfg analytics.Config, meta Met
 
 // Render writes the report of res to w.
 func Render(w io.Writer, res *analytics.Result, meta Meta) error {
-	return tmpl.Execute(w, build(res, meta))
+	return tmpl.Execute(w, build(displayResult(res), meta)) // display.go: clipped, bidi-isolated labels
 }
 
 type kpi struct{ Label, Value, Sub string }

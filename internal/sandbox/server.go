@@ -74,6 +74,11 @@ type Config struct {
 	// NoHardCells leaves out the HardDay/HardHour cells (4200 vacancies).
 	NoHardCells bool
 
+	// Hostile serves attack data and broken answers (hostile.go);
+	// HostileStall is how long its stalled body stalls (default 45 s).
+	Hostile      bool
+	HostileStall time.Duration
+
 	Log *slog.Logger // optional
 }
 
@@ -125,6 +130,7 @@ type Server struct {
 
 	vacReqs atomic.Int64 // for CaptchaAfter
 	st      stats
+	hostile *hostileState // Config.Hostile (hostile.go)
 }
 
 // New builds the deterministic dataset and returns a ready server.
@@ -190,6 +196,9 @@ func New(cfg Config) (*Server, error) {
 		s.employers[e.id] = e
 	}
 	s.driftLast = now
+	if cfg.Hostile {
+		s.makeHostile()
+	}
 	s.reindex()
 	return s, nil
 }
@@ -467,6 +476,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			t.Stop()
 			return
 		}
+	}
+	if s.hostile != nil && s.serveHostile(w, r) {
+		return
 	}
 	if isOAuth {
 		s.st.token.Add(1)
