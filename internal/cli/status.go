@@ -33,7 +33,7 @@ func NewCmdStatus(f *Factory) *cobra.Command {
 		},
 	}
 	cmd.Flags().BoolVar(&o.JSON, "json", false, "print JSON to stdout")
-	cmd.Flags().BoolVar(&o.Slices, "slices", false, "list every slice of the last run, not only the truncated and failed ones")
+	cmd.Flags().BoolVar(&o.Slices, "slices", false, "list every slice of the last run (without it, failed slices are summarised per cause)")
 	return cmd
 }
 
@@ -62,8 +62,11 @@ type StatusRun struct {
 	Failed     int            `json:"slices_failed"`
 	Pending    int            `json:"slices_pending"`
 	Found      int            `json:"found"`
-	Stored     int            `json:"stored"`
-	SliceList  []StatusSlice  `json:"slice_list"`
+	// Stored is the distinct vacancies the run saw (new + changed +
+	// unchanged): overlapping slices do not count one twice.
+	Stored        int           `json:"stored"`
+	FailedByCause []StatusCause `json:"failed_by_cause"`
+	SliceList     []StatusSlice `json:"slice_list"`
 }
 
 // StatusSlice is a leaf slice in `status --json`.
@@ -120,6 +123,9 @@ func runStatus(ctx context.Context, f *Factory, o *StatusOptions) error {
 			if err != nil {
 				return err
 			}
+			sr.Status = shownStatus(r, sl, f.Now(), harvestLease)
+			sr.Stored = int(r.Counters.New + r.Counters.Changed + r.Counters.Unchanged)
+			sr.FailedByCause = failedByCause(sl)
 			for _, s := range sl {
 				if s.ParentID == 0 {
 					sr.Found = s.Found
@@ -128,7 +134,6 @@ func runStatus(ctx context.Context, f *Factory, o *StatusOptions) error {
 					continue
 				}
 				sr.Slices++
-				sr.Stored += s.Stored
 				switch s.State {
 				case store.SliceDone:
 					sr.Done++
@@ -139,7 +144,7 @@ func runStatus(ctx context.Context, f *Factory, o *StatusOptions) error {
 				default:
 					sr.Pending++
 				}
-				if o.Slices || o.JSON || s.State == store.SliceTruncated || s.State == store.SliceFailed {
+				if o.Slices || o.JSON {
 					sr.SliceList = append(sr.SliceList, StatusSlice{ID: s.ID, State: s.State, Params: url.Values(s.Params),
 						Found: s.Found, Pages: s.Pages, Stored: s.Stored, Error: s.Error})
 				}
@@ -176,12 +181,7 @@ func runStatus(ctx context.Context, f *Factory, o *StatusOptions) error {
 		if q.LastRun == nil {
 			continue
 		}
-		if q.LastRun.Error != "" {
-			fmt.Fprintf(f.IO.Out, "\n%s: last run: %s\n", q.Name, q.LastRun.Error)
-		}
-		for _, s := range q.LastRun.SliceList {
-			fmt.Fprintf(f.IO.Out, "%s: slice %d %s: found %d, stored %d, pages %d %s %s\n", q.Name, s.ID, s.State, s.Found, s.Stored, s.Pages, s.Params.Encode(), s.Error)
-		}
+		printRunProblems(f.IO.Out, q.Name, q.LastRun, o.Slices)
 	}
 	return nil
 }

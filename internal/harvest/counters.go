@@ -3,10 +3,16 @@ package harvest
 import (
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/hhjobs/hhjobs/internal/httpx"
 	"github.com/hhjobs/hhjobs/internal/store"
 )
+
+// DefaultLease is how long a claimed slice stays a collector's without a
+// heartbeat (Harvester.Lease); status calls a run whose leases all ran out
+// interrupted.
+const DefaultLease = 2 * time.Minute
 
 // RunError is how a run that failed or stopped ends: its id, its state, and
 // a message naming the cause and what failed — the final line of collect

@@ -166,7 +166,7 @@ func (h *Harvester) lease() time.Duration {
 	if h.Lease > 0 {
 		return h.Lease
 	}
-	return 2 * time.Minute
+	return DefaultLease
 }
 
 // Run harvests q: resumes its unfinished run if there is one, else starts a
