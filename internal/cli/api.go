@@ -88,7 +88,18 @@ func (f *Factory) Harvester(ctx context.Context, hf HarvestFlags) (*harvest.Harv
 		log = slog.New(slog.NewTextHandler(f.IO.Err, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	}
 	return &harvest.Harvester{API: api, Store: st, Metrics: m, Concurrency: hf.Concurrency, Now: f.Now, Log: log,
-		Started: func(q store.Query, run store.Run, resumed bool) { printRunStart(f.IO.Err, q, run, resumed) }}, nil
+		Started:     func(q store.Query, run store.Run, resumed bool) { printRunStart(f.IO.Err, q, run, resumed) },
+		TokenAdvice: f.tokenAdvice()}, nil
+}
+
+// tokenAdvice words a token hh.ru rejected exactly as 'hhjobs auth status'
+// does, for the kind of token collection uses.
+func (f *Factory) tokenAdvice() func(string) string {
+	toks, err := f.TokenStore().Load()
+	app := err == nil && toks.App != nil && toks.App.AccessToken != ""
+	return func(v string) string {
+		return (&auth.AuthError{StatusCode: http.StatusForbidden, Value: v, App: app}).Error()
+	}
 }
 
 var _ http.RoundTripper = (*auth.Transport)(nil)

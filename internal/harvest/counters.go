@@ -1,10 +1,13 @@
 package harvest
 
 import (
+	"errors"
 	"fmt"
 	"sync"
 	"time"
 
+	"github.com/hhjobs/hhjobs/internal/auth"
+	"github.com/hhjobs/hhjobs/internal/hhapi"
 	"github.com/hhjobs/hhjobs/internal/httpx"
 	"github.com/hhjobs/hhjobs/internal/store"
 )
@@ -48,4 +51,30 @@ func (cm *countedMetrics) take(m *httpx.Metrics, c *store.Counters) {
 	c.Requests429 += now.Responses429 - cm.last.Responses429
 	c.Retries += now.Retries - cm.last.Retries
 	cm.last = now
+}
+
+// adviseToken words a stop on a rejected token with the Harvester's
+// TokenAdvice.
+func (r *runner) adviseToken(err error) {
+	var se *StopError
+	if r.h.TokenAdvice == nil || !errors.As(err, &se) || rejectedToken(se.Err) == "" {
+		return
+	}
+	se.Reason = r.h.TokenAdvice(rejectedToken(se.Err))
+	se.Hint = "Once that is done, rerun the same command to resume."
+}
+
+// rejectedToken returns hh.ru's oauth value (bad_authorization,
+// token_revoked, token_expired, …) when err is a rejected token: an API
+// answer, or the auth layer's *auth.AuthError when it had no fresh token to
+// retry with. "" otherwise.
+func rejectedToken(err error) string {
+	var ae *auth.AuthError
+	switch {
+	case errors.As(err, &ae):
+		return ae.Value
+	case errors.Is(err, hhapi.ErrTokenExpired), errors.Is(err, hhapi.ErrBadToken):
+		return hhapi.OAuthValue(err)
+	}
+	return ""
 }

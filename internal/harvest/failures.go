@@ -47,6 +47,10 @@ func Cause(err error) string {
 	if c := httpx.NetCause(err); c != "" {
 		return c
 	}
+	// The innermost error: the wrappers add the request's URL.
+	for u := errors.Unwrap(err); u != nil; u = errors.Unwrap(u) {
+		err = u
+	}
 	s := err.Error()
 	if len(s) > 120 {
 		s = s[:120] + "…"

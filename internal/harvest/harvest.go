@@ -49,7 +49,11 @@ type Harvester struct {
 	// before any search: the CLI prints the run id there, so that other
 	// collectors can --join it while it runs.
 	Started func(q store.Query, run store.Run, resumed bool)
-	Log     *slog.Logger
+	// TokenAdvice, when set, says what to do about a token hh.ru rejected
+	// (given its oauth value), so that a stopped run gives the same advice
+	// as 'hhjobs auth status'.
+	TokenAdvice func(oauthValue string) string
+	Log         *slog.Logger
 	// Cap is the depth limit the planner splits under (default DepthLimit).
 	// Tests lower it to exercise deep splits on small data sets.
 	Cap int
@@ -121,8 +125,8 @@ func stopFor(err error) error {
 			hint += " (captcha page: " + u + ")"
 		}
 		return &StopError{Reason: "hh.ru asked for a captcha", Hint: hint, Err: err}
-	case errors.Is(err, hhapi.ErrTokenExpired), errors.Is(err, hhapi.ErrBadToken):
-		return &StopError{Reason: "hh.ru refused the token (" + hhapi.OAuthValue(err) + ")",
+	case rejectedToken(err) != "":
+		return &StopError{Reason: "hh.ru refused the token (" + rejectedToken(err) + ")",
 			Hint: "run 'hhjobs auth app --force' (or 'hhjobs auth login' for a user token), then rerun to resume", Err: err}
 	case errors.Is(err, hhapi.ErrForbidden):
 		return &StopError{Reason: "hh.ru answered 403 forbidden (no application token, or the ddos-guard blocked this IP)",
@@ -340,6 +344,7 @@ func (r *runner) finish(ctx context.Context, runErr error) (Result, error) {
 			failed += " (" + res.Causes + ")"
 		}
 	}
+	r.adviseToken(runErr)
 	status, msg := store.RunDone, ""
 	var fin *time.Time
 	var df *detailsFailed
