@@ -163,15 +163,15 @@ func runStatus(ctx context.Context, f *Factory, o *StatusOptions) error {
 		return nil
 	}
 	tw := tabwriter.NewWriter(f.IO.Out, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "QUERY\tVACANCIES\tOPEN\tLAST RUN\tSTATUS\tFOUND\tSLICES\tTRUNCATED\tFAILED\tREQUESTS\t429\tNEW\tCHANGED\tCLOSED")
+	fmt.Fprintln(tw, "QUERY\tVACANCIES\tOPEN\tLAST RUN\tSTATUS\tFOUND\tSTORED\tSLICES\tTRUNCATED\tFAILED\tREQUESTS\t429\tNEW\tCHANGED\tCLOSED")
 	for _, q := range out {
 		r := q.LastRun
 		if r == nil {
-			fmt.Fprintf(tw, "%s\t%d\t%d\t-\tnever run\t\t\t\t\t\t\t\t\t\n", q.Name, q.Vacancies, q.Open)
+			fmt.Fprintf(tw, "%s\t%d\t%d\t-\tnever run\t\t\t\t\t\t\t\t\t\t\n", q.Name, q.Vacancies, q.Open)
 			continue
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%d (%s)\t%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\n", q.Name, q.Vacancies, q.Open,
-			r.ID, r.StartedAt.Local().Format("2006-01-02 15:04"), r.Status, r.Found, r.Slices, r.Truncated, r.Failed,
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d (%s)\t%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\n", q.Name, q.Vacancies, q.Open,
+			r.ID, r.StartedAt.Local().Format("2006-01-02 15:04"), r.Status, r.Found, r.Stored, r.Slices, r.Truncated, r.Failed,
 			r.Counters.Requests, r.Counters.Requests429, r.Counters.New, r.Counters.Changed, r.Counters.Closed)
 	}
 	if err := tw.Flush(); err != nil {

@@ -87,7 +87,7 @@ func runSync(ctx context.Context, f *Factory, o *SyncOptions) error {
 		}
 		if err != nil {
 			var se *harvest.StopError
-			if errors.As(err, &se) || errors.Is(err, context.Canceled) {
+			if (errors.As(err, &se) && !se.Transient) || errors.Is(err, context.Canceled) {
 				return err
 			}
 			fmt.Fprintf(f.IO.Err, "sync failed: %v (next try in %s)\n", err, o.Harvest.Every)

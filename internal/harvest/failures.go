@@ -167,9 +167,10 @@ func outageStop(ue *httpx.UnreachableError) *StopError {
 		c = "no answer"
 	}
 	return &StopError{
-		Reason: fmt.Sprintf("the API did not answer for %s (%s)", ue.Elapsed.Round(time.Second), c),
-		Hint:   "check the network (and --api-base), then rerun the same command to resume; --max-outage sets how long a request waits for the API to come back",
-		Err:    ue,
+		Reason:    fmt.Sprintf("the API did not answer for %s (%s)", ue.Elapsed.Round(time.Second), c),
+		Hint:      "check the network (and --api-base), then rerun the same command to resume; --max-outage sets how long a request waits for the API to come back",
+		Err:       ue,
+		Transient: true,
 	}
 }
 

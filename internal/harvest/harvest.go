@@ -101,6 +101,9 @@ type StopError struct {
 	Reason string
 	Hint   string
 	Err    error
+	// Transient: the cause may heal by itself (the API did not answer), so
+	// 'sync --every' tries again at its next turn instead of giving up.
+	Transient bool
 }
 
 func (e *StopError) Error() string {

@@ -173,6 +173,9 @@ func TestFaultOutageLongerThanBudget(t *testing.T) {
 	if strings.Contains(msg, "http://") || strings.Contains(msg, "127.0.0.1") {
 		t.Errorf("final line carries a URL: %s", msg)
 	}
+	if !se.Transient {
+		t.Error("an outage stop is not marked Transient: sync --every would give up")
+	}
 	if res.Run.Status != store.RunStopped || res.Failed+res.FailedDetails == 0 {
 		t.Errorf("run %s with %d failed slices and %d failed details: want stopped, something failed", res.Run.Status, res.Failed, res.FailedDetails)
 	}
