@@ -15,13 +15,19 @@ import (
 
 var snakeCase = regexp.MustCompile(`^[a-z][a-z0-9]*(_[a-z0-9]+)*$`)
 
-// jsonKeys collects every object key in a decoded JSON value.
+// dataKeyed are the objects whose keys are data (hh.ru ids, URL
+// parameters, skill spellings), not field names.
+var dataKeyed = map[string]bool{"modes": true, "currencies": true, "spellings": true, "params": true}
+
+// jsonKeys collects every field name in a decoded JSON value.
 func jsonKeys(v any, into map[string]bool) {
 	switch x := v.(type) {
 	case map[string]any:
 		for k, e := range x {
 			into[k] = true
-			jsonKeys(e, into)
+			if !dataKeyed[k] {
+				jsonKeys(e, into)
+			}
 		}
 	case []any:
 		for _, e := range x {
@@ -152,5 +158,34 @@ func TestStatusSummarisesFailedSlices(t *testing.T) {
 	ios, _, out, _ = TestStreams()
 	if code := Main(ctx, []string{"status", "--slices"}, ios); code != 0 || strings.Count(out.String(), ": slice ") != 42 {
 		t.Errorf("status --slices: exit %d, want 42 slice lines:\n%s", code, out)
+	}
+}
+
+// TestJSONOutputsAreSnakeCase: every key of stats --json and auth status
+// --json is snake_case, like status --json.
+func TestJSONOutputsAreSnakeCase(t *testing.T) {
+	run := filledEnv(t, 300)
+	for _, args := range [][]string{
+		{"stats", "--json", "--by", "experience"},
+		{"auth", "status", "--json"},
+		{"status", "--json"},
+	} {
+		code, out, errOut := run(false, args...)
+		if code != 0 {
+			t.Errorf("%v: exit %d: %s", args, code, errOut)
+			continue
+		}
+		var v any
+		if err := json.Unmarshal([]byte(out), &v); err != nil {
+			t.Errorf("%v: not JSON: %v", args, err)
+			continue
+		}
+		keys := map[string]bool{}
+		jsonKeys(v, keys)
+		for k := range keys {
+			if !snakeCase.MatchString(k) {
+				t.Errorf("%v: key %q is not snake_case", args, k)
+			}
+		}
 	}
 }
