@@ -147,7 +147,7 @@ func TestStatusSummarisesFailedSlices(t *testing.T) {
 	if code := Main(ctx, []string{"status"}, ios); code != 0 {
 		t.Fatalf("status: %d %s", code, errOut)
 	}
-	for _, want := range []string{"q: 40 failed slices: the API did not answer (connection refused)", "q: 2 failed slices: HTTP 503", "--slices"} {
+	for _, want := range []string{"q: 40 failed slices: the API did not answer (connection refused)", "q: 2 failed slices: HTTP 503", "q: 0 truncated slices, 42 failed slices", "--slices"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("status lacks %q:\n%s", want, out)
 		}

@@ -93,9 +93,18 @@ func printRunProblems(w io.Writer, name string, r *StatusRun, all bool) {
 		return
 	}
 	for _, c := range r.FailedByCause {
-		fmt.Fprintf(w, "%s: %d failed slices: %s\n", name, c.Slices, c.Cause)
+		fmt.Fprintf(w, "%s: %s: %s\n", name, slicesWord(c.Slices, "failed slice"), c.Cause)
 	}
 	if r.Truncated > 0 || r.Failed > 0 {
-		fmt.Fprintf(w, "%s: %d truncated, %d failed slices: 'hhjobs status --slices %s' lists them\n", name, r.Truncated, r.Failed, name)
+		fmt.Fprintf(w, "%s: %s, %s: 'hhjobs status --slices %s' lists them\n", name,
+			slicesWord(r.Truncated, "truncated slice"), slicesWord(r.Failed, "failed slice"), name)
 	}
+}
+
+// slicesWord is "1 failed slice", "40 failed slices".
+func slicesWord(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
 }

@@ -29,6 +29,8 @@ func Cause(err error) string {
 			return "the API did not answer (" + c + ")"
 		}
 		return "the API did not answer"
+	case isOutage(err):
+		return "the API could not be reached (" + httpx.NetCause(err) + ")"
 	case errors.As(err, &ae):
 		c := fmt.Sprintf("HTTP %d", ae.StatusCode)
 		if t := http.StatusText(ae.StatusCode); t != "" {
@@ -110,6 +112,23 @@ func (f *failures) fetched(ids []string) {
 	}
 }
 
+// causes lists the distinct causes still counted, in the order first seen.
+func (f *failures) causes() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	det := map[string]bool{}
+	for _, c := range f.details {
+		det[c] = true
+	}
+	var out []string
+	for _, c := range f.order {
+		if f.slices[c] > 0 || det[c] {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
 // counts returns the failed slices and full vacancies so far.
 func (f *failures) counts() (slices, details int) {
 	f.mu.Lock()
@@ -159,25 +178,46 @@ func plural(n int, word string) string {
 	return fmt.Sprintf("%d %ss", n, word)
 }
 
-// outageStop is the StopError for a request that got no answer for its whole
-// retry budget: going on would only fail every other slice the same way.
-func outageStop(ue *httpx.UnreachableError) *StopError {
-	c := ue.Cause()
-	if c == "" {
-		c = "no answer"
+// outageStop is the StopError for a request that got no answer: for its
+// whole retry budget, or at all from an API that never answered this
+// process (a refused connection, a failed DNS lookup or TLS handshake: most
+// likely a wrong --api-base). Going on would only fail every other slice
+// the same way.
+func outageStop(err error) *StopError {
+	var ue *httpx.UnreachableError
+	if errors.As(err, &ue) {
+		c := ue.Cause()
+		if c == "" {
+			c = "no answer"
+		}
+		return &StopError{
+			Reason:    fmt.Sprintf("the API did not answer for %s (%s)", ue.Elapsed.Round(time.Second), c),
+			Hint:      "Check the network (and --api-base), then rerun the same command to resume; --max-outage sets how long a request waits for the API to come back.",
+			Err:       err,
+			Transient: true,
+		}
 	}
 	return &StopError{
-		Reason:    fmt.Sprintf("the API did not answer for %s (%s)", ue.Elapsed.Round(time.Second), c),
-		Hint:      "check the network (and --api-base), then rerun the same command to resume; --max-outage sets how long a request waits for the API to come back",
-		Err:       ue,
+		Reason:    "the API could not be reached (" + httpx.NetCause(err) + ")",
+		Hint:      "Check --api-base (HH_API_BASE) and the network, then rerun the same command to resume.",
+		Err:       err,
 		Transient: true,
 	}
 }
 
-// isOutage reports a request that gave up for want of any answer.
+// isOutage reports a request that got no answer: it gave up after its retry
+// budget, or the API has never answered and refuses, has no DNS name or
+// fails the TLS handshake.
 func isOutage(err error) bool {
 	var ue *httpx.UnreachableError
-	return errors.As(err, &ue)
+	if errors.As(err, &ue) {
+		return true
+	}
+	switch httpx.NetCause(err) {
+	case "connection refused", "DNS lookup failed", "TLS handshake failed", "TLS certificate rejected", "network unreachable":
+		return true
+	}
+	return false
 }
 
 // detailsFailed ends the details phase when some full vacancies could not be

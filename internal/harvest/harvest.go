@@ -118,9 +118,7 @@ func stopFor(err error) error {
 	case err == nil, errors.As(err, &se):
 		return err
 	case isOutage(err):
-		var ue *httpx.UnreachableError
-		errors.As(err, &ue)
-		return outageStop(ue)
+		return outageStop(err)
 	case errors.Is(err, hhapi.ErrCaptcha):
 		u, _ := hhapi.IsCaptcha(err)
 		hint := "hh.ru wants a captcha: make sure an application token is used ('hhjobs auth app'), wait, then rerun the same command to resume"
@@ -343,7 +341,10 @@ func (r *runner) finish(ctx context.Context, runErr error) (Result, error) {
 	failed := ""
 	if res.Failed+res.FailedDetails > 0 {
 		failed = countFailed(res.Failed, res.FailedDetails) + " failed"
-		if res.Causes != "" {
+		switch causes := r.fail.causes(); {
+		case len(causes) == 1:
+			failed += ": " + causes[0]
+		case len(causes) > 1:
 			failed += " (" + res.Causes + ")"
 		}
 	}
@@ -366,7 +367,7 @@ func (r *runner) finish(ctx context.Context, runErr error) (Result, error) {
 		}
 		if n := res.Failed + res.FailedDetails; n > 0 {
 			// The stop's reason names the cause; others, if any, are added.
-			msg += "; " + countFailed(res.Failed, res.FailedDetails) + " failed"
+			msg = strings.TrimSuffix(msg, ".") + "; " + countFailed(res.Failed, res.FailedDetails) + " failed"
 			if strings.Contains(res.Causes, "; ") {
 				msg += " (" + res.Causes + ")"
 			}

@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/hhjobs/hhjobs/internal/harvest"
+	"github.com/hhjobs/hhjobs/internal/hhapi"
 	"github.com/hhjobs/hhjobs/internal/httpx"
 	"github.com/hhjobs/hhjobs/internal/sandbox"
 	"github.com/hhjobs/hhjobs/internal/store"
@@ -218,4 +219,50 @@ func (w lockedWriter) Write(p []byte) (int, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	return w.b.Write(p)
+}
+
+// TestFaultAPINeverAnswered: an API that has never answered this process
+// (a wrong --api-base) stops the run at once, naming the cause, instead of
+// waiting out the retry budget or failing every slice one by one.
+func TestFaultAPINeverAnswered(t *testing.T) {
+	sb, err := sandbox.New(sandbox.Config{Seed: 53, Vacancies: 300, NoHardCells: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := newSwitchable(t, sb)
+	f := newFaultHarness(t, s.URL(), httpx.RetryPolicy{}, bearerWrap(sb.MintAppToken()), 4) // stores the reference data
+	q := f.query(t, "all", url.Values{"area": {"113"}})
+	s.stop()
+	// A fresh client (nothing answered it yet) over the same store.
+	g := newFaultHarnessOn(t, f.st, s.URL(), httpx.RetryPolicy{})
+	start := time.Now()
+	res, err := g.h.Run(context.Background(), q, harvest.RunOptions{Details: harvest.DetailsNew})
+	took := time.Since(start)
+	var se *harvest.StopError
+	if !errors.As(err, &se) || !se.Transient {
+		t.Fatalf("err = %v, want a transient StopError", err)
+	}
+	t.Logf("after %s: %v", took.Round(time.Millisecond), err)
+	if msg := err.Error(); !strings.Contains(msg, "could not be reached (connection refused)") || !strings.Contains(msg, "--api-base") || !strings.Contains(msg, "1 slice failed") {
+		t.Errorf("final line %q: want the cause, the --api-base hint and the failed slice", msg)
+	}
+	if took > 3*time.Second || res.Failed != 1 {
+		t.Errorf("took %s with %d failed slices: want an immediate stop after one", took, res.Failed)
+	}
+}
+
+// newFaultHarnessOn is a harvester over an existing store with a fresh
+// client to base (no reference data is fetched).
+func newFaultHarnessOn(t testing.TB, st store.Store, base string, retry httpx.RetryPolicy) *faultHarness {
+	t.Helper()
+	m := &httpx.Metrics{}
+	hc, err := httpx.NewClient(httpx.Options{UserAgent: faultUA, Metrics: m, Retry: retry})
+	if err != nil {
+		t.Fatal(err)
+	}
+	api, err := hhapi.New(base, hc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &faultHarness{st: st, m: m, h: &harvest.Harvester{API: api, Store: st, Metrics: m, Concurrency: 4, Worker: "fresh"}}
 }
