@@ -28,7 +28,8 @@ type RetryPolicy struct {
 	PerTry     time.Duration // deadline of one attempt incl. reading the body; default 30s
 	// MaxOutage bounds how long one request keeps retrying while no answer
 	// comes at all (refused, reset, DNS, TLS, timeouts); default
-	// DefaultMaxOutage. Then it fails with an *UnreachableError.
+	// DefaultMaxOutage. Then it fails with an *UnreachableError — but not
+	// before its third try, so that a single stalled try (PerTry) is retried.
 	MaxOutage time.Duration
 
 	// Limiter, when set, is paused after a 429 (for Retry-After, or the
@@ -244,12 +245,17 @@ func (p RetryPolicy) do(next http.RoundTripper, req *http.Request, m *Metrics, r
 				return nil, err
 			}
 			netTry++
+			// A stalled try can eat the whole budget alone: one request that
+			// timed out is not yet an outage, so it always gets minNetTries.
 			left := p.MaxOutage - spent
-			if !replayable || (p.netTries > 0 && try >= p.netTries) || left <= 0 {
+			if !replayable || (p.netTries > 0 && try >= p.netTries) || (left <= 0 && netTry >= minNetTries) {
 				return nil, &UnreachableError{Tries: try, Elapsed: spent, Err: err}
 			}
 			// Nobody answered: hold every worker off, not just this one.
-			delay, pause = min(Backoff(netTry, p.Initial, min(p.Max, outageStep)), left), true
+			delay, pause = Backoff(netTry, p.Initial, min(p.Max, outageStep)), true
+			if left > 0 {
+				delay = min(delay, left)
+			}
 			spent += delay
 			if err := p.wait(ctx, delay, pause, m); err != nil {
 				return nil, err

@@ -17,6 +17,10 @@ import (
 // at all, so that its return is noticed within a few seconds.
 const outageStep = 5 * time.Second
 
+// minNetTries is how many tries a request gets for transport failures even
+// when its first tries (timeouts of PerTry each) used up MaxOutage.
+const minNetTries = 3
+
 // DefaultMaxOutage is how long one request keeps retrying transport failures
 // by default (RetryPolicy.MaxOutage): outages shorter than this (a restarted
 // proxy, a Wi-Fi reconnect) are ridden out; longer ones stop the request.

@@ -199,3 +199,31 @@ func TestNetCause(t *testing.T) {
 		}
 	}
 }
+
+// TestRetryTimeoutsGetThreeTries: one request that stalls past PerTry is not
+// an outage yet, even when one stall outlasts MaxOutage: it is tried again.
+func TestRetryTimeoutsGetThreeTries(t *testing.T) {
+	t.Parallel()
+	var n atomic.Int64
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if n.Add(1) <= 2 {
+			<-r.Context().Done() // stall until the client gives up
+			return
+		}
+		io.WriteString(w, "ok")
+	})}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Close() })
+	rt := Retry(NewTransport(), RetryPolicy{PerTry: 300 * time.Millisecond, MaxOutage: 100 * time.Millisecond, Initial: time.Millisecond}, nil)
+	resp, err := get(t, rt, "http://"+ln.Addr().String()+"/")
+	if err != nil {
+		t.Fatalf("after two stalls: %v", err)
+	}
+	if body := readBody(t, resp); body != "ok" || n.Load() != 3 {
+		t.Errorf("body %q after %d tries", body, n.Load())
+	}
+}
