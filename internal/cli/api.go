@@ -10,6 +10,7 @@ import (
 	"github.com/hhjobs/hhjobs/internal/harvest"
 	"github.com/hhjobs/hhjobs/internal/hhapi"
 	"github.com/hhjobs/hhjobs/internal/httpx"
+	"github.com/hhjobs/hhjobs/internal/store"
 )
 
 // debugLog is the --debug logger (HTTP traces redact secrets), or nil.
@@ -47,7 +48,7 @@ func (f *Factory) tokenSource() (auth.TokenSource, error) {
 
 // API builds the hh.ru client: one rate limiter shared by all workers,
 // retries, the stored token, and metrics for the run counters.
-func (f *Factory) API(_ context.Context, rps float64, m *httpx.Metrics) (*hhapi.Client, error) {
+func (f *Factory) API(_ context.Context, rps float64, m *httpx.Metrics, retry httpx.RetryPolicy) (*hhapi.Client, error) {
 	src, err := f.tokenSource()
 	if err != nil {
 		return nil, err
@@ -56,6 +57,7 @@ func (f *Factory) API(_ context.Context, rps float64, m *httpx.Metrics) (*hhapi.
 		UserAgent: f.Settings.UserAgent,
 		RPS:       rps,
 		Metrics:   m,
+		Retry:     retry,
 		Log:       f.debugLog(),
 		Wrap:      auth.Wrap(src),
 	})
@@ -75,7 +77,7 @@ func (f *Factory) Harvester(ctx context.Context, hf HarvestFlags) (*harvest.Harv
 		return nil, err
 	}
 	m := &httpx.Metrics{}
-	api, err := f.API(ctx, hf.RPS, m)
+	api, err := f.API(ctx, hf.RPS, m, httpx.RetryPolicy{MaxOutage: hf.MaxOutage})
 	if err != nil {
 		return nil, err
 	}
@@ -85,7 +87,19 @@ func (f *Factory) Harvester(ctx context.Context, hf HarvestFlags) (*harvest.Harv
 	} else {
 		log = slog.New(slog.NewTextHandler(f.IO.Err, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	}
-	return &harvest.Harvester{API: api, Store: st, Metrics: m, Concurrency: hf.Concurrency, Now: f.Now, Log: log}, nil
+	return &harvest.Harvester{API: api, Store: st, Metrics: m, Concurrency: hf.Concurrency, Now: f.Now, Log: log,
+		Started:     func(q store.Query, run store.Run, resumed bool) { printRunStart(f.IO.Err, q, run, resumed) },
+		TokenAdvice: f.tokenAdvice()}, nil
+}
+
+// tokenAdvice words a token hh.ru rejected exactly as 'hhjobs auth status'
+// does, for the kind of token collection uses.
+func (f *Factory) tokenAdvice() func(string) string {
+	toks, err := f.TokenStore().Load()
+	app := err == nil && toks.App != nil && toks.App.AccessToken != ""
+	return func(v string) string {
+		return (&auth.AuthError{StatusCode: http.StatusForbidden, Value: v, App: app}).Error()
+	}
 }
 
 var _ http.RoundTripper = (*auth.Transport)(nil)

@@ -108,7 +108,7 @@ Tokens are kept in tokens.json in the config dir (mode 0600) and never printed.`
 // AuthAppOptions are the flags of `hhjobs auth app`.
 type AuthAppOptions struct {
 	AuthDeps
-	Force           bool
+	Force           int // --force given once: re-issue if hh.ru rejects the stored token; twice: re-issue anyway
 	SaveCredentials bool
 }
 
@@ -122,7 +122,8 @@ func NewCmdAuthApp(f *Factory, runF func(context.Context, *AuthAppOptions) error
 
 The token does not expire. A stored token is kept: re-issuing revokes the old
 one for every running hhjobs, and hh.ru allows it only once per 5 minutes.
-Use --force to re-issue anyway (e.g. after hh.ru rejected the stored one).`,
+--force asks hh.ru about the stored token first (GET /me) and re-issues it only
+if hh.ru rejects it; --force --force re-issues it without asking.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if runF != nil {
@@ -131,7 +132,7 @@ Use --force to re-issue anyway (e.g. after hh.ru rejected the stored one).`,
 			return runAuthApp(cmd.Context(), opts)
 		},
 	}
-	cmd.Flags().BoolVar(&opts.Force, "force", false, "re-issue the token even if one is stored (revokes the old one; once per 5 minutes)")
+	cmd.Flags().CountVar(&opts.Force, "force", "re-issue the stored token if hh.ru rejects it; twice (--force --force): re-issue it anyway (revokes the old one; once per 5 minutes)")
 	cmd.Flags().BoolVar(&opts.SaveCredentials, "save-credentials", false, "also store the client id and secret in config.json (mode 0600)")
 	return cmd
 }
@@ -143,17 +144,22 @@ func runAuthApp(ctx context.Context, opts *AuthAppOptions) error {
 	}
 	st := opts.store()
 	errOut := opts.IO.Err
+	// --force once re-issues only a token hh.ru rejects: ask it first.
+	checked, rejected, err := checkStoredApp(ctx, c, st, opts.Force == 1)
+	if err != nil {
+		return err
+	}
 	var kept *auth.AppToken
 	var issued bool
 	err = st.Update(ctx, func(t *auth.Tokens) error {
 		if t.App != nil && t.App.AccessToken != "" {
-			if !opts.Force {
+			if opts.Force == 0 || (opts.Force == 1 && (!rejected || t.App.AccessToken != checked)) {
 				a := *t.App
 				kept = &a
 				return errKeep
 			}
-			if next := t.App.ObtainedAt.Add(auth.AppTokenMinInterval); opts.now().Before(next) {
-				return fmt.Errorf("the stored application token was issued at %s and still works; hh.ru allows a new one only once per 5 minutes (and re-issuing revokes the current one): if you really need a new one, retry after %s (in %s)",
+			if next := t.App.ObtainedAt.Add(auth.AppTokenMinInterval); !rejected && opts.now().Before(next) {
+				return fmt.Errorf("the stored application token was issued at %s; hh.ru allows a new one only once per 5 minutes (and re-issuing revokes the current one): retry after %s (in %s)",
 					fmtTime(t.App.ObtainedAt), fmtTime(next), next.Sub(opts.now()).Round(time.Second))
 			}
 		}
@@ -167,8 +173,9 @@ func runAuthApp(ctx context.Context, opts *AuthAppOptions) error {
 	})
 	switch {
 	case errors.Is(err, errKeep):
-		fmt.Fprintf(errOut, "An application token is already stored (obtained %s); keeping it. Re-issuing would revoke it for every running hhjobs: use 'hhjobs auth app --force' only if hh.ru rejects it.\n",
-			fmtTime(kept.ObtainedAt))
+		fmt.Fprintln(errOut, keptAppMessage(kept, opts.Force, rejected, checked))
+	case rejected && errors.Is(err, auth.ErrAppTokenTooEarly):
+		return errors.New("hh.ru rejects the stored application token, and allows a new one only once per 5 minutes: wait a few minutes, then run 'hhjobs auth app --force' again")
 	case err != nil:
 		return authError(err)
 	}

@@ -127,13 +127,21 @@ func TestAuthApp(t *testing.T) {
 		t.Errorf("second auth app sent a token request")
 	}
 
-	// --force within 5 minutes: refused locally with a clear message.
+	// --force asks hh.ru first: it accepts the token, so it is kept.
 	r = runMain(t, "", "auth", "app", "--force")
-	if r.code != ExitError || !strings.Contains(r.err, "once per 5 minutes") || !strings.Contains(r.err, "still works") {
-		t.Fatalf("early --force: %+v", r)
+	if r.code != 0 || !strings.Contains(r.err, "hh.ru accepts the stored application token") || !strings.Contains(r.err, "--force --force") {
+		t.Fatalf("--force with a working token: %+v", r)
+	}
+	if s.tokenReqs.Load() != n || s.tokens(t).App.AccessToken != first.AccessToken {
+		t.Errorf("--force with a working token sent a token request or replaced it")
+	}
+	// --force --force within 5 minutes: refused locally with a clear message.
+	r = runMain(t, "", "auth", "app", "--force", "--force")
+	if r.code != ExitError || !strings.Contains(r.err, "once per 5 minutes") || strings.Contains(r.err, "still works") {
+		t.Fatalf("early --force --force: %+v", r)
 	}
 	if s.tokenReqs.Load() != n {
-		t.Errorf("early --force sent a token request")
+		t.Errorf("early --force --force sent a token request")
 	}
 
 	// Issued elsewhere (no local record): hh.ru refuses, and the message says what to do.
@@ -150,7 +158,7 @@ func TestAuthApp(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The emulator's own clock still says "too early", so only the local rule is checked here.
-	r = runMain(t, "", "auth", "app", "--force")
+	r = runMain(t, "", "auth", "app", "--force", "--force")
 	if s.tokenReqs.Load() != n+2 || r.code != ExitError || !strings.Contains(r.err, "wait a few minutes") {
 		t.Fatalf("--force after the local interval should ask hh.ru: %+v", r)
 	}

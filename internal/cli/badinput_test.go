@@ -55,6 +55,8 @@ func TestBadInput(t *testing.T) {
 		{"bad --details", []string{"collect", "--details", "some"}, nil, ExitUsage, "--details"},
 		{"negative --rps", []string{"collect", "--rps", "-1"}, nil, ExitUsage, "--rps"},
 		{"zero --concurrency", []string{"collect", "--concurrency", "0"}, nil, ExitUsage, "--concurrency"},
+		{"zero --max-outage", []string{"collect", "--max-outage", "0s"}, nil, ExitUsage, "--max-outage"},
+		{"malformed --max-outage", []string{"sync", "--max-outage", "5"}, nil, ExitUsage, "--max-outage"},
 		{"currency without salary", []string{"collect", "--currency", "USD"}, nil, ExitUsage, "--salary"},
 		{"unknown preset", []string{"collect", "--preset", "it"}, nil, ExitUsage, "preset"},
 		{"saved name, other filters", []string{"collect", "--name", "it", "--area", "2"}, nil, ExitUsage, "--replace"},

@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/hhjobs/hhjobs/internal/harvest"
+	"github.com/hhjobs/hhjobs/internal/httpx"
 	"github.com/hhjobs/hhjobs/internal/store"
 )
 
@@ -24,6 +25,7 @@ type HarvestFlags struct {
 	Concurrency int
 	Details     string
 	Every       time.Duration
+	MaxOutage   time.Duration // how long one request waits for an API that does not answer
 }
 
 func (h *HarvestFlags) add(cmd *cobra.Command) {
@@ -31,6 +33,7 @@ func (h *HarvestFlags) add(cmd *cobra.Command) {
 	fl.Float64Var(&h.RPS, "rps", 4, "requests per second shared by all workers (0 = unlimited, for the sandbox)")
 	fl.IntVar(&h.Concurrency, "concurrency", 4, "requests in flight")
 	fl.StringVar(&h.Details, "details", harvest.DetailsNew, "full vacancies to fetch: new (new and changed), all, none")
+	fl.DurationVar(&h.MaxOutage, "max-outage", httpx.DefaultMaxOutage, "how long a request keeps retrying while hh.ru does not answer (refused, reset, DNS, TLS, timeouts), every worker pausing; then the run stops, resumable")
 }
 
 func (h *HarvestFlags) check() error {
@@ -41,6 +44,9 @@ func (h *HarvestFlags) check() error {
 	}
 	if h.RPS < 0 {
 		return usageErrorf("--rps %v: want a number ≥ 0 (0 = unlimited)", h.RPS)
+	}
+	if h.MaxOutage <= 0 {
+		return usageErrorf("--max-outage %s: want a positive duration such as 30s or 5m", h.MaxOutage)
 	}
 	if h.Concurrency < 1 || h.Concurrency > 64 {
 		return usageErrorf("--concurrency %d: want 1…64", h.Concurrency)

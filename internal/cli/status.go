@@ -34,7 +34,7 @@ func NewCmdStatus(f *Factory) *cobra.Command {
 		},
 	}
 	cmd.Flags().BoolVar(&o.JSON, "json", false, "print JSON to stdout")
-	cmd.Flags().BoolVar(&o.Slices, "slices", false, "list every slice of the last run, not only the truncated and failed ones")
+	cmd.Flags().BoolVar(&o.Slices, "slices", false, "list every slice of the last run (without it, failed slices are summarised per cause)")
 	return cmd
 }
 
@@ -63,8 +63,11 @@ type StatusRun struct {
 	Failed     int            `json:"slices_failed"`
 	Pending    int            `json:"slices_pending"`
 	Found      int            `json:"found"`
-	Stored     int            `json:"stored"`
-	SliceList  []StatusSlice  `json:"slice_list"`
+	// Stored is the distinct vacancies the run saw (new + changed +
+	// unchanged): overlapping slices do not count one twice.
+	Stored        int           `json:"stored"`
+	FailedByCause []StatusCause `json:"failed_by_cause"`
+	SliceList     []StatusSlice `json:"slice_list"`
 }
 
 // StatusSlice is a leaf slice in `status --json`.
@@ -121,6 +124,9 @@ func runStatus(ctx context.Context, f *Factory, o *StatusOptions) error {
 			if err != nil {
 				return err
 			}
+			sr.Status = shownStatus(r, sl, f.Now(), harvestLease)
+			sr.Stored = int(r.Counters.New + r.Counters.Changed + r.Counters.Unchanged)
+			sr.FailedByCause = failedByCause(sl)
 			for _, s := range sl {
 				if s.ParentID == 0 {
 					sr.Found = s.Found
@@ -129,7 +135,6 @@ func runStatus(ctx context.Context, f *Factory, o *StatusOptions) error {
 					continue
 				}
 				sr.Slices++
-				sr.Stored += s.Stored
 				switch s.State {
 				case store.SliceDone:
 					sr.Done++
@@ -140,7 +145,7 @@ func runStatus(ctx context.Context, f *Factory, o *StatusOptions) error {
 				default:
 					sr.Pending++
 				}
-				if o.Slices || o.JSON || s.State == store.SliceTruncated || s.State == store.SliceFailed {
+				if o.Slices || o.JSON {
 					sr.SliceList = append(sr.SliceList, StatusSlice{ID: s.ID, State: s.State, Params: url.Values(s.Params),
 						Found: s.Found, Pages: s.Pages, Stored: s.Stored, Error: s.Error})
 				}
@@ -159,15 +164,15 @@ func runStatus(ctx context.Context, f *Factory, o *StatusOptions) error {
 		return nil
 	}
 	tw := tabwriter.NewWriter(f.IO.Out, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "QUERY\tVACANCIES\tOPEN\tLAST RUN\tSTATUS\tFOUND\tSLICES\tTRUNCATED\tFAILED\tREQUESTS\t429\tNEW\tCHANGED\tCLOSED")
+	fmt.Fprintln(tw, "QUERY\tVACANCIES\tOPEN\tLAST RUN\tSTATUS\tFOUND\tSTORED\tSLICES\tTRUNCATED\tFAILED\tREQUESTS\t429\tNEW\tCHANGED\tCLOSED")
 	for _, q := range out {
 		r := q.LastRun
 		if r == nil {
-			fmt.Fprintf(tw, "%s\t%d\t%d\t-\tnever run\t\t\t\t\t\t\t\t\t\n", safetext.Terminal(q.Name), q.Vacancies, q.Open)
+			fmt.Fprintf(tw, "%s\t%d\t%d\t-\tnever run\t\t\t\t\t\t\t\t\t\t\n", safetext.Terminal(q.Name), q.Vacancies, q.Open)
 			continue
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%d (%s)\t%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\n", safetext.Terminal(q.Name), q.Vacancies, q.Open,
-			r.ID, r.StartedAt.Local().Format("2006-01-02 15:04"), r.Status, r.Found, r.Slices, r.Truncated, r.Failed,
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d (%s)\t%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\n", safetext.Terminal(q.Name), q.Vacancies, q.Open,
+			r.ID, r.StartedAt.Local().Format("2006-01-02 15:04"), r.Status, r.Found, r.Stored, r.Slices, r.Truncated, r.Failed,
 			r.Counters.Requests, r.Counters.Requests429, r.Counters.New, r.Counters.Changed, r.Counters.Closed)
 	}
 	if err := tw.Flush(); err != nil {
@@ -177,12 +182,7 @@ func runStatus(ctx context.Context, f *Factory, o *StatusOptions) error {
 		if q.LastRun == nil {
 			continue
 		}
-		if q.LastRun.Error != "" {
-			fmt.Fprintf(f.IO.Out, "\n%s: last run: %s\n", safetext.Terminal(q.Name), safetext.Terminal(q.LastRun.Error))
-		}
-		for _, s := range q.LastRun.SliceList {
-			fmt.Fprintf(f.IO.Out, "%s: slice %d %s: found %d, stored %d, pages %d %s %s\n", safetext.Terminal(q.Name), s.ID, s.State, s.Found, s.Stored, s.Pages, s.Params.Encode(), safetext.Terminal(s.Error))
-		}
+		printRunProblems(f.IO.Out, q.Name, q.LastRun, o.Slices)
 	}
 	return nil
 }

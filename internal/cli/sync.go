@@ -88,7 +88,7 @@ func runSync(ctx context.Context, f *Factory, o *SyncOptions) error {
 		}
 		if err != nil {
 			var se *harvest.StopError
-			if errors.As(err, &se) || errors.Is(err, context.Canceled) {
+			if (errors.As(err, &se) && !se.Transient) || errors.Is(err, context.Canceled) {
 				return err
 			}
 			fmt.Fprintf(f.IO.Err, "sync failed: %s (next try in %s)\n", safetext.Terminal(err.Error()), o.Harvest.Every)
@@ -110,10 +110,7 @@ func harvestQueries(ctx context.Context, f *Factory, h *harvest.Harvester, qs []
 		start := time.Now()
 		res, err := h.Run(ctx, q, harvest.RunOptions{Details: hf.Details, Join: join})
 		pr.stop()
-		c := res.Run.Counters
-		fmt.Fprintf(f.IO.Err, "%s: run %d %s in %s: %d slices (%d truncated, %d failed), %d pages, %d new, %d changed, %d unchanged, %d details, %d closed; %d requests (%d answered 429, %d retried)\n",
-			q.Name, res.Run.ID, res.Run.Status, time.Since(start).Round(time.Millisecond), res.Slices, res.Truncated, res.Failed,
-			c.Pages, c.New, c.Changed, c.Unchanged, c.Details, c.Closed, c.Requests, c.Requests429, c.Retries)
+		fmt.Fprintln(f.IO.Err, runSummary(q.Name, res, time.Since(start)))
 		if res.Truncated > 0 {
 			fmt.Fprintf(f.IO.Err, "%s: %d slices are over the 2000 cap even at 5 minutes and every filter: see 'hhjobs status %s'\n", q.Name, res.Truncated, q.Name)
 		}

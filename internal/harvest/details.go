@@ -50,7 +50,7 @@ func (r *runner) fetchDetails(ctx context.Context) error {
 		}
 		if len(ids) == 0 {
 			if len(failed) > 0 {
-				return fmt.Errorf("%d full vacancies could not be fetched; rerun to retry them", len(failed))
+				return &detailsFailed{n: len(failed)}
 			}
 			return nil
 		}
@@ -94,11 +94,16 @@ func (r *runner) fetchBatch(ctx context.Context, ids []string) (ok, bad []string
 				case errors.Is(err, hhapi.ErrNotFound):
 					gone = append(gone, id)
 				default:
-					if se := stopFor(err); errors.Is(se, context.Canceled) || gctx.Err() != nil || isStop(se) {
+					se := stopFor(err)
+					switch {
+					case errors.Is(se, context.Canceled) || gctx.Err() != nil || (isStop(se) && !isOutage(se)):
 						stop = se
-					} else {
-						r.h.log().Warn("vacancy fetch failed", "id", id, "err", err)
+					default: // counted by cause; an outage also stops the run
+						r.fail.add(id, err)
 						chunkBad = append(chunkBad, id)
+						if isStop(se) {
+							stop = se
+						}
 					}
 				}
 				if stop != nil {
@@ -109,13 +114,11 @@ func (r *runner) fetchBatch(ctx context.Context, ids []string) (ok, bad []string
 			if err := r.saveDetails(ctx, full, gone); err != nil {
 				return err
 			}
+			chunkOK := append(store.IDs(full), gone...)
+			r.fail.fetched(chunkOK)
 			mu.Lock()
 			r.mu.Lock()
-			for _, v := range full {
-				ok = append(ok, v.ID)
-				r.fetched[v.ID] = true
-			}
-			for _, id := range gone {
+			for _, id := range chunkOK {
 				ok = append(ok, id)
 				r.fetched[id] = true
 			}

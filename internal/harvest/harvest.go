@@ -45,12 +45,21 @@ type Harvester struct {
 	Lease       time.Duration // how long a claimed slice stays ours without progress (default 2m)
 	Now         func() time.Time
 	Progress    func(Progress) // called from many goroutines; must be cheap
+	// Started, when set, is called once a run has been created or resumed,
+	// before any search: the CLI prints the run id there, so that other
+	// collectors can --join it while it runs.
+	Started func(q store.Query, run store.Run, resumed bool)
+	// TokenAdvice, when set, says what to do about a token hh.ru rejected
+	// (given its oauth value), so that a stopped run gives the same advice
+	// as 'hhjobs auth status'.
+	TokenAdvice func(oauthValue string) string
 	Log         *slog.Logger
 	// Cap is the depth limit the planner splits under (default DepthLimit).
 	// Tests lower it to exercise deep splits on small data sets.
 	Cap int
 
 	treeCache
+	counted countedMetrics
 }
 
 // Progress is a snapshot of a run for progress bars and log lines.
@@ -79,7 +88,11 @@ type Result struct {
 	Run       store.Run
 	Slices    int
 	Truncated int
-	Failed    int
+	Failed    int // failed slices (in the store: every collector's)
+	// FailedDetails counts the full vacancies this process could not fetch,
+	// and Causes names why, per cause ("HTTP 503: 2 slices and 5 details").
+	FailedDetails int
+	Causes        string
 }
 
 // StopError stops a whole run: captcha, ddos-guard, a dead token. Everything
@@ -88,6 +101,9 @@ type StopError struct {
 	Reason string
 	Hint   string
 	Err    error
+	// Transient: the cause may heal by itself (the API did not answer), so
+	// 'sync --every' tries again at its next turn instead of giving up.
+	Transient bool
 }
 
 func (e *StopError) Error() string {
@@ -101,6 +117,8 @@ func stopFor(err error) error {
 	switch {
 	case err == nil, errors.As(err, &se):
 		return err
+	case isOutage(err):
+		return outageStop(err)
 	case errors.Is(err, hhapi.ErrCaptcha):
 		u, _ := hhapi.IsCaptcha(err)
 		hint := "hh.ru wants a captcha: make sure an application token is used ('hhjobs auth app'), wait, then rerun the same command to resume"
@@ -108,8 +126,8 @@ func stopFor(err error) error {
 			hint += " (captcha page: " + u + ")"
 		}
 		return &StopError{Reason: "hh.ru asked for a captcha", Hint: hint, Err: err}
-	case errors.Is(err, hhapi.ErrTokenExpired), errors.Is(err, hhapi.ErrBadToken):
-		return &StopError{Reason: "hh.ru refused the token (" + hhapi.OAuthValue(err) + ")",
+	case rejectedToken(err) != "":
+		return &StopError{Reason: "hh.ru refused the token (" + rejectedToken(err) + ")",
 			Hint: "run 'hhjobs auth app --force' (or 'hhjobs auth login' for a user token), then rerun to resume", Err: err}
 	case errors.Is(err, hhapi.ErrForbidden):
 		return &StopError{Reason: "hh.ru answered 403 forbidden (no application token, or the ddos-guard blocked this IP)",
@@ -153,7 +171,7 @@ func (h *Harvester) lease() time.Duration {
 	if h.Lease > 0 {
 		return h.Lease
 	}
-	return 2 * time.Minute
+	return DefaultLease
 }
 
 // Run harvests q: resumes its unfinished run if there is one, else starts a
@@ -162,82 +180,83 @@ func (h *Harvester) Run(ctx context.Context, q store.Query, opt RunOptions) (Res
 	if opt.Details == "" {
 		opt.Details = DetailsNew
 	}
-	run, err := h.startRun(ctx, q, opt)
+	run, resumed, err := h.startRun(ctx, q, opt)
 	if err != nil {
 		return Result{}, err
 	}
-	r := &runner{h: h, q: q, run: run, details: opt.Details, seen: map[string]struct{}{}, fetched: map[string]bool{},
-		sem: make(chan struct{}, h.concurrency())}
-	if h.Metrics != nil {
-		r.lastMetrics = h.Metrics.Snapshot()
+	if h.Started != nil {
+		h.Started(q, run, resumed)
 	}
+	r := &runner{h: h, q: q, run: run, details: opt.Details, seen: map[string]struct{}{}, fetched: map[string]bool{},
+		sem: make(chan struct{}, h.concurrency()), fail: newFailures(h.log())}
 	err = r.do(ctx)
 	return r.finish(ctx, err)
 }
 
-func (h *Harvester) startRun(ctx context.Context, q store.Query, opt RunOptions) (store.Run, error) {
+// startRun reports whether the run existed already (joined or resumed).
+func (h *Harvester) startRun(ctx context.Context, q store.Query, opt RunOptions) (_ store.Run, resumed bool, _ error) {
 	if opt.Join != 0 {
 		run, err := h.Store.GetRun(ctx, opt.Join)
 		if err != nil {
-			return store.Run{}, fmt.Errorf("join run %d: %w", opt.Join, err)
+			return store.Run{}, false, fmt.Errorf("join run %d: %w", opt.Join, err)
 		}
 		if run.QueryID != q.ID {
-			return store.Run{}, fmt.Errorf("run %d belongs to another query", opt.Join)
+			return store.Run{}, false, fmt.Errorf("run %d belongs to another query", opt.Join)
 		}
-		return run, nil
+		return run, true, nil
 	}
 	runs, err := h.Store.Runs(ctx, q.ID)
 	if err != nil {
-		return store.Run{}, err
+		return store.Run{}, false, err
 	}
 	if len(runs) > 0 && runs[0].Status != store.RunDone {
 		run := runs[0]
 		// We are the only collector: slices claimed by a process that died are ours again.
 		sl, err := h.Store.Slices(ctx, run.ID)
 		if err != nil {
-			return store.Run{}, err
+			return store.Run{}, false, err
 		}
 		if len(sl) == 0 {
 			// The collector died between CreateRun and AddSlices: plan the run
 			// again, else it would finish "done" with nothing collected.
 			root, err := RootParams(url.Values(q.Params), run.UpperBound)
 			if err != nil {
-				return store.Run{}, err
+				return store.Run{}, false, err
 			}
 			if _, err := h.Store.AddSlices(ctx, run.ID, []store.Slice{{Params: root, State: store.SlicePending, Found: -1}}); err != nil {
-				return store.Run{}, err
+				return store.Run{}, false, err
 			}
 		}
 		for _, s := range sl {
 			if s.State == store.SliceClaimed || s.State == store.SliceFailed {
 				s.State, s.Worker, s.LeaseUntil, s.Error = store.SlicePending, "", nil, ""
 				if err := h.Store.UpdateSlice(ctx, s); err != nil {
-					return store.Run{}, err
+					return store.Run{}, false, err
 				}
 			}
 		}
 		if err := h.Store.FinishRun(ctx, run.ID, store.RunRunning, "", nil); err != nil {
-			return store.Run{}, err
+			return store.Run{}, false, err
 		}
 		run.Status = store.RunRunning
 		h.log().Info("resuming run", "run", run.ID, "query", q.Name)
-		return run, nil
+		return run, true, nil
 	}
 	start := h.now()
 	upper := CeilGrid(start)
 	root, err := RootParams(url.Values(q.Params), upper)
 	if err != nil {
-		return store.Run{}, err
+		return store.Run{}, false, err
 	}
 	run, err := h.Store.CreateRun(ctx, store.Run{QueryID: q.ID, Status: store.RunRunning, StartedAt: start,
 		UpperBound: upper, Details: opt.Details})
 	if err != nil {
-		return store.Run{}, err
+		return store.Run{}, false, err
 	}
 	if _, err := h.Store.AddSlices(ctx, run.ID, []store.Slice{{Params: root, State: store.SlicePending, Found: -1}}); err != nil {
-		return store.Run{}, err
+		return store.Run{}, false, err
 	}
-	return run, nil
+	return run, false, nil
 }
 
 // runner is one run in progress.
@@ -251,10 +270,10 @@ type runner struct {
 	// detail fetches to Concurrency.
 	sem chan struct{}
 
-	mu          sync.Mutex
-	seen        map[string]struct{} // ids this process stored (details=all)
-	fetched     map[string]bool     // ids whose full vacancy this process stored (or found gone)
-	lastMetrics httpx.MetricsSnapshot
+	mu      sync.Mutex
+	seen    map[string]struct{} // ids this process stored (details=all)
+	fetched map[string]bool     // ids whose full vacancy this process stored (or found gone)
+	fail    *failures
 
 	prog struct {
 		slicesDone, slicesTotal, pages, stored, detailsDone, detailsTotal atomic.Int64
@@ -274,17 +293,11 @@ func (r *runner) progress() {
 		DetailsDone: r.prog.detailsDone.Load(), DetailsTotal: r.prog.detailsTotal.Load()})
 }
 
-// count adds outcome counters and the HTTP counters accrued since the last call.
+// count adds outcome counters and the HTTP counters accrued since the last
+// call — of this run or before it (the reference data fetched for it), so
+// that every request lands in some run.
 func (r *runner) count(ctx context.Context, c store.Counters) error {
-	if m := r.h.Metrics; m != nil {
-		r.mu.Lock()
-		now := m.Snapshot()
-		c.Requests += now.Requests - r.lastMetrics.Requests
-		c.Requests429 += now.Responses429 - r.lastMetrics.Responses429
-		c.Retries += now.Retries - r.lastMetrics.Retries
-		r.lastMetrics = now
-		r.mu.Unlock()
-	}
+	r.h.counted.take(r.h.Metrics, &c)
 	// Counters are bookkeeping: write them even when the run is being cancelled.
 	return r.h.Store.AddRunCounters(context.WithoutCancel(ctx), r.run.ID, c)
 }
@@ -323,11 +336,26 @@ func (r *runner) finish(ctx context.Context, runErr error) (Result, error) {
 			}
 		}
 	}
+	_, res.FailedDetails = r.fail.counts()
+	res.Causes = r.fail.summary()
+	failed := ""
+	if res.Failed+res.FailedDetails > 0 {
+		failed = countFailed(res.Failed, res.FailedDetails) + " failed"
+		switch causes := r.fail.causes(); {
+		case len(causes) == 1:
+			failed += ": " + causes[0]
+		case len(causes) > 1:
+			failed += " (" + res.Causes + ")"
+		}
+	}
+	r.adviseToken(runErr)
 	status, msg := store.RunDone, ""
 	var fin *time.Time
+	var df *detailsFailed
 	switch {
-	case runErr == nil && res.Failed > 0:
-		status, msg = store.RunFailed, fmt.Sprintf("%d slices failed; rerun to retry them", res.Failed)
+	case runErr == nil && res.Failed > 0, errors.As(runErr, &df):
+		status, msg = store.RunFailed, failed+"; rerun the same command to retry them"
+		runErr = nil
 	case runErr == nil:
 	case errors.Is(runErr, context.Canceled):
 		status, msg = store.RunStopped, "interrupted"
@@ -336,6 +364,13 @@ func (r *runner) finish(ctx context.Context, runErr error) (Result, error) {
 		var se *StopError
 		if !errors.As(runErr, &se) {
 			status = store.RunFailed
+		}
+		if n := res.Failed + res.FailedDetails; n > 0 {
+			// The stop's reason names the cause; others, if any, are added.
+			msg = strings.TrimSuffix(msg, ".") + "; " + countFailed(res.Failed, res.FailedDetails) + " failed"
+			if strings.Contains(res.Causes, "; ") {
+				msg += " (" + res.Causes + ")"
+			}
 		}
 	}
 	if status == store.RunDone {
@@ -346,8 +381,12 @@ func (r *runner) finish(ctx context.Context, runErr error) (Result, error) {
 		runErr = err
 	}
 	res.Run, _ = r.h.Store.GetRun(bg, r.run.ID)
-	if runErr == nil && res.Failed > 0 {
-		runErr = errors.New(msg)
+	switch {
+	case runErr == nil && status == store.RunFailed,
+		runErr != nil && !errors.Is(runErr, context.Canceled):
+		// The final line names the cause and what failed; errors.As still
+		// finds the StopError (sync --every branches on it).
+		runErr = &RunError{RunID: r.run.ID, Status: status, Msg: msg, Err: runErr}
 	}
 	return res, runErr
 }
@@ -571,18 +610,23 @@ func (r *runner) sliceFailed(ctx context.Context, s store.Slice, err error) erro
 	err = stopFor(err)
 	bg := context.WithoutCancel(ctx)
 	var se *StopError
-	if errors.As(err, &se) || errors.Is(err, context.Canceled) || ctx.Err() != nil {
+	if (errors.As(err, &se) && !isOutage(err)) || errors.Is(err, context.Canceled) || ctx.Err() != nil {
 		s.State, s.Worker, s.LeaseUntil = store.SlicePending, "", nil
 		_ = r.h.Store.UpdateSlice(bg, s)
 		return err
 	}
-	s.State, s.Error, s.LeaseUntil = store.SliceFailed, err.Error(), nil
-	r.h.log().Error("slice failed", "slice", s.ID, "err", err)
+	// The slice keeps the cause, not the message: status groups by it, and
+	// --debug logged the full error with the slice's parameters.
+	s.State, s.LeaseUntil = store.SliceFailed, nil
+	s.Error = r.fail.add("", err, "slice", s.ID, "params", apiParams(url.Values(s.Params)).Encode())
 	if uerr := r.h.Store.UpdateSlice(bg, s); uerr != nil {
 		return uerr
 	}
 	r.prog.slicesDone.Add(1)
 	r.progress()
+	if se != nil { // an outage: the run stops rather than fail every slice the same way
+		return err
+	}
 	return nil
 }
 

@@ -49,7 +49,7 @@ func NewTransport() *http.Transport {
 
 // NewClient builds the HTTP client used for api.hh.ru:
 //
-//	Deadline → Retry → RateLimit → UserAgent → Wrap (auth) → Trace → Base
+//	Deadline → Retry → RateLimit → UserAgent → Wrap (auth) → Trace → CountReplays → Base
 //
 // so every retry attempt waits on the rate limiter, and a 429 pauses the
 // limiter for every worker. The client has no http.Client Timeout: Deadline
@@ -60,7 +60,7 @@ func NewClient(opts Options) (*http.Client, error) {
 	if base == nil {
 		base = NewTransport()
 	}
-	rt := Trace(base, opts.Log)
+	rt := Trace(CountReplays(base, opts.Metrics), opts.Log)
 	if opts.Wrap != nil {
 		rt = opts.Wrap(rt)
 	}

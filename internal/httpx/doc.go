@@ -4,7 +4,7 @@
 //
 // Layers are composed outermost first:
 //
-//	Retry → RateLimit → UserAgent → Wrap (auth) → Trace → base transport
+//	Retry → RateLimit → UserAgent → Wrap (auth) → Trace → CountReplays → base transport
 //
 // so every retry attempt waits on the shared rate limiter again, gets a
 // fresh Authorization header from the auth layer and is logged by Trace.

@@ -10,7 +10,7 @@ type Metrics struct {
 	Retries       atomic.Int64 // attempts that were repeated
 	Errors5xx     atomic.Int64 // 5xx answers
 	NetworkErrors atomic.Int64 // transport errors (timeouts, resets, EOF, …)
-	Pauses        atomic.Int64 // times a shared Limiter was paused after a 429
+	Pauses        atomic.Int64 // times a shared Limiter was paused after a 429 or a transport failure
 }
 
 // MetricsSnapshot is a plain copy of Metrics at one moment.

@@ -11,24 +11,36 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 )
 
 // RetryPolicy configures Retry. Zero fields take the defaults noted.
 type RetryPolicy struct {
-	MaxTries   int           // total attempts including the first; default 6
+	// MaxTries is the total number of attempts including the first. Unset,
+	// it is 6 for error answers (5xx, 429) and transport failures are
+	// bounded by MaxOutage alone; set, it bounds both (MaxTries 1 = no retry).
+	MaxTries   int
 	Initial    time.Duration // first back-off cap; default 500ms
 	Max        time.Duration // largest back-off cap; default 30s
 	MaxElapsed time.Duration // give up once this much time has passed; default 5m
 	PerTry     time.Duration // deadline of one attempt incl. reading the body; default 30s
+	// MaxOutage bounds how long one request keeps retrying while no answer
+	// comes at all (refused, reset, DNS, TLS, timeouts); default
+	// DefaultMaxOutage. Then it fails with an *UnreachableError — but not
+	// before its third try, so that a single stalled try (PerTry) is retried.
+	MaxOutage time.Duration
 
 	// Limiter, when set, is paused after a 429 (for Retry-After, or the
-	// back-off delay) so that all workers sharing it hold off.
+	// back-off delay) and after a transport failure, so that all workers
+	// sharing it hold off together instead of hammering a struggling API.
 	Limiter *Limiter
 
 	// Sleep waits d or until ctx is done (test hook; default a timer).
 	Sleep func(ctx context.Context, d time.Duration) error
+
+	netTries int // MaxTries as the caller set it (0 = bounded by MaxOutage)
 }
 
 const (
@@ -40,6 +52,10 @@ const (
 )
 
 func (p RetryPolicy) withDefaults() RetryPolicy {
+	p.netTries = max(p.MaxTries, 0)
+	if p.MaxOutage <= 0 {
+		p.MaxOutage = DefaultMaxOutage
+	}
 	if p.MaxTries <= 0 {
 		p.MaxTries = defaultMaxTries
 	}
@@ -128,11 +144,13 @@ func RetryableStatus(code int) bool {
 	return false
 }
 
-// RetryableError reports whether a transport error is worth another try:
+// RetryableError reports whether a transport error is always worth another try:
 // timeouts, connection resets/aborts, broken pipes, unexpected EOFs, the
 // server closing an idle connection, and temporary DNS failures. Refused
 // connections, unknown hosts, TLS/certificate and request-construction
-// errors are permanent (retrying would only delay a configuration error).
+// errors are permanent here: from a client that has never had an answer
+// they are a configuration error. Retry also repeats them (but never a
+// rejected certificate) once the API has answered: then they mean it went away.
 func RetryableError(err error) bool {
 	if err == nil {
 		return false
@@ -186,43 +204,66 @@ func RetryableError(err error) bool {
 // body. Only requests without a body, or with GetBody, are replayed.
 //
 // When the tries (or MaxElapsed) run out, the LAST HTTP response is returned
-// as is so the caller can decode hh.ru's typed error, or the last network
-// error wrapped with the number of tries. Cancelling the request context
-// stops everything at once.
+// as is so the caller can decode hh.ru's typed error. Transport failures are
+// retried for MaxOutage (every worker pausing on the shared Limiter), then
+// the last one is returned inside an *UnreachableError. Cancelling the
+// request context stops everything at once.
 func Retry(next http.RoundTripper, p RetryPolicy, m *Metrics) http.RoundTripper {
 	if next == nil {
 		next = http.DefaultTransport
 	}
 	p = p.withDefaults()
+	reached := new(atomic.Bool) // some request of this client got an HTTP answer
 	return RoundTripperFunc(func(req *http.Request) (*http.Response, error) {
-		return p.do(next, req, m)
+		return p.do(next, req, m, reached)
 	})
 }
 
-func (p RetryPolicy) do(next http.RoundTripper, req *http.Request, m *Metrics) (*http.Response, error) {
+func (p RetryPolicy) do(next http.RoundTripper, req *http.Request, m *Metrics, reached *atomic.Bool) (*http.Response, error) {
 	ctx := req.Context()
-	start := time.Now()
+	// spent is the attempts' time plus the back-off asked for: the wall time
+	// in production, and still a bound under a test's instant Sleep.
+	var spent time.Duration
+	netTry := 0
 	replayable := req.Body == nil || req.Body == http.NoBody || req.GetBody != nil
 	for try := 1; ; try++ {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
+		t0 := time.Now()
 		resp, err := p.attempt(next, req, try, m)
+		spent += time.Since(t0)
 		if err := ctx.Err(); err != nil { // cancelled by the caller: stop now
 			discard(resp)
 			return nil, err
+		}
+		if resp != nil {
+			reached.Store(true)
 		}
 		var delay time.Duration
 		var pause bool
 		switch {
 		case err != nil:
-			if !RetryableError(err) {
+			if !RetryableError(err) && !(reached.Load() && retryableOnceReached(err)) {
 				return nil, err
 			}
-			if !replayable || try >= p.MaxTries {
-				return nil, fmt.Errorf("giving up after %d tries: %w", try, err)
+			netTry++
+			// A stalled try can eat the whole budget alone: one request that
+			// timed out is not yet an outage, so it always gets minNetTries.
+			left := p.MaxOutage - spent
+			if !replayable || (p.netTries > 0 && try >= p.netTries) || (left <= 0 && netTry >= minNetTries) {
+				return nil, &UnreachableError{Tries: try, Elapsed: spent, Err: err}
 			}
-			delay = Backoff(try, p.Initial, p.Max)
+			// Nobody answered: hold every worker off, not just this one.
+			delay, pause = Backoff(netTry, p.Initial, min(p.Max, outageStep)), true
+			if left > 0 {
+				delay = min(delay, left)
+			}
+			spent += delay
+			if err := p.wait(ctx, delay, pause, m); err != nil {
+				return nil, err
+			}
+			continue
 		case RetryableStatus(resp.StatusCode):
 			if !replayable || try >= p.MaxTries {
 				return resp, nil
@@ -238,21 +279,28 @@ func (p RetryPolicy) do(next http.RoundTripper, req *http.Request, m *Metrics) (
 		default:
 			return resp, nil
 		}
-		if time.Since(start)+delay > p.MaxElapsed {
-			if resp != nil {
-				return resp, nil
-			}
-			return nil, fmt.Errorf("giving up after %d tries (%s elapsed): %w", try, time.Since(start).Round(time.Millisecond), err)
+		if spent+delay > p.MaxElapsed {
+			return resp, nil
 		}
+		spent += delay
 		discard(resp)
-		if pause && p.Limiter != nil && p.Limiter.Pause(delay) {
-			m.inc(cPauses)
-		}
-		if err := p.Sleep(ctx, delay); err != nil {
+		if err := p.wait(ctx, delay, pause, m); err != nil {
 			return nil, err
 		}
-		m.inc(cRetries)
 	}
+}
+
+// wait sleeps before the next try, first pausing the shared limiter when
+// every worker should hold off.
+func (p RetryPolicy) wait(ctx context.Context, delay time.Duration, pause bool, m *Metrics) error {
+	if pause && p.Limiter != nil && p.Limiter.Pause(delay) {
+		m.inc(cPauses)
+	}
+	if err := p.Sleep(ctx, delay); err != nil {
+		return err
+	}
+	m.inc(cRetries)
+	return nil
 }
 
 // attempt sends one try under a PerTry deadline and buffers the body.

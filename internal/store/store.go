@@ -121,16 +121,18 @@ const (
 
 // Counters are a run's request and outcome counters. AddRunCounters adds them
 // atomically so that several collectors can share a run.
+// New, Changed and Unchanged count distinct vacancies: a run's revisits (a
+// vacancy in two overlapping slices) are not counted again.
 type Counters struct {
-	Requests    int64
-	Requests429 int64
-	Retries     int64
-	Pages       int64
-	Details     int64
-	New         int64
-	Changed     int64
-	Unchanged   int64
-	Closed      int64
+	Requests    int64 `json:"requests"`
+	Requests429 int64 `json:"requests_429"`
+	Retries     int64 `json:"retries"`
+	Pages       int64 `json:"pages"`
+	Details     int64 `json:"details"`
+	New         int64 `json:"new"`
+	Changed     int64 `json:"changed"`
+	Unchanged   int64 `json:"unchanged"`
+	Closed      int64 `json:"closed"`
 }
 
 // Run is one collect or sync of a query.

@@ -173,8 +173,15 @@ func (db *DB) UpsertSearchItems(ctx context.Context, queryID, runID int64, items
 		queueRows(b, vacancyInsert, searchConflict, vacancyInsertCols, rows)
 		queueSide(b, items, mark, seenAt)
 		if runID != 0 {
+			// Under the id locks above, so a collector sharing the run
+			// cannot link one of these ids between this read and the write.
+			revisits, err := seenByRun(ctx, tx, queryID, runID, store.IDs(items))
+			if err != nil {
+				return err
+			}
+			n, c, u := store.RunCounts(res, revisits)
 			b.Queue(`UPDATE runs SET n_pages = n_pages + 1, n_new = n_new + $1, n_changed = n_changed + $2,
-				n_unchanged = n_unchanged + $3 WHERE id = $4`, len(res.New), len(res.Changed), len(res.Unchanged), runID)
+				n_unchanged = n_unchanged + $3 WHERE id = $4`, n, c, u, runID)
 		}
 		if queryID != 0 {
 			links := make([][]any, len(items))
@@ -489,4 +496,27 @@ func selectCols(raw bool) string {
 		return vacancyCols
 	}
 	return strings.Replace(vacancyCols, "v.raw_item::text, v.raw_full::text", "NULL, NULL", 1)
+}
+
+// seenByRun returns which of ids run runID already linked to queryID: the
+// page revisits them, and the run's counters must not count them twice.
+func seenByRun(ctx context.Context, tx pgx.Tx, queryID, runID int64, ids []string) (map[string]bool, error) {
+	out := map[string]bool{}
+	if queryID == 0 {
+		return out, nil
+	}
+	rows, err := tx.Query(ctx, `SELECT vacancy_id FROM query_vacancies
+		WHERE query_id = $1 AND last_run_id = $2 AND vacancy_id = ANY($3)`, queryID, runID, ids)
+	if err != nil {
+		return nil, fmt.Errorf("ids this run saw: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("ids this run saw: %w", err)
+		}
+		out[id] = true
+	}
+	return out, rows.Err()
 }

@@ -216,9 +216,13 @@ func (db *DB) UpsertSearchItems(ctx context.Context, queryID, runID int64, items
 			return err
 		}
 		if runID != 0 {
+			revisits, err := seenByRun(ctx, tx, queryID, runID, store.IDs(items))
+			if err != nil {
+				return err
+			}
+			n, c, u := store.RunCounts(res, revisits)
 			if _, err := tx.ExecContext(ctx, `UPDATE runs SET n_pages = n_pages + 1, n_new = n_new + ?,
-				n_changed = n_changed + ?, n_unchanged = n_unchanged + ? WHERE id = ?`,
-				len(res.New), len(res.Changed), len(res.Unchanged), runID); err != nil {
+				n_changed = n_changed + ?, n_unchanged = n_unchanged + ? WHERE id = ?`, n, c, u, runID); err != nil {
 				return fmt.Errorf("run counters: %w", err)
 			}
 		}
@@ -701,4 +705,33 @@ func (db *DB) CountVacancies(ctx context.Context, f store.Filter) (int, error) {
 		return 0, fmt.Errorf("count vacancies: %w", err)
 	}
 	return n, nil
+}
+
+// seenByRun returns which of ids run runID already linked to queryID: the
+// page revisits them, and the run's counters must not count them twice.
+func seenByRun(ctx context.Context, tx wtx, queryID, runID int64, ids []string) (map[string]bool, error) {
+	out := map[string]bool{}
+	if queryID == 0 {
+		return out, nil
+	}
+	err := chunkIDs(ids, 5000, func(ids []string) error {
+		rows, err := tx.QueryContext(ctx, `SELECT vacancy_id FROM query_vacancies
+			WHERE query_id = ? AND last_run_id = ? AND vacancy_id IN `+inList(len(ids)), anys(ids, queryID, runID)...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				return err
+			}
+			out[id] = true
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("ids this run saw: %w", err)
+	}
+	return out, nil
 }

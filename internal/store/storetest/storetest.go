@@ -266,8 +266,22 @@ func testWriteCounters(t *testing.T, s store.Store) {
 	// Writes without a run id count nowhere.
 	must[store.UpsertResult](t)(s.UpsertSearchItems(ctx, q.ID, 0, []store.Vacancy{fixture.Item(4, 0)}, base))
 	got := must[store.Run](t)(s.GetRun(ctx, r.ID)).Counters
-	want := store.Counters{Pages: 2, New: 3, Changed: 1, Unchanged: 2, Details: 2, Closed: 3}
+	// The second page revisits what the run saw (overlapping slices): it
+	// counts a page but no vacancy twice.
+	want := store.Counters{Pages: 2, New: 3, Details: 2, Closed: 3}
 	diff(t, "counters", want, got)
+
+	// The next run counts each vacancy it sees once: new (5), changed (2
+	// renamed, and 1 whose details of run 1 carried its old name) or
+	// unchanged (3), the second page adding nothing.
+	r2 := newRun(t, s, q, base.Add(time.Hour))
+	items[1].Name = "renamed too"
+	more := append(items, fixture.Item(5, 0))
+	must[store.UpsertResult](t)(s.UpsertSearchItems(ctx, q.ID, r2.ID, more, base.Add(time.Hour)))
+	must[store.UpsertResult](t)(s.UpsertSearchItems(ctx, q.ID, r2.ID, more[1:], base.Add(time.Hour+time.Minute)))
+	got = must[store.Run](t)(s.GetRun(ctx, r2.ID)).Counters
+	want = store.Counters{Pages: 2, New: 1, Changed: 2, Unchanged: 1}
+	diff(t, "second run's counters", want, got)
 }
 
 // testExtendLease: a heartbeat keeps a claim alive past its first lease;
