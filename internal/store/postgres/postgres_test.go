@@ -114,7 +114,7 @@ func TestSchemaTooNew(t *testing.T) {
 	if !errors.Is(err, store.ErrSchemaTooNew) {
 		t.Fatalf("Open: %v, want ErrSchemaTooNew", err)
 	}
-	if want := "database was created by a newer hhjobs (schema 99 > 1): upgrade hhjobs"; err.Error() != want {
+	if want := "database was created by a newer hhjobs (schema 99 > 2): upgrade hhjobs"; err.Error() != want {
 		t.Errorf("message %q, want %q", err, want)
 	}
 }
@@ -122,13 +122,19 @@ func TestSchemaTooNew(t *testing.T) {
 // A failing migration leaves nothing half-applied, in a fresh schema or an existing one.
 func TestFailedMigration(t *testing.T) {
 	ctx := context.Background()
-	good, err := fs.ReadFile(migrations, "migrations/00001_init.sql")
+	badFS := fstest.MapFS{
+		"00099_bad.sql": {Data: []byte("-- +goose Up\nCREATE TABLE extra (x INTEGER);\nSELECT no_such_function();\n")},
+	}
+	names, err := fs.Glob(migrations, "migrations/*.sql")
 	if err != nil {
 		t.Fatal(err)
 	}
-	badFS := fstest.MapFS{
-		"00001_init.sql": {Data: good},
-		"00002_bad.sql":  {Data: []byte("-- +goose Up\nCREATE TABLE extra (x INTEGER);\nSELECT no_such_function();\n")},
+	for _, path := range names {
+		good, err := fs.ReadFile(migrations, path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		badFS[strings.TrimPrefix(path, "migrations/")] = &fstest.MapFile{Data: good}
 	}
 	onlyBad := fstest.MapFS{
 		"00001_bad.sql": {Data: []byte("-- +goose Up\nCREATE TABLE extra (x INTEGER);\nCREATE TABLE vacancies (id TEXT);\nSELECT no_such_function();\n")},
