@@ -39,7 +39,7 @@ func Main(ctx context.Context, args []string, ios *IOStreams) int {
 	root.SetIn(ios.In)
 	root.SetOut(ios.Out)
 	root.SetErr(ios.Err)
-	err := root.ExecuteContext(ctx)
+	cmd, err := root.ExecuteContextC(ctx)
 	if err == nil {
 		return ExitOK
 	}
@@ -47,11 +47,12 @@ func Main(ctx context.Context, args []string, ios *IOStreams) int {
 	var ue *UsageError
 	switch {
 	case errors.As(err, &ue) || isCobraUsage(err):
-		fmt.Fprintf(ios.Err, "hhjobs: %s\n", msg)
+		f.discardCreated()
+		fmt.Fprintf(ios.Err, "hhjobs: %s\n", oneLine(friendlyFlagError(err).Error()))
 		fmt.Fprintln(ios.Err, "Run 'hhjobs --help' for usage.")
 		return ExitUsage
 	case errors.Is(err, context.Canceled):
-		fmt.Fprintln(ios.Err, "hhjobs: interrupted; everything collected so far is saved (rerun the command to resume)")
+		fmt.Fprintln(ios.Err, interruptedMessage(cmd))
 		return ExitError
 	default:
 		fmt.Fprintf(ios.Err, "hhjobs: %s\n", msg)
