@@ -47,7 +47,7 @@ func Main(ctx context.Context, args []string, ios *IOStreams) int {
 	var ue *UsageError
 	switch {
 	case errors.As(err, &ue) || isCobraUsage(err):
-		f.discardCreated()
+		f.discardCreated(ctx)
 		fmt.Fprintf(ios.Err, "hhjobs: %s\n", oneLine(friendlyFlagError(err).Error()))
 		fmt.Fprintln(ios.Err, "Run 'hhjobs --help' for usage.")
 		return ExitUsage
@@ -55,6 +55,7 @@ func Main(ctx context.Context, args []string, ios *IOStreams) int {
 		fmt.Fprintln(ios.Err, interruptedMessage(cmd))
 		return ExitError
 	default:
+		f.discardCreated(ctx)
 		fmt.Fprintf(ios.Err, "hhjobs: %s\n", msg)
 		return ExitError
 	}
@@ -102,6 +103,7 @@ func NewCmdRoot(f *Factory) *cobra.Command {
 		NewCmdStatus(f),
 		NewCmdDemo(f),
 		NewCmdBench(f),
+		NewCmdQuery(f), NewCmdAreas(f), NewCmdRoles(f),
 	)
 	return root
 }

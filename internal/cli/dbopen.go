@@ -91,13 +91,18 @@ func noVacancies(ctx context.Context, st store.Store) (bool, error) {
 }
 
 // discardCreated removes the SQLite database this process created, when the
-// command ends in a usage error: a mistake must leave no file behind.
-func (f *Factory) discardCreated() {
+// command fails before any query was saved in it: a mistake (a bad filter,
+// an --api-base that does not answer) must leave no file behind, while a
+// first collect that fails midway keeps what it collected.
+func (f *Factory) discardCreated(ctx context.Context) {
 	f.mu.Lock()
-	path := f.created
+	path, st := f.created, f.store
 	f.created = ""
 	f.mu.Unlock()
-	if path == "" {
+	if path == "" || st == nil {
+		return
+	}
+	if qs, err := st.Queries(context.WithoutCancel(ctx)); err != nil || len(qs) > 0 {
 		return
 	}
 	f.Close()

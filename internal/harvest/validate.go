@@ -33,7 +33,10 @@ func (e *UnknownIDError) Error() string {
 	if len(e.Nearest) > 0 {
 		return msg + "; nearest by name: " + strings.Join(e.Nearest, ", ")
 	}
-	return msg + fmt.Sprintf("; names work too, look them up with 'hhjobs %ss SEARCH'", e.Kind)
+	if digits.MatchString(e.ID) {
+		return msg + fmt.Sprintf(" id; names work too: look names and ids up with 'hhjobs %ss SEARCH'", e.Kind)
+	}
+	return msg + fmt.Sprintf("; look names and ids up with 'hhjobs %ss SEARCH'", e.Kind)
 }
 
 // EnsureReference loads areas, roles and today's currency rates into the
@@ -134,7 +137,7 @@ func Validate(ctx context.Context, s store.Store, p url.Values) error {
 		}
 		for _, id := range p["area"] {
 			if _, ok := names[id]; !ok {
-				return &UnknownIDError{Kind: "area", ID: id, Nearest: nearest(id, names)}
+				return &UnknownIDError{Kind: "area", ID: id, Nearest: Nearest(id, names)}
 			}
 		}
 	}
@@ -151,7 +154,7 @@ func Validate(ctx context.Context, s store.Store, p url.Values) error {
 		}
 		for _, id := range p["professional_role"] {
 			if _, ok := names[id]; !ok {
-				return &UnknownIDError{Kind: "role", ID: id, Nearest: nearest(id, names)}
+				return &UnknownIDError{Kind: "role", ID: id, Nearest: Nearest(id, names)}
 			}
 			if deprecated[id] {
 				return fmt.Errorf("role %s %q is deprecated for search on hh.ru: pick a current role", id, names[id])
@@ -181,11 +184,13 @@ func Fold(s string) string {
 	return strings.ReplaceAll(strings.ToLower(strings.TrimSpace(s)), "ё", "е")
 }
 
-// nearest returns up to three "name (id)" entries whose names are closest to
+// Nearest returns up to three "name (id)" entries whose names are closest to
 // the unknown input: names that start with it first, then names that contain
 // it, then by edit distance. An input of digits is an id, and ids that look
 // alike mean nothing, so it gets no suggestion.
-func nearest(in string, names map[string]string) []string {
+
+// names maps id → name.
+func Nearest(in string, names map[string]string) []string {
 	if digits.MatchString(strings.TrimSpace(in)) {
 		return nil
 	}
