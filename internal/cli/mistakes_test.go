@@ -78,12 +78,18 @@ func TestBadFilterIsNeverSaved(t *testing.T) {
 	}
 }
 
-// plantBad saves a query with a value hh.ru answers with 400 bad_argument,
-// as an older hhjobs could have.
+// plantBad saves a query that hh.ru answers with 400 bad_argument (an
+// industry it does not know: its form is right, so no local check stops it).
 func plantBad(t *testing.T, name string) {
 	t.Helper()
+	plant(t, name, map[string][]string{"area": {"1"}, "professional_role": {"96"}, "industry": {"999999"}})
+}
+
+// plant saves a query directly, as an older hhjobs could have.
+func plant(t *testing.T, name string, params map[string][]string) {
+	t.Helper()
 	st := openDB(t)
-	if _, err := st.SaveQuery(context.Background(), store.Query{Name: name, Params: map[string][]string{"area": {"1"}, "professional_role": {"96"}, "experience": {"senior"}}}); err != nil {
+	if _, err := st.SaveQuery(context.Background(), store.Query{Name: name, Params: params}); err != nil {
 		t.Fatal(err)
 	}
 	st.Close()
@@ -98,7 +104,7 @@ func TestBadArgumentThenReplace(t *testing.T) {
 	if code != ExitError || !strings.Contains(errOut, "bad_argument") || !strings.Contains(errOut, "--replace") || strings.Contains(errOut, "rerun to retry") {
 		t.Fatalf("sync of a bad query: exit %d %q; want 1 naming bad_argument and --replace, no 'rerun to retry'", code, errOut)
 	}
-	if last := lastLine(errOut); !strings.Contains(last, "experience") {
+	if last := lastLine(errOut); !strings.Contains(last, "industry") {
 		t.Errorf("final line %q does not name the refused parameter", last)
 	}
 	st := openDB(t)
@@ -109,7 +115,7 @@ func TestBadArgumentThenReplace(t *testing.T) {
 	}
 	st.Close()
 
-	code, _, errOut = run("collect", "--name", "bad", "--replace", "--area", "1", "--role", "96", "--experience", "between1And3", "--rps", "0")
+	code, _, errOut = run("collect", "--name", "bad", "--replace", "--area", "1", "--role", "96", "--industry", "7", "--rps", "0")
 	if code != 0 || !strings.Contains(errOut, "abandoned its unfinished run 1") || !strings.Contains(errOut, "run 2 done") {
 		t.Fatalf("collect --replace after a failed run: exit %d %q; want run 1 abandoned and run 2 done", code, errOut)
 	}
@@ -121,6 +127,24 @@ func TestBadArgumentThenReplace(t *testing.T) {
 	// The abandoned run is never resumed, nor joined.
 	if code, _, errOut := run("collect", "--join", "1", "--rps", "0"); code != ExitUsage || !strings.Contains(errOut, "abandoned") {
 		t.Errorf("--join of an abandoned run: exit %d %q", code, errOut)
+	}
+}
+
+// A saved query with a value the dictionaries refuse is not sent at all.
+func TestSyncChecksSavedFilters(t *testing.T) {
+	run := authed(t)
+	if code, _, errOut := run("collect", "--name", "a", "--area", "1", "--role", "96", "--rps", "0"); code != 0 {
+		t.Fatalf("collect: %d %s", code, errOut)
+	}
+	plant(t, "old", map[string][]string{"area": {"1"}, "experience": {"senior"}})
+	code, _, errOut := run("sync", "old", "--rps", "0")
+	if code != ExitError || !strings.Contains(errOut, "experience") || !strings.Contains(errOut, "nothing was sent") || !strings.Contains(errOut, "--replace") {
+		t.Fatalf("sync of a query with a refused value: exit %d %q", code, errOut)
+	}
+	st := openDB(t)
+	q, _ := st.QueryByName(context.Background(), "old")
+	if runs, _ := st.Runs(context.Background(), q.ID); len(runs) != 0 {
+		t.Errorf("a run was started for a query with a refused value: %+v", runs)
 	}
 }
 
@@ -157,6 +181,53 @@ func TestSyncGoesOnAfterAFailedQuery(t *testing.T) {
 	// sync without names goes through all of them too.
 	if code, _, errOut := run("sync", "--rps", "0"); code != ExitError || !strings.Contains(errOut, "c: run") || !strings.Contains(lastLine(errOut), "b (") {
 		t.Errorf("sync of all: exit %d %q", code, errOut)
+	}
+}
+
+// sync --every keeps cycling through every query, the failing one included.
+func TestSyncEveryCyclesThroughAll(t *testing.T) {
+	run := authed(t)
+	for _, q := range []struct{ name, area string }{{"a", "1"}, {"c", "2"}} {
+		if code, _, errOut := run("collect", "--name", q.name, "--area", q.area, "--role", "96", "--rps", "0"); code != 0 {
+			t.Fatalf("collect %s: %d %s", q.name, code, errOut)
+		}
+	}
+	plantBad(t, "b")
+	defer func(old time.Duration) { minEvery = old }(minEvery)
+	minEvery = 50 * time.Millisecond
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	ios, _, _, errBuf := TestStreams()
+	done := make(chan int, 1)
+	go func() { done <- Main(ctx, []string{"sync", "--every", "50ms", "--rps", "0"}, ios) }()
+	runsOf := func(st store.Store, name string) []store.Run {
+		q, _ := st.QueryByName(context.Background(), name)
+		rs, _ := st.Runs(context.Background(), q.ID)
+		return rs
+	}
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		st, err := sqlite.Open(context.Background(), os.Getenv("HHJOBS_DB"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, b, c := runsOf(st, "a"), runsOf(st, "b"), runsOf(st, "c")
+		st.Close()
+		if len(a) >= 3 && len(c) >= 3 && len(b) == 1 && b[0].Status == store.RunFailed {
+			break // collect + two syncs of a and c, each past b's failed run (resumed, not re-planned)
+		}
+		if time.Now().After(deadline) {
+			cancel()
+			<-done
+			t.Fatalf("after 60 s: a %d, b %d, c %d runs; stderr:\n%s", len(a), len(b), len(c), errBuf.String())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	cancel()
+	select {
+	case <-done:
+	case <-time.After(30 * time.Second):
+		t.Fatal("sync --every did not stop on interrupt")
 	}
 }
 

@@ -44,8 +44,8 @@ func runSync(ctx context.Context, f *Factory, o *SyncOptions) error {
 	if err := o.Harvest.check(); err != nil {
 		return err
 	}
-	if o.Harvest.Every < 0 || (o.Harvest.Every > 0 && o.Harvest.Every < time.Minute) {
-		return usageErrorf("--every %s: want at least 1m", o.Harvest.Every)
+	if o.Harvest.Every < 0 || (o.Harvest.Every > 0 && o.Harvest.Every < minEvery) {
+		return usageErrorf("--every %s: want at least %s", o.Harvest.Every, minEvery)
 	}
 	if err := f.Settings.requireUserAgent(); err != nil {
 		return err
@@ -64,7 +64,7 @@ func runSync(ctx context.Context, f *Factory, o *SyncOptions) error {
 	}
 	for {
 		if err := harvest.EnsureReference(ctx, h.API, st, f.Now()); err != nil {
-			if o.Harvest.Every == 0 {
+			if o.Harvest.Every == 0 || ctx.Err() != nil {
 				return err
 			}
 			fmt.Fprintf(f.IO.Err, "sync failed: %v (next try in %s)\n", oneLine(err.Error()), o.Harvest.Every)

@@ -5,10 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/hhjobs/hhjobs/internal/harvest"
 	"github.com/hhjobs/hhjobs/internal/store"
 )
+
+// minEvery is the shortest --every (a variable so that tests can cycle fast).
+var minEvery = time.Minute
 
 // QueriesFailedError is the end of a sync in which some queries failed: the
 // others were synced; each failure is named with its cause.
@@ -43,13 +47,32 @@ func (e *BadQueryError) Error() string {
 }
 func (e *BadQueryError) Unwrap() error { return e.Err }
 
+// BadFilterError is a saved query with a value the stored dictionaries refuse.
+type BadFilterError struct {
+	Name string
+	Err  error
+}
+
+func (e *BadFilterError) Error() string {
+	return fmt.Sprintf("query %q has a filter hh.ru refuses (%s); nothing was sent: change its filters with 'hhjobs collect --name %s --replace [filters]' or remove it with 'hhjobs query rm %s'",
+		e.Name, e.Err.Error(), e.Name, e.Name)
+}
+func (e *BadFilterError) Unwrap() error { return e.Err }
+
 // runQueries harvests each query in turn. A query that fails does not stop
 // the others: every failure is reported at the end. What no other query
 // could get past either stops at once: Ctrl-C, a captcha, a refused token.
 func runQueries(ctx context.Context, f *Factory, h *harvest.Harvester, qs []store.Query, hf HarvestFlags) error {
 	var failed []QueryFailure
 	for _, q := range qs {
-		err := harvestQueries(ctx, f, h, []store.Query{q}, hf, 0)
+		// A query saved by an older hhjobs may hold a value hh.ru refuses:
+		// check it before anything is sent.
+		err := harvest.CheckFilters(ctx, h.Store, q.Params)
+		if err != nil {
+			err = &BadFilterError{Name: q.Name, Err: err}
+		} else {
+			err = harvestQueries(ctx, f, h, []store.Query{q}, hf, 0)
+		}
 		if err == nil {
 			continue
 		}

@@ -55,6 +55,18 @@ func (e *BadValueError) Error() string {
 	return fmt.Sprintf("%s %q: %s", name, e.Value, e.Want)
 }
 
+// CheckFilters checks a saved query's enumerated, numeric, boolean and date
+// parameters before a sync sends them (areas and roles are left to hh.ru:
+// a role deprecated since the query was saved may still be searched). It
+// works on a copy: the saved query is not changed.
+func CheckFilters(ctx context.Context, s store.Store, params map[string][]string) error {
+	p := url.Values{}
+	for k, vs := range params {
+		p[k] = slices.Clone(vs)
+	}
+	return checkFilters(ctx, s, p)
+}
+
 // checkFilters checks every enumerated, numeric, boolean and date parameter
 // of p against the stored dictionaries, normalising the case of enumerated
 // values (remote → REMOTE) and accepting an entry's name for its id.
