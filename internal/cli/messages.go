@@ -37,7 +37,7 @@ func flagWants(flag, cause string) string {
 	case flag == "--rps":
 		return "want a number of requests per second, e.g. 4 or 0.5 (0 = unlimited)"
 	case strings.Contains(cause, "ParseFloat"):
-		return "want a number, e.g. 4 or 0.5"
+		return "want a number, e.g. 0.5 or 4"
 	case strings.Contains(cause, "ParseInt"), strings.Contains(cause, "ParseUint"):
 		if strings.Contains(cause, "out of range") {
 			return "want a smaller whole number"
