@@ -19,7 +19,9 @@ func interruptedMessage(cmd *cobra.Command) string {
 	case "collect", "sync":
 		return "hhjobs: interrupted; everything collected so far is saved (rerun the command to resume)"
 	case "export", "report":
-		return "hhjobs: interrupted; no output file was written"
+		return "hhjobs: interrupted; no output file was written (files are written only when complete)"
+	case "demo":
+		return "hhjobs: interrupted; 'hhjobs demo' starts over from scratch when run again"
 	default:
 		return "hhjobs: interrupted"
 	}
