@@ -369,5 +369,20 @@ func TestInterruptedMessage(t *testing.T) {
 			t.Errorf("%s: %q (resume promised: %v, want %v)", name, msg, !resumes, resumes)
 		}
 	}
-	_ = time.Second
+	// End to end: an export cut short promises no resume and leaves no file.
+	run := authed(t)
+	if code, _, errOut := run("collect", "--name", "q", "--area", "1", "--role", "96", "--rps", "0"); code != 0 {
+		t.Fatalf("collect: %d %s", code, errOut)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	out := filepath.Join(t.TempDir(), "v.csv")
+	ios, _, _, errBuf := TestStreams()
+	code := Main(ctx, []string{"export", "--format", "csv", "--out", out}, ios)
+	if code != ExitError || strings.Contains(errBuf.String(), "resume") || !strings.Contains(errBuf.String(), "interrupted") {
+		t.Errorf("interrupted export: exit %d %q, want 1, interrupted, no resume", code, errBuf.String())
+	}
+	if _, err := os.Stat(out); err == nil {
+		t.Errorf("an interrupted export left %s", out)
+	}
 }
