@@ -89,7 +89,7 @@ Running the same collect again resumes an unfinished run, or starts a new one
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&o.Name, "name", "", "save the query under this name (default: a readable name built from the filters, e.g. role118-moskva)")
+	fl.StringVar(&o.Name, "name", "", "save the query under this name (default: a readable name built from the filters, e.g. hr-113 or role118-moskva)")
 	fl.StringVar(&o.Preset, "preset", "", "a named set of filters: hr (roles 17, 38, 69, 117, 118, 153, 171)")
 	fl.BoolVar(&o.Replace, "replace", false, "change the filters of an existing --name and plan a new run (its unfinished run is abandoned)")
 	fl.Int64Var(&o.Join, "join", 0, "be one more collector of this run (started elsewhere on a shared PostgreSQL); no filters")
@@ -271,7 +271,7 @@ func runCollect(ctx context.Context, f *Factory, o *CollectOptions) error {
 	}
 	name := o.Name
 	if name == "" {
-		if name, err = defaultQueryName(ctx, st, p, o.Preset); err != nil {
+		if name, err = defaultQueryName(ctx, st, o, p); err != nil {
 			return err
 		}
 	}

@@ -300,19 +300,19 @@ func TestReadCommandsCreateNothing(t *testing.T) {
 
 func TestQueryCommands(t *testing.T) {
 	run := authed(t)
-	code, _, errOut := run("collect", "--area", "1", "--role", "118", "--rps", "0")
+	code, _, errOut := run("collect", "--area", "Москва", "--role", "118", "--rps", "0")
 	if code != 0 || !strings.Contains(errOut, `saved query "role118-moskva"`) || !strings.Contains(errOut, "hhjobs sync role118-moskva") {
 		t.Fatalf("collect without --name: exit %d %q, want the readable name role118-moskva and a sync hint", code, errOut)
 	}
 	// The same filters again find the same query; others get their own name.
-	if code, _, errOut := run("collect", "--area", "Москва", "--role", "118", "--rps", "0"); code != 0 || !strings.Contains(errOut, "role118-moskva: run 2") {
-		t.Errorf("same filters by name: exit %d %q, want run 2 of role118-moskva", code, errOut)
+	if code, _, errOut := run("collect", "--area", "1", "--role", "118", "--rps", "0"); code != 0 || !strings.Contains(errOut, "role118-moskva: run 2") {
+		t.Errorf("same filters by id: exit %d %q, want run 2 of role118-moskva", code, errOut)
 	}
-	if code, _, errOut := run("collect", "--preset", "hr", "--area", "113", "--rps", "0"); code != 0 || !strings.Contains(errOut, `"hr-rossiya"`) {
-		t.Errorf("collect --preset hr --area 113: exit %d %q, want hr-rossiya", code, errOut)
+	if code, _, errOut := run("collect", "--preset", "hr", "--area", "113", "--rps", "0"); code != 0 || !strings.Contains(errOut, `"hr-113"`) {
+		t.Errorf("collect --preset hr --area 113: exit %d %q, want hr-113", code, errOut)
 	}
 	code, out, _ := run("query", "list")
-	if code != 0 || !strings.Contains(out, "role118-moskva") || !strings.Contains(out, "2 done") || !strings.Contains(out, "hr-rossiya") {
+	if code != 0 || !strings.Contains(out, "role118-moskva") || !strings.Contains(out, "2 done") || !strings.Contains(out, "hr-113") {
 		t.Errorf("query list: %d\n%s", code, out)
 	}
 	code, out, _ = run("query", "show", "role118-moskva")

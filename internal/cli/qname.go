@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"slices"
 	"strings"
 
 	"github.com/hhjobs/hhjobs/internal/harvest"
@@ -83,37 +82,29 @@ func slug(s string) string {
 	return b.String()
 }
 
-// readableName builds a default query name from the filters: the text, the
-// preset or roles, the areas by name, then the other filters' values, e.g.
-// "role118-moskva" or "hr-rossiya-remote".
-func readableName(ctx context.Context, st store.Store, p url.Values, preset string) (string, error) {
+// readableName builds a default query name from the filters as the user
+// typed them: the text, the preset, the roles, the areas (ids stay ids,
+// names are spelled in Latin letters), then the other filters' values, e.g.
+// "hr-113" for --preset hr --area 113 and "role118-moskva" for --role 118
+// --area Москва.
+func readableName(o *CollectOptions, p url.Values) string {
 	var parts []string
 	if t := slug(p.Get("text")); t != "" {
 		parts = append(parts, t)
 	}
-	roles := p["professional_role"]
-	if strings.EqualFold(preset, "hr") {
-		parts = append(parts, "hr")
-		roles = slices.DeleteFunc(slices.Clone(roles), func(r string) bool { return slices.Contains(harvest.HRRoles, r) })
+	if o.Preset != "" {
+		parts = append(parts, slug(o.Preset))
 	}
-	if len(roles) > 0 {
-		parts = append(parts, "role"+strings.Join(roles, "-"))
+	for _, r := range splitFlag(o.Roles) {
+		if digitsOnly(r) {
+			parts = append(parts, "role"+r)
+		} else if s := slug(r); s != "" {
+			parts = append(parts, s)
+		}
 	}
-	if ids := p["area"]; len(ids) > 0 {
-		areas, err := st.Areas(ctx)
-		if err != nil {
-			return "", err
-		}
-		names := map[string]string{}
-		for _, a := range areas {
-			names[a.ID] = a.Name
-		}
-		for _, id := range ids {
-			if s := slug(names[id]); s != "" {
-				parts = append(parts, s)
-			} else {
-				parts = append(parts, id)
-			}
+	for _, a := range splitFlag(o.Areas) {
+		if s := slug(a); s != "" {
+			parts = append(parts, s)
 		}
 	}
 	for _, k := range []string{"experience", "work_format", "employment_form", "schedule", "industry", "employer_id", "salary", "currency", "period"} {
@@ -128,27 +119,47 @@ func readableName(ctx context.Context, st store.Store, p url.Values, preset stri
 	if name == "" {
 		name = "all"
 	}
-	return name, nil
+	return name
 }
 
-// defaultQueryName picks the readable name, or a numbered variant of it
-// when that name is taken by a query with other filters.
-func defaultQueryName(ctx context.Context, st store.Store, p url.Values, preset string) (string, error) {
-	base, err := readableName(ctx, st, p, preset)
+func splitFlag(vals []string) []string {
+	var out []string
+	for _, v := range vals {
+		if v = strings.TrimSpace(v); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+func digitsOnly(s string) bool {
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// defaultQueryName names a query given without --name: the saved query with
+// the same filters if there is one (whatever its name), else the readable
+// name, numbered when a query with other filters holds it.
+func defaultQueryName(ctx context.Context, st store.Store, o *CollectOptions, p url.Values) (string, error) {
+	qs, err := st.Queries(ctx)
 	if err != nil {
 		return "", err
 	}
-	for i := 1; ; i++ {
-		name := base
-		if i > 1 {
-			name = fmt.Sprintf("%s-%d", base, i)
+	taken := map[string]bool{}
+	for _, q := range qs {
+		if sameParams(url.Values(q.Params), p) {
+			return q.Name, nil
 		}
-		q, err := st.QueryByName(ctx, name)
-		if errors.Is(err, store.ErrNotFound) || (err == nil && sameParams(url.Values(q.Params), p)) {
-			return name, nil
-		}
-		if err != nil {
-			return "", err
-		}
+		taken[q.Name] = true
 	}
+	base := readableName(o, p)
+	name := base
+	for i := 2; taken[name]; i++ {
+		name = fmt.Sprintf("%s-%d", base, i)
+	}
+	return name, nil
 }
