@@ -34,6 +34,13 @@ func TestBadInput(t *testing.T) {
 	dead := httptest.NewServer(http.NotFoundHandler())
 	dead.Close()
 	fresh := func(name string) string { return filepath.Join(t.TempDir(), name) }
+	// Paths of databases that must not exist after the command (issue 17).
+	var mustNotExist []string
+	absent := func(name string) string {
+		p := fresh(name)
+		mustNotExist = append(mustNotExist, p)
+		return p
+	}
 
 	tests := []struct {
 		name string
@@ -92,6 +99,38 @@ func TestBadInput(t *testing.T) {
 		{"db in a missing directory", []string{"--db", filepath.Join(work, "nope", "h.db"), "status"}, nil, ExitError, "does not exist"},
 		{"not an SQLite file", []string{"--db", writeFile(t, "garbage.db", strings.Repeat("not a database ", 300), 0o600), "status"}, nil, ExitError, "not an SQLite database"},
 		{"PostgreSQL that does not answer", []string{"--db", "postgres://hh:s3cr3t-pw@127.0.0.1:1/hh?connect_timeout=2", "status"}, nil, ExitError, "127.0.0.1:1"},
+		// issue 17: every filter checked before anything is saved or sent
+		{"experience not in /dictionaries", []string{"--db", absent("e.db"), "collect", "--area", "1", "--experience", "senior"}, nil, ExitUsage, "--experience \"senior\": want one of noExperience"},
+		{"work format not in /dictionaries", []string{"collect", "--area", "1", "--work-format", "office"}, nil, ExitUsage, "--work-format"},
+		{"employment form not in /dictionaries", []string{"collect", "--employment-form", "FULLTIME"}, nil, ExitUsage, "--employment-form"},
+		{"schedule not in /dictionaries", []string{"collect", "--schedule", "nightly"}, nil, ExitUsage, "--schedule"},
+		{"search field not in /dictionaries", []string{"collect", "--search-field", "title"}, nil, ExitUsage, "--search-field"},
+		{"currency not in /dictionaries", []string{"collect", "--salary", "1000", "--currency", "XYZ"}, nil, ExitUsage, "--currency"},
+		{"label through --param", []string{"collect", "--param", "label=bogus"}, nil, ExitUsage, "--param label=bogus: want one of"},
+		{"salary through --param", []string{"collect", "--param", "salary=100k"}, nil, ExitUsage, "--param salary=100k"},
+		{"boolean through --param", []string{"collect", "--param", "only_with_salary=yes"}, nil, ExitUsage, "true or false"},
+		{"unknown area by name", []string{"--db", absent("a.db"), "collect", "--area", "Моксва"}, nil, ExitUsage, "Москва (1)"},
+		{"unknown area id", []string{"collect", "--area", "99999999"}, nil, ExitUsage, "hhjobs areas"},
+		{"--rps not a number", []string{"collect", "--rps", "fast"}, nil, ExitUsage, "--rps \"fast\": want a number"},
+		{"--salary not a number", []string{"collect", "--salary", "100k"}, nil, ExitUsage, "--salary \"100k\": want a whole amount"},
+		{"--concurrency not a number", []string{"sync", "--concurrency", "many"}, nil, ExitUsage, "--concurrency \"many\": want a whole number"},
+		{"--every not a duration", []string{"sync", "--every", "daily"}, nil, ExitUsage, "--every \"daily\": want a duration"},
+		{"api base without a scheme", []string{"status"}, map[string]string{"HH_API_BASE": "127.0.0.1:8300"}, ExitUsage, "HH_API_BASE \"127.0.0.1:8300\": want an http:// or https:// URL, e.g. http://127.0.0.1:8300"},
+		// issue 17: runs and queries
+		{"join a done run", []string{"collect", "--join", "1"}, nil, ExitUsage, "only an unfinished run"},
+		{"show an unknown query", []string{"query", "show", "nope"}, nil, ExitUsage, "no saved query"},
+		{"remove an unknown query", []string{"query", "rm", "nope"}, nil, ExitUsage, "no saved query"},
+		{"abandon an unknown query", []string{"query", "abandon", "nope"}, nil, ExitUsage, "no saved query"},
+		{"query without a subcommand", []string{"query"}, nil, ExitUsage, "list, show NAME"},
+		{"areas matching nothing", []string{"areas", "Zzyzx"}, nil, ExitError, "unknown area"},
+		// issue 17: read commands never create a database
+		{"stats on a missing database", []string{"--db", absent("s.db"), "stats"}, nil, ExitError, "no database at"},
+		{"report on a missing database", []string{"--db", absent("r.db"), "report", "--out", filepath.Join(work, "r.html")}, nil, ExitError, "no database at"},
+		{"export on a missing database", []string{"--db", absent("x.db"), "export", "--format", "csv", "--out", "-"}, nil, ExitError, "no database at"},
+		{"status on a missing database", []string{"--db", absent("t.db"), "status"}, nil, ExitError, "no database at"},
+		{"sync on a missing database", []string{"--db", absent("y.db"), "sync"}, nil, ExitError, "no database at"},
+		{"MySQL database", []string{"--db", "mysql://u:pw@host/db", "stats"}, nil, ExitUsage, "unsupported database scheme \"mysql\""},
+		{"api base that does not answer, fresh db", []string{"--db", absent("d.db"), "--api-base", dead.URL, "collect", "--area", "1"}, nil, ExitError, "--api-base"},
 		{"unknown command", []string{"harvest"}, nil, ExitUsage, "unknown command"},
 		{"unknown flag", []string{"collect", "--bogus"}, nil, ExitUsage, "unknown flag"},
 	}
@@ -117,6 +156,11 @@ func TestBadInput(t *testing.T) {
 			}
 			if strings.Contains(errOut, "s3cr3t-pw") || strings.Contains(errOut, "SANDBOXCLIENTSECRET") {
 				t.Errorf("a secret reached stderr: %q", errOut)
+			}
+			for _, p := range mustNotExist {
+				if _, err := os.Stat(p); err == nil {
+					t.Errorf("%s was created", p)
+				}
 			}
 		})
 	}

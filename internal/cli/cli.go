@@ -41,7 +41,7 @@ func Main(ctx context.Context, args []string, ios *IOStreams) int {
 	root.SetIn(ios.In)
 	root.SetOut(ios.Out)
 	root.SetErr(ios.Err)
-	err := root.ExecuteContext(ctx)
+	cmd, err := root.ExecuteContextC(ctx)
 	if err == nil {
 		return ExitOK
 	}
@@ -49,13 +49,15 @@ func Main(ctx context.Context, args []string, ios *IOStreams) int {
 	var ue *UsageError
 	switch {
 	case errors.As(err, &ue) || isCobraUsage(err):
-		fmt.Fprintf(ios.Err, "hhjobs: %s\n", msg)
+		f.discardCreated(ctx)
+		fmt.Fprintf(ios.Err, "hhjobs: %s\n", oneLine(friendlyFlagError(err).Error()))
 		fmt.Fprintln(ios.Err, "Run 'hhjobs --help' for usage.")
 		return ExitUsage
 	case errors.Is(err, context.Canceled):
-		fmt.Fprintln(ios.Err, "hhjobs: interrupted; everything collected so far is saved (rerun the command to resume)")
+		fmt.Fprintln(ios.Err, interruptedMessage(cmd))
 		return ExitError
 	default:
+		f.discardCreated(ctx)
 		fmt.Fprintf(ios.Err, "hhjobs: %s\n", msg)
 		return ExitError
 	}
@@ -103,6 +105,7 @@ func NewCmdRoot(f *Factory) *cobra.Command {
 		NewCmdStatus(f),
 		NewCmdDemo(f),
 		NewCmdBench(f),
+		NewCmdQuery(f), NewCmdAreas(f), NewCmdRoles(f),
 	)
 	return root
 }

@@ -2,8 +2,6 @@ package cli
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/url"
@@ -97,14 +95,14 @@ Running the same collect again resumes an unfinished run, or starts a new one
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&o.Name, "name", "", "save the query under this name (default: derived from the filters)")
+	fl.StringVar(&o.Name, "name", "", "save the query under this name (default: a readable name built from the filters, e.g. hr-113 or role118-moskva)")
 	fl.StringVar(&o.Preset, "preset", "", "a named set of filters: hr (roles 17, 38, 69, 117, 118, 153, 171)")
-	fl.BoolVar(&o.Replace, "replace", false, "replace the filters of an existing --name")
+	fl.BoolVar(&o.Replace, "replace", false, "change the filters of an existing --name and plan a new run (its unfinished run is abandoned)")
 	fl.Int64Var(&o.Join, "join", 0, "be one more collector of this run (started elsewhere on a shared PostgreSQL); no filters")
 	fl.StringVar(&o.Text, "text", "", "search text (hh.ru query language)")
 	fl.StringVar(&o.ExcludedText, "excluded-text", "", "drop vacancies with these words")
-	fl.StringSliceVar(&o.Roles, "role", nil, "professional role id (repeatable)")
-	fl.StringSliceVar(&o.Areas, "area", nil, "area id, e.g. 113 Russia, 1 Moscow (repeatable)")
+	fl.StringSliceVar(&o.Roles, "role", nil, "professional role: id or name, e.g. 118 or 'Специалист по подбору персонала' (repeatable; 'hhjobs roles SEARCH' lists them)")
+	fl.StringSliceVar(&o.Areas, "area", nil, "area: id or name, e.g. 113 or Россия, 1 or Москва (repeatable; 'hhjobs areas SEARCH' lists them)")
 	fl.StringSliceVar(&o.Experience, "experience", nil, "noExperience, between1And3, between3And6, moreThan6")
 	fl.StringSliceVar(&o.WorkFormat, "work-format", nil, "ON_SITE, REMOTE, HYBRID, FIELD_WORK")
 	fl.StringSliceVar(&o.EmploymentForm, "employment-form", nil, "FULL, PART, PROJECT, FLY_IN_FLY_OUT")
@@ -230,23 +228,19 @@ func dedupe(vs []string) []string {
 	return out
 }
 
-func parseDateFlag(s string) (time.Time, error) {
-	msk := time.FixedZone("MSK", 3*3600)
-	for _, layout := range []string{"2006-01-02", "2006-01-02T15:04:05-0700", time.RFC3339, "2006-01-02T15:04"} {
-		if t, err := time.ParseInLocation(layout, s, msk); err == nil {
-			return t, nil
-		}
-	}
-	return time.Time{}, errors.New("bad date")
-}
-
-// queryName derives a stable name from the filters when --name is not given.
-func queryName(p url.Values) string {
-	sum := sha256.Sum256([]byte(p.Encode()))
-	return "q-" + hex.EncodeToString(sum[:4])
-}
+func parseDateFlag(s string) (time.Time, error) { return harvest.ParseAPITime(s) }
 
 func sameParams(a, b url.Values) bool { return a.Encode() == b.Encode() }
+
+// paramKeys lists the keys given through --param.
+func (o *CollectOptions) paramKeys() map[string]bool {
+	keys := map[string]bool{}
+	for _, kv := range o.Params {
+		k, _, _ := strings.Cut(kv, "=")
+		keys[strings.TrimSpace(k)] = true
+	}
+	return keys
+}
 
 func runCollect(ctx context.Context, f *Factory, o *CollectOptions) error {
 	if err := o.Harvest.check(); err != nil {
@@ -262,10 +256,6 @@ func runCollect(ctx context.Context, f *Factory, o *CollectOptions) error {
 	if err := f.Settings.requireUserAgent(); err != nil {
 		return err
 	}
-	name := o.Name
-	if name == "" {
-		name = queryName(p)
-	}
 	st, err := f.Store(ctx)
 	if err != nil {
 		return err
@@ -277,11 +267,19 @@ func runCollect(ctx context.Context, f *Factory, o *CollectOptions) error {
 	if err := harvest.EnsureReference(ctx, h.API, st, f.Now()); err != nil {
 		return err
 	}
+	// Every filter is checked before the query is saved: a query with a
+	// value hh.ru refuses must never exist.
 	if err := resolveNames(ctx, st, p); err != nil {
 		return err
 	}
 	if err := harvest.Validate(ctx, st, p); err != nil {
-		return &UsageError{Err: err}
+		return flagged(err, o.paramKeys())
+	}
+	name := o.Name
+	if name == "" {
+		if name, err = defaultQueryName(ctx, st, o, p); err != nil {
+			return err
+		}
 	}
 	q, err := st.QueryByName(ctx, name)
 	switch {
@@ -290,24 +288,42 @@ func runCollect(ctx context.Context, f *Factory, o *CollectOptions) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(f.IO.Err, "saved query %q\n", name)
+		if o.Name == "" {
+			fmt.Fprintf(f.IO.Err, "saved query %q (sync it later with 'hhjobs sync %s')\n", name, name)
+		} else {
+			fmt.Fprintf(f.IO.Err, "saved query %q\n", name)
+		}
 	case err != nil:
 		return err
-	case !sameParams(url.Values(q.Params), p):
-		if !o.Replace {
-			return usageErrorf("query %q exists with other filters (%s): pass --replace to change them, or pick another --name", name, url.Values(q.Params).Encode())
-		}
+	case o.Replace:
+		changed := !sameParams(url.Values(q.Params), p)
 		q.Params = p
 		if q, err = st.SaveQuery(ctx, q); err != nil {
 			return err
 		}
-		fmt.Fprintf(f.IO.Err, "replaced the filters of query %q\n", name)
+		abandoned, err := abandonOpenRuns(ctx, f, st, q, "abandoned: collect --replace planned the query anew")
+		if err != nil {
+			return err
+		}
+		what := "kept the filters"
+		if changed {
+			what = "replaced the filters"
+		}
+		msg := fmt.Sprintf("%s of query %q", what, name)
+		if len(abandoned) > 0 {
+			msg += fmt.Sprintf(" and abandoned its unfinished run %s", joinIDs(abandoned))
+		}
+		fmt.Fprintln(f.IO.Err, msg+"; planning a new run")
+	case !sameParams(url.Values(q.Params), p):
+		return usageErrorf("query %q exists with other filters (%s): pass --replace to change them, or pick another --name", name, url.Values(q.Params).Encode())
 	}
-	return harvestQueries(ctx, f, h, []store.Query{q}, o.Harvest, o.Join)
+	return runQueries(ctx, f, h, []store.Query{q}, o.Harvest)
 }
 
 // joinRun makes this process one more collector of an existing run: the
-// query comes from the run, so no filters are given.
+// query comes from the run, so no filters are given. Only an open run can
+// be joined: not done, not abandoned, and not superseded by a newer run of
+// its query (joining those would re-fetch what is already there).
 func joinRun(ctx context.Context, f *Factory, o *CollectOptions) error {
 	if o.Name != "" || o.Preset != "" || o.Replace {
 		return usageErrorf("--join takes the run's own query: drop --name, --preset and --replace")
@@ -315,7 +331,7 @@ func joinRun(ctx context.Context, f *Factory, o *CollectOptions) error {
 	if err := f.Settings.requireUserAgent(); err != nil {
 		return err
 	}
-	st, err := f.Store(ctx)
+	st, err := f.ReadStore(ctx)
 	if err != nil {
 		return err
 	}
@@ -331,19 +347,68 @@ func joinRun(ctx context.Context, f *Factory, o *CollectOptions) error {
 		return err
 	}
 	for _, q := range qs {
-		if q.ID == run.QueryID {
-			h, err := f.Harvester(ctx, o.Harvest)
-			if err != nil {
-				return err
-			}
-			if err := harvest.EnsureReference(ctx, h.API, st, f.Now()); err != nil {
-				return err
-			}
-			fmt.Fprintf(f.IO.Err, "joining run %d of query %q\n", run.ID, q.Name)
-			return harvestQueries(ctx, f, h, []store.Query{q}, o.Harvest, o.Join)
+		if q.ID != run.QueryID {
+			continue
 		}
+		if err := joinable(ctx, st, run, q); err != nil {
+			return err
+		}
+		h, err := f.Harvester(ctx, o.Harvest)
+		if err != nil {
+			return err
+		}
+		if err := harvest.EnsureReference(ctx, h.API, st, f.Now()); err != nil {
+			return err
+		}
+		fmt.Fprintf(f.IO.Err, "joining run %d of query %q\n", run.ID, q.Name)
+		return harvestQueries(ctx, f, h, []store.Query{q}, o.Harvest, o.Join)
 	}
 	return fmt.Errorf("run %d belongs to query %d, which is gone", run.ID, run.QueryID)
+}
+
+// joinable refuses, in one line, a run that is no longer open.
+func joinable(ctx context.Context, st store.Store, run store.Run, q store.Query) error {
+	if !run.Open() {
+		return usageErrorf("--join %d: run %d of query %q is %s; only an unfinished run can be joined (start a new one with 'hhjobs sync %s')",
+			run.ID, run.ID, q.Name, run.Status, q.Name)
+	}
+	runs, err := st.Runs(ctx, q.ID)
+	if err != nil {
+		return err
+	}
+	if len(runs) > 0 && runs[0].ID != run.ID {
+		return usageErrorf("--join %d: run %d of query %q was superseded by run %d; join that one if it is unfinished",
+			run.ID, run.ID, q.Name, runs[0].ID)
+	}
+	return nil
+}
+
+// abandonOpenRuns marks every open run of q abandoned, so the next run plans anew.
+func abandonOpenRuns(ctx context.Context, f *Factory, st store.Store, q store.Query, why string) ([]int64, error) {
+	runs, err := st.Runs(ctx, q.ID)
+	if err != nil {
+		return nil, err
+	}
+	var ids []int64
+	now := f.Now()
+	for _, r := range runs {
+		if !r.Open() {
+			continue
+		}
+		if err := st.FinishRun(ctx, r.ID, store.RunAbandoned, why, &now); err != nil {
+			return ids, err
+		}
+		ids = append(ids, r.ID)
+	}
+	return ids, nil
+}
+
+func joinIDs(ids []int64) string {
+	s := make([]string, len(ids))
+	for i, id := range ids {
+		s[i] = strconv.FormatInt(id, 10)
+	}
+	return strings.Join(s, ", ")
 }
 
 // resolveNames lets users write area and role names instead of ids.
@@ -355,8 +420,8 @@ func resolveNames(ctx context.Context, st store.Store, p url.Values) error {
 		}
 		byName := map[string]string{}
 		for _, a := range areas {
-			if _, dup := byName[strings.ToLower(a.Name)]; !dup {
-				byName[strings.ToLower(a.Name)] = a.ID
+			if _, dup := byName[harvest.Fold(a.Name)]; !dup {
+				byName[harvest.Fold(a.Name)] = a.ID
 			}
 		}
 		p["area"] = dedupe(harvest.ResolveNames(p["area"], byName))
@@ -368,7 +433,7 @@ func resolveNames(ctx context.Context, st store.Store, p url.Values) error {
 		}
 		byName := map[string]string{}
 		for _, r := range roles {
-			byName[strings.ToLower(r.Name)] = r.ID
+			byName[harvest.Fold(r.Name)] = r.ID
 		}
 		p["professional_role"] = dedupe(harvest.ResolveNames(p["professional_role"], byName))
 	}

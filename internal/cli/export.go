@@ -80,7 +80,7 @@ func runExport(ctx context.Context, f *Factory, o *ExportOptions) error {
 	if _, err := parseSince(o.Since); err != nil {
 		return err
 	}
-	st, err := f.Store(ctx)
+	st, err := f.ReadStore(ctx)
 	if err != nil {
 		return err
 	}

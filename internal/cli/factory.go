@@ -24,6 +24,11 @@ type Factory struct {
 
 	mu    sync.Mutex
 	store store.Store
+	// created is the SQLite file this process created (removed again when
+	// the command ends in a usage error); notedEmpty: the empty-database
+	// note was printed.
+	created    string
+	notedEmpty bool
 }
 
 // NewFactory returns a Factory over ios.
@@ -42,6 +47,15 @@ func (f *Factory) Store(ctx context.Context) (store.Store, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := checkDBLocation(loc); err != nil {
+		return nil, err
+	}
+	var fresh string
+	if p := sqlitePath(loc); p != "" {
+		if _, err := os.Stat(p); errors.Is(err, os.ErrNotExist) {
+			fresh = p
+		}
+	}
 	if f.Settings.DB == "" {
 		// The zero-set-up default lives in our own data dir: create it. A
 		// path the user gave must exist; a typo should not grow directories.
@@ -54,6 +68,7 @@ func (f *Factory) Store(ctx context.Context) (store.Store, error) {
 		return nil, err
 	}
 	f.store = s
+	f.created = fresh
 	return s, nil
 }
 

@@ -48,7 +48,7 @@ func runReport(ctx context.Context, f *Factory, o *ReportOptions) error {
 	if _, err := parseSince(o.Since); err != nil {
 		return err
 	}
-	st, err := f.Store(ctx)
+	st, err := f.ReadStore(ctx)
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"net/url"
 	"os"
@@ -88,18 +89,30 @@ func (s *Settings) Resolve(cmd *cobra.Command) error {
 	s.ClientSecret = or(env("HH_CLIENT_SECRET"), cfg.ClientSecret)
 	s.RedirectURI = or(env("HH_REDIRECT_URI"), cfg.RedirectURI)
 
-	for name, v := range map[string]string{"--api-base": s.APIBase, "--oauth-base": s.OAuthBase} {
-		if err := checkBaseURL(v); err != nil {
-			return usageErrorf("%s %q: %v", name, v, err)
+	for _, b := range []struct{ flag, env, v string }{{"--api-base", "HH_API_BASE", s.APIBase}, {"--oauth-base", "HH_OAUTH_BASE", s.OAuthBase}} {
+		if err := checkBaseURL(b.v); err != nil {
+			name := b.flag
+			if f := cmd.Flags().Lookup(strings.TrimPrefix(b.flag, "--")); (f == nil || !f.Changed) && env(b.env) != "" {
+				name = b.env // say where the value came from
+			}
+			return usageErrorf("%s %q: %v", name, b.v, err)
 		}
 	}
 	return nil
 }
 
 func checkBaseURL(v string) error {
+	if !strings.Contains(v, "://") {
+		return fmt.Errorf("want an http:// or https:// URL, e.g. http://%s", strings.TrimLeft(v, "/"))
+	}
 	u, err := url.Parse(v)
 	if err != nil {
-		return err
+		msg := err.Error()
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			msg = ue.Err.Error()
+		}
+		return fmt.Errorf("not a URL (%s)", msg)
 	}
 	if u.Scheme != "http" && u.Scheme != "https" {
 		return fmt.Errorf("want an http:// or https:// URL")

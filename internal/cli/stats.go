@@ -108,7 +108,7 @@ func runStats(ctx context.Context, f *Factory, o *StatsOptions) error {
 	if _, err := parseSince(o.Since); err != nil {
 		return err
 	}
-	st, err := f.Store(ctx)
+	st, err := f.ReadStore(ctx)
 	if err != nil {
 		return err
 	}

@@ -82,7 +82,7 @@ type StatusSlice struct {
 }
 
 func runStatus(ctx context.Context, f *Factory, o *StatusOptions) error {
-	st, err := f.Store(ctx)
+	st, err := f.ReadStore(ctx)
 	if err != nil {
 		return err
 	}

@@ -45,34 +45,19 @@ func runSync(ctx context.Context, f *Factory, o *SyncOptions) error {
 	if err := o.Harvest.check(); err != nil {
 		return err
 	}
-	if o.Harvest.Every < 0 || (o.Harvest.Every > 0 && o.Harvest.Every < time.Minute) {
-		return usageErrorf("--every %s: want at least 1m", o.Harvest.Every)
+	if o.Harvest.Every < 0 || (o.Harvest.Every > 0 && o.Harvest.Every < minEvery) {
+		return usageErrorf("--every %s: want at least %s", o.Harvest.Every, minEvery)
 	}
 	if err := f.Settings.requireUserAgent(); err != nil {
 		return err
 	}
-	st, err := f.Store(ctx)
+	st, err := f.ReadStore(ctx)
 	if err != nil {
 		return err
 	}
-	var qs []store.Query
-	if len(o.Names) == 0 {
-		if qs, err = st.Queries(ctx); err != nil {
-			return err
-		}
-		if len(qs) == 0 {
-			return usageErrorf("no saved queries: run 'hhjobs collect --name NAME [filters]' first")
-		}
-	}
-	for _, n := range o.Names {
-		q, err := st.QueryByName(ctx, n)
-		if errors.Is(err, store.ErrNotFound) {
-			return usageErrorf("no saved query %q ('hhjobs status' lists them)", n)
-		}
-		if err != nil {
-			return err
-		}
-		qs = append(qs, q)
+	qs, err := syncTargets(ctx, st, o.Names)
+	if err != nil {
+		return err
 	}
 	h, err := f.Harvester(ctx, o.Harvest)
 	if err != nil {
@@ -80,24 +65,36 @@ func runSync(ctx context.Context, f *Factory, o *SyncOptions) error {
 	}
 	for {
 		if err := harvest.EnsureReference(ctx, h.API, st, f.Now()); err != nil {
-			return err
-		}
-		err := harvestQueries(ctx, f, h, qs, o.Harvest, 0)
-		if o.Harvest.Every == 0 {
-			return err
-		}
-		if err != nil {
-			var se *harvest.StopError
-			if (errors.As(err, &se) && !se.Transient) || errors.Is(err, context.Canceled) {
+			if o.Harvest.Every == 0 || ctx.Err() != nil {
 				return err
 			}
-			fmt.Fprintf(f.IO.Err, "sync failed: %s (next try in %s)\n", safetext.Terminal(err.Error()), o.Harvest.Every)
+			fmt.Fprintf(f.IO.Err, "sync failed: %s (next try in %s)\n", safetext.Terminal(oneLine(err.Error())), o.Harvest.Every)
+		} else {
+			err := runQueries(ctx, f, h, qs, o.Harvest)
+			if o.Harvest.Every == 0 {
+				return err
+			}
+			if err != nil {
+				// A bad query (Permanent) or an outage (Transient) does not end
+				// the cycle: the other queries, or the API, may be fine next turn.
+				var se *harvest.StopError
+				if (errors.As(err, &se) && !se.Permanent && !se.Transient) || errors.Is(err, context.Canceled) {
+					return err
+				}
+				fmt.Fprintf(f.IO.Err, "sync failed: %s (next try in %s)\n", safetext.Terminal(oneLine(err.Error())), o.Harvest.Every)
+			}
 		}
 		fmt.Fprintf(f.IO.Err, "next sync at %s\n", f.Now().Add(o.Harvest.Every).Format(time.DateTime))
 		select {
 		case <-ctx.Done():
 			return nil
 		case <-time.After(o.Harvest.Every):
+		}
+		if len(o.Names) == 0 {
+			// Queries added or removed meanwhile join or leave the cycle.
+			if next, err := syncTargets(ctx, st, nil); err == nil {
+				qs = next
+			}
 		}
 	}
 }

@@ -104,6 +104,9 @@ type StopError struct {
 	// Transient: the cause may heal by itself (the API did not answer), so
 	// 'sync --every' tries again at its next turn instead of giving up.
 	Transient bool
+	// Permanent: the query itself is wrong (hh.ru's bad_argument), so the
+	// run fails rather than stops for a resume.
+	Permanent bool
 }
 
 func (e *StopError) Error() string {
@@ -119,6 +122,8 @@ func stopFor(err error) error {
 		return err
 	case isOutage(err):
 		return outageStop(err)
+	case badQuery(err) != nil:
+		return badQuery(err)
 	case errors.Is(err, hhapi.ErrCaptcha):
 		u, _ := hhapi.IsCaptcha(err)
 		hint := "hh.ru wants a captcha: make sure an application token is used ('hhjobs auth app'), wait, then rerun the same command to resume"
@@ -209,7 +214,7 @@ func (h *Harvester) startRun(ctx context.Context, q store.Query, opt RunOptions)
 	if err != nil {
 		return store.Run{}, false, err
 	}
-	if len(runs) > 0 && runs[0].Status != store.RunDone {
+	if len(runs) > 0 && runs[0].Open() {
 		run := runs[0]
 		// We are the only collector: slices claimed by a process that died are ours again.
 		sl, err := h.Store.Slices(ctx, run.ID)
@@ -362,7 +367,7 @@ func (r *runner) finish(ctx context.Context, runErr error) (Result, error) {
 	default:
 		status, msg = store.RunStopped, runErr.Error()
 		var se *StopError
-		if !errors.As(runErr, &se) {
+		if !errors.As(runErr, &se) || se.Permanent {
 			status = store.RunFailed
 		}
 		if n := res.Failed + res.FailedDetails; n > 0 {

@@ -16,19 +16,27 @@ import (
 // тренинги» (REFERENCE §8.3), checked against /professional_roles at run time.
 var HRRoles = []string{"17", "38", "69", "117", "118", "153", "171"}
 
-// UnknownIDError is an area or role id that the dictionaries do not know.
+// UnknownIDError is an area or role that the dictionaries do not know, by
+// id or by name. Flag, when the caller sets it, names the command-line flag.
 type UnknownIDError struct {
 	Kind    string // "area" or "role"
 	ID      string
-	Nearest []string // "id name" of the closest valid entries
+	Nearest []string // "name (id)" of the closest valid entries by name
+	Flag    string
 }
 
 func (e *UnknownIDError) Error() string {
 	msg := fmt.Sprintf("unknown %s %q", e.Kind, e.ID)
-	if len(e.Nearest) > 0 {
-		msg += "; nearest valid: " + strings.Join(e.Nearest, ", ")
+	if e.Flag != "" {
+		msg = fmt.Sprintf("%s %q: unknown %s", e.Flag, e.ID, e.Kind)
 	}
-	return msg
+	if len(e.Nearest) > 0 {
+		return msg + "; nearest by name: " + strings.Join(e.Nearest, ", ")
+	}
+	if digits.MatchString(e.ID) {
+		return msg + fmt.Sprintf(" id; names work too: look names and ids up with 'hhjobs %ss SEARCH'", e.Kind)
+	}
+	return msg + fmt.Sprintf("; look names and ids up with 'hhjobs %ss SEARCH'", e.Kind)
 }
 
 // EnsureReference loads areas, roles and today's currency rates into the
@@ -85,11 +93,18 @@ func EnsureReference(ctx context.Context, api *hhapi.Client, s store.Store, now 
 	if err != nil {
 		return err
 	}
+	dicts, err := s.Dictionaries(ctx)
+	if err != nil {
+		return err
+	}
 	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
-	if len(rates) == 0 || rates[len(rates)-1].Date.Before(today) {
+	if len(rates) == 0 || rates[len(rates)-1].Date.Before(today) || len(dicts) == 0 {
 		d, err := api.Dictionaries(ctx)
 		if err != nil {
 			return fmt.Errorf("load /dictionaries: %w", err)
+		}
+		if err := s.ReplaceDictionaries(ctx, dictEntries(d)); err != nil {
+			return err
 		}
 		var rs []store.CurrencyRate
 		for _, c := range d.Currency {
@@ -104,9 +119,13 @@ func EnsureReference(ctx context.Context, api *hhapi.Client, s store.Store, now 
 	return nil
 }
 
-// Validate checks every area and professional_role id of a query against the
-// stored dictionaries, before any search request.
+// Validate checks every filter of a query against the stored reference data
+// (areas, roles, /dictionaries) and the forms hh.ru accepts, before the query
+// is saved or sent. It normalises enumerated values to their ids in p.
 func Validate(ctx context.Context, s store.Store, p url.Values) error {
+	if err := checkFilters(ctx, s, p); err != nil {
+		return err
+	}
 	if len(p["area"]) > 0 {
 		areas, err := s.Areas(ctx)
 		if err != nil {
@@ -118,7 +137,7 @@ func Validate(ctx context.Context, s store.Store, p url.Values) error {
 		}
 		for _, id := range p["area"] {
 			if _, ok := names[id]; !ok {
-				return &UnknownIDError{Kind: "area", ID: id, Nearest: nearest(id, names)}
+				return &UnknownIDError{Kind: "area", ID: id, Nearest: Nearest(id, names)}
 			}
 		}
 	}
@@ -135,7 +154,7 @@ func Validate(ctx context.Context, s store.Store, p url.Values) error {
 		}
 		for _, id := range p["professional_role"] {
 			if _, ok := names[id]; !ok {
-				return &UnknownIDError{Kind: "role", ID: id, Nearest: nearest(id, names)}
+				return &UnknownIDError{Kind: "role", ID: id, Nearest: Nearest(id, names)}
 			}
 			if deprecated[id] {
 				return fmt.Errorf("role %s %q is deprecated for search on hh.ru: pick a current role", id, names[id])
@@ -146,11 +165,12 @@ func Validate(ctx context.Context, s store.Store, p url.Values) error {
 }
 
 // ResolveNames turns area or role names given instead of ids into ids
-// (case-insensitive exact name match); ids pass through.
+// (exact name match with case and ё folded: byName is keyed by Fold(name));
+// ids pass through.
 func ResolveNames(vals []string, byName map[string]string) []string {
 	out := make([]string, len(vals))
 	for i, v := range vals {
-		if id, ok := byName[strings.ToLower(strings.TrimSpace(v))]; ok {
+		if id, ok := byName[Fold(v)]; ok {
 			out[i] = id
 		} else {
 			out[i] = v
@@ -159,28 +179,58 @@ func ResolveNames(vals []string, byName map[string]string) []string {
 	return out
 }
 
-// nearest returns up to three "id name" entries closest to the unknown input,
-// by edit distance on the id and on the name.
-func nearest(in string, names map[string]string) []string {
-	type cand struct {
-		id   string
-		dist int
+// Fold is the form names are compared in: trimmed, lower case, ё as е.
+func Fold(s string) string {
+	return strings.ReplaceAll(strings.ToLower(strings.TrimSpace(s)), "ё", "е")
+}
+
+// Nearest returns up to three "name (id)" entries whose names are closest to
+// the unknown input: names that start with it first, then names that contain
+// it, then by edit distance. An input of digits is an id, and ids that look
+// alike mean nothing, so it gets no suggestion.
+
+// names maps id → name.
+func Nearest(in string, names map[string]string) []string {
+	if digits.MatchString(strings.TrimSpace(in)) {
+		return nil
 	}
-	low := strings.ToLower(in)
+	f := Fold(in)
+	type cand struct {
+		id, name string
+		rank     int // 0 prefix, 1 substring, 2 edit distance
+		dist     int
+	}
 	cs := make([]cand, 0, len(names))
 	for id, name := range names {
-		d := min(levenshtein(in, id), levenshtein(low, strings.ToLower(name)))
-		cs = append(cs, cand{id, d})
+		n := Fold(name)
+		c := cand{id: id, name: name, rank: 2}
+		switch {
+		case strings.HasPrefix(n, f):
+			c.rank, c.dist = 0, len(n)-len(f)
+		case strings.Contains(n, f):
+			c.rank, c.dist = 1, len(n)-len(f)
+		default:
+			c.dist = levenshtein(f, n)
+		}
+		cs = append(cs, c)
 	}
 	sort.Slice(cs, func(i, j int) bool {
-		if cs[i].dist != cs[j].dist {
-			return cs[i].dist < cs[j].dist
+		a, b := cs[i], cs[j]
+		if a.rank != b.rank {
+			return a.rank < b.rank
 		}
-		return cs[i].id < cs[j].id
+		if a.dist != b.dist {
+			return a.dist < b.dist
+		}
+		return a.id < b.id
 	})
 	var out []string
 	for _, c := range cs[:min(3, len(cs))] {
-		out = append(out, fmt.Sprintf("%s «%s»", c.id, names[c.id]))
+		// A name more than half rewritten is no suggestion.
+		if c.rank == 2 && c.dist > max(2, len([]rune(f))/2) {
+			break
+		}
+		out = append(out, fmt.Sprintf("%s (%s)", c.name, c.id))
 	}
 	return out
 }

@@ -101,6 +101,15 @@ type CurrencyRate struct {
 	Rate float64
 }
 
+// DictEntry is one entry of a /dictionaries dictionary: Dict names it
+// (experience, work_format, currency, vacancy_label, …); currencies use
+// their code as ID.
+type DictEntry struct {
+	Dict string
+	ID   string
+	Name string
+}
+
 // Query is a saved named search. Params are the API's query parameters
 // (url.Values-shaped) without paging and without the run's time bounds.
 type Query struct {
@@ -117,7 +126,15 @@ const (
 	RunDone    = "done"
 	RunFailed  = "failed"
 	RunStopped = "stopped" // interrupted (Ctrl-C, captcha); resumable
+	// RunAbandoned: given up by the user ('query abandon', 'collect
+	// --replace'); never resumed, the next collect or sync plans anew.
+	RunAbandoned = "abandoned"
 )
+
+// Open reports whether the run can still be resumed or joined: it is
+// neither done nor abandoned. (Whether a newer run superseded it is a
+// question about its query's runs, not about the run alone.)
+func (r Run) Open() bool { return r.Status != RunDone && r.Status != RunAbandoned }
 
 // Counters are a run's request and outcome counters. AddRunCounters adds them
 // atomically so that several collectors can share a run.
@@ -232,12 +249,19 @@ type Store interface {
 	SaveCurrencyRates(ctx context.Context, rates []CurrencyRate) error
 	// CurrencyRates returns every stored rate, ordered by date then code.
 	CurrencyRates(ctx context.Context) ([]CurrencyRate, error)
+	// ReplaceDictionaries replaces every stored /dictionaries entry.
+	ReplaceDictionaries(ctx context.Context, entries []DictEntry) error
+	// Dictionaries returns every stored entry in the order it was given.
+	Dictionaries(ctx context.Context) ([]DictEntry, error)
 
 	// Saved queries. SaveQuery inserts or updates by name and returns the stored row.
 	SaveQuery(ctx context.Context, q Query) (Query, error)
 	// QueryByName returns ErrNotFound when absent.
 	QueryByName(ctx context.Context, name string) (Query, error)
 	Queries(ctx context.Context) ([]Query, error)
+	// DeleteQuery removes the named query with its runs, slices and links to
+	// vacancies (the vacancies themselves stay); ErrNotFound when absent.
+	DeleteQuery(ctx context.Context, name string) error
 
 	// Runs.
 	CreateRun(ctx context.Context, r Run) (Run, error)

@@ -61,6 +61,9 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Timestamps", testTimestamps},
 		{"NotFound", testNotFound},
 		{"Canceled", testCanceled},
+		{"Dictionaries", testDictionaries},
+		{"DeleteQuery", testDeleteQuery},
+		{"AbandonRun", testAbandonRun},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
