@@ -100,7 +100,7 @@ func TestSchemaTooNew(t *testing.T) {
 	if !errors.Is(err, store.ErrSchemaTooNew) {
 		t.Fatalf("Open: %v, want ErrSchemaTooNew", err)
 	}
-	if want := "database was created by a newer hhjobs (schema 99 > 3): upgrade hhjobs"; err.Error() != want {
+	if want := "database was created by a newer hhjobs (schema 99 > 4): upgrade hhjobs"; err.Error() != want {
 		t.Errorf("message %q, want %q", err, want)
 	}
 }
