@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/pressly/goose/v3"
 
 	"github.com/hhjobs/hhjobs/internal/analytics"
 	"github.com/hhjobs/hhjobs/internal/store"
@@ -240,4 +242,86 @@ func TestViewRegions(t *testing.T) {
 				s(parentID), s(parentName), c.RegionID, c.RegionName, c.ParentID, c.ParentName)
 		}
 	}
+}
+
+// A schema-1 database moves to the region views and back with every row.
+func TestMigrateRegionViews(t *testing.T) {
+	ctx := context.Background()
+	dsn, _ := pgtest.FreshSchema(t)
+	one, err := fs.ReadFile(migrations, "migrations/00001_init.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	db1, err := open(ctx, dsn, fstest.MapFS{"00001_init.sql": {Data: one}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db1.ReplaceAreas(ctx, fixture.RegionTree); err != nil {
+		t.Fatal(err)
+	}
+	var vs []store.Vacancy
+	for i, c := range fixture.RegionCases {
+		v := fixture.Item(i, 0)
+		v.AreaID, v.AreaName = c.AreaID, c.AreaName
+		vs = append(vs, v)
+	}
+	if err := db1.SaveDetails(ctx, 0, vs, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	db1.Close()
+
+	regions := func(db *DB) (region, parent string) {
+		t.Helper()
+		if err := db.pool.QueryRow(ctx, `SELECT string_agg(COALESCE(NULLIF(region_name, ''), '-'), ',' ORDER BY id),
+			string_agg(COALESCE(NULLIF(parent_area_name, ''), '-'), ',' ORDER BY id) FROM v_vacancies`).Scan(&region, &parent); err != nil {
+			t.Fatal(err)
+		}
+		return region, parent
+	}
+	db, err := Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var want, parents []string
+	for _, c := range fixture.RegionCases {
+		want = append(want, cmpOr(c.RegionName, "-"))
+		parents = append(parents, cmpOr(c.ParentName, "-"))
+	}
+	if got, par := regions(db); got != strings.Join(want, ",") || par != strings.Join(parents, ",") {
+		t.Errorf("after 1 → 2: regions %s, parents %s; want %s, %s", got, par, strings.Join(want, ","), strings.Join(parents, ","))
+	}
+	sqldb := stdlib.OpenDBFromPool(db.pool)
+	defer sqldb.Close()
+	p, err := goose.NewProvider(goose.DialectPostgres, sqldb, mustSub(t), goose.WithDisableGlobalRegistry(true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.DownTo(ctx, 1); err != nil {
+		t.Fatalf("down to 1: %v", err)
+	}
+	var region string
+	var n int
+	if err := db.pool.QueryRow(ctx, `SELECT count(*), string_agg(COALESCE(NULLIF(region_name, ''), '-'), ',' ORDER BY id) FROM v_vacancies`).Scan(&n, &region); err != nil {
+		t.Fatal(err)
+	}
+	if n != len(vs) || region != strings.Join(parents, ",") {
+		t.Errorf("schema 1 again: %d rows, region_name %s, want %d, %s", n, region, len(vs), strings.Join(parents, ","))
+	}
+}
+
+func cmpOr(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+func mustSub(t *testing.T) fs.FS {
+	t.Helper()
+	sub, err := fs.Sub(migrations, "migrations")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sub
 }

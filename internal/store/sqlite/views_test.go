@@ -1,12 +1,18 @@
 package sqlite
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
+	"io/fs"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+	"testing/fstest"
 	"time"
+
+	"github.com/pressly/goose/v3"
 
 	"github.com/hhjobs/hhjobs/internal/analytics"
 	"github.com/hhjobs/hhjobs/internal/store"
@@ -194,5 +200,73 @@ func viewsAgree(t *testing.T, db *DB) {
 	}
 	if n == 0 || len(got) != n {
 		t.Errorf("v_vacancies has %d rows, the store %d vacancies", len(got), n)
+	}
+}
+
+// A file written at schema 2 (the release before the portable views) gets
+// them on open, with every row, and Down gives schema 2's views back.
+func TestMigrateFromSchema2(t *testing.T) {
+	ctx := context.Background()
+	two := fstest.MapFS{}
+	for _, name := range []string{"00001_init.sql", "00002_narrow_vacancies.sql"} {
+		b, err := fs.ReadFile(migrations, "migrations/"+name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		two[name] = &fstest.MapFile{Data: b}
+	}
+	path := filepath.Join(t.TempDir(), "two.db")
+	db2, err := open(ctx, path, two)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db2.ReplaceAreas(ctx, fixture.RegionTree); err != nil {
+		t.Fatal(err)
+	}
+	var vs []store.Vacancy
+	for i, c := range fixture.RegionCases {
+		v := fixture.Full(i, 0)
+		v.AreaID, v.AreaName = c.AreaID, c.AreaName
+		vs = append(vs, v)
+	}
+	if err := db2.SaveDetails(ctx, 0, vs, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	before := dumpStore(t, db2)
+	var parents2 string
+	if err := db2.r.QueryRowContext(ctx, `SELECT group_concat(COALESCE(region_name, '-'), ',') FROM (SELECT region_name FROM v_vacancies ORDER BY id)`).Scan(&parents2); err != nil {
+		t.Fatal(err)
+	}
+	_ = db2.Close()
+
+	db, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after := dumpStore(t, db); !bytes.Equal(before, after) {
+		t.Error("the store reads back differently after 2 → 3")
+	}
+	viewsAgree(t, db)
+	_ = db.Close()
+
+	w, err := openRaw(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	sub, _ := fs.Sub(migrations, "migrations")
+	p, err := goose.NewProvider(goose.DialectSQLite3, w, sub, goose.WithDisableGlobalRegistry(true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.DownTo(ctx, 2); err != nil {
+		t.Fatalf("down to 2: %v", err)
+	}
+	var parents string
+	if err := w.QueryRowContext(ctx, `SELECT group_concat(COALESCE(region_name, '-'), ',') FROM (SELECT region_name FROM v_vacancies ORDER BY id)`).Scan(&parents); err != nil {
+		t.Fatal(err)
+	}
+	if parents != parents2 {
+		t.Errorf("schema 2's views again: region_name %s, want %s", parents, parents2)
 	}
 }
