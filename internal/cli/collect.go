@@ -85,7 +85,9 @@ role, area and publication time until every slice is under hh.ru's 2000-result
 cap, every slice is paged, and full vacancies are fetched for new ones.
 
 Running the same collect again resumes an unfinished run, or starts a new one
-(like 'hhjobs sync NAME'). Repeatable filters accept commas too.`,
+(like 'hhjobs sync NAME'); --replace abandons the unfinished run and plans anew.
+Every filter is checked against hh.ru's reference data before the query is
+saved; areas and roles take names too. Repeatable filters accept commas too.`,
 		Example: `  hhjobs collect --preset hr --area 113
   hhjobs collect --name go-moscow --text golang --area 1 --role 96`,
 		Args: cobra.NoArgs,

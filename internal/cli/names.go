@@ -15,8 +15,6 @@ import (
 	"github.com/hhjobs/hhjobs/internal/store"
 )
 
-func sortStrings(s []string) { sort.Strings(s) }
-
 // NewCmdAreas builds `hhjobs areas [SEARCH]`.
 func NewCmdAreas(f *Factory) *cobra.Command {
 	return &cobra.Command{

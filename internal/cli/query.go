@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"sort"
 	"text/tabwriter"
 	"time"
 
@@ -178,6 +179,6 @@ func sortedParamKeys(p url.Values) []string {
 	for k := range p {
 		keys = append(keys, k)
 	}
-	sortStrings(keys)
+	sort.Strings(keys)
 	return keys
 }

@@ -4,12 +4,14 @@ import (
 	"context"
 	"errors"
 	"net/url"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/hhjobs/hhjobs/internal/harvest"
 	"github.com/hhjobs/hhjobs/internal/sandbox"
 	"github.com/hhjobs/hhjobs/internal/store"
+	"github.com/hhjobs/hhjobs/internal/store/sqlite"
 )
 
 // Validate checks every filter against the /dictionaries EnsureReference
@@ -128,5 +130,26 @@ func TestBadArgumentFailsTheRun(t *testing.T) {
 	}
 	if n := e.metrics.Snapshot().Requests - before; n != 1 {
 		t.Errorf("%d requests: a bad_argument must stop the run at once, unretried", n)
+	}
+}
+
+// A role hh.ru no longer searches by is refused, naming the role.
+func TestDeprecatedRoleRefused(t *testing.T) {
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "h.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if err := st.ReplaceRoles(ctx, []store.Role{{ID: "9", Name: "Старая роль", SearchDeprecated: true}, {ID: "96", Name: "Программист, разработчик"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := harvest.Validate(ctx, st, url.Values{"professional_role": {"96"}}); err != nil {
+		t.Errorf("a current role refused: %v", err)
+	}
+	err = harvest.Validate(ctx, st, url.Values{"professional_role": {"9"}})
+	var bv *harvest.BadValueError
+	if !errors.As(err, &bv) || bv.Param != "professional_role" || !strings.Contains(err.Error(), "«Старая роль» is deprecated") {
+		t.Errorf("Validate of a deprecated role = %v, want a BadValueError naming it", err)
 	}
 }

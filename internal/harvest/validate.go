@@ -157,7 +157,8 @@ func Validate(ctx context.Context, s store.Store, p url.Values) error {
 				return &UnknownIDError{Kind: "role", ID: id, Nearest: Nearest(id, names)}
 			}
 			if deprecated[id] {
-				return fmt.Errorf("role %s %q is deprecated for search on hh.ru: pick a current role", id, names[id])
+				return &BadValueError{Param: "professional_role", Value: id,
+					Want: fmt.Sprintf("role «%s» is deprecated for search on hh.ru: pick a current one ('hhjobs roles SEARCH')", names[id])}
 			}
 		}
 	}
