@@ -3,6 +3,8 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -187,5 +189,35 @@ func TestJSONOutputsAreSnakeCase(t *testing.T) {
 				t.Errorf("%v: key %q is not snake_case", args, k)
 			}
 		}
+	}
+}
+
+// TestSyncAgainstAGoneAPI: the API base stops answering. The sync stops at
+// once; its final line names the cause (no URL), the log has one warning,
+// and status summarises the failed slice by that cause.
+func TestSyncAgainstAGoneAPI(t *testing.T) {
+	_, run := harvestEnv(t)
+	if code, _, errOut := run("auth", "app"); code != 0 {
+		t.Fatalf("auth app: %d %s", code, errOut)
+	}
+	if code, _, errOut := run("collect", "--name", "it", "--area", "113", "--role", "96", "--rps", "0"); code != 0 {
+		t.Fatalf("collect: %d %s", code, errOut)
+	}
+	dead := httptest.NewServer(http.NotFoundHandler())
+	dead.Close()
+	t.Setenv("HH_API_BASE", dead.URL)
+	code, _, errOut := run("sync", "it", "--rps", "0")
+	lines := strings.Split(strings.TrimSpace(errOut), "\n")
+	last := lines[len(lines)-1]
+	if code != ExitError || !strings.HasPrefix(last, "hhjobs: run 2 stopped: the API could not be reached (connection refused)") ||
+		!strings.Contains(last, "--api-base") || strings.Contains(last, "127.0.0.1") {
+		t.Errorf("exit %d, final line %q", code, last)
+	}
+	if n := strings.Count(errOut, "level=WARN"); n != 1 {
+		t.Errorf("%d warnings, want 1:\n%s", n, errOut)
+	}
+	code, out, _ := run("status", "it")
+	if code != 0 || !strings.Contains(out, "it: 1 failed slice: the API could not be reached (connection refused)") || !strings.Contains(out, "stopped") {
+		t.Errorf("status: exit %d\n%s", code, out)
 	}
 }
