@@ -292,9 +292,9 @@ func testWriteCounters(t *testing.T, s store.Store) {
 func testExtendLease(t *testing.T, s store.Store) {
 	_, r := setup(t, s, "q")
 	must[[]store.Slice](t)(s.AddSlices(ctx, r.ID, []store.Slice{{Params: map[string][]string{"area": {"1"}}, State: store.SlicePending, Found: -1}}))
-	sl := must[store.Slice](t)(s.ClaimSlice(ctx, r.ID, "w1", 50*time.Millisecond))
+	sl := must[store.Slice](t)(s.ClaimSlice(ctx, r.ID, "w1", time.Second)) // long enough for a loaded machine
 	check(t, s.ExtendLease(ctx, sl.ID, "w1", time.Hour))
-	time.Sleep(120 * time.Millisecond)
+	time.Sleep(1200 * time.Millisecond)
 	if _, err := s.ClaimSlice(ctx, r.ID, "w2", time.Minute); !errors.Is(err, store.ErrNoSlice) {
 		t.Errorf("claim after the holder renewed: err %v, want ErrNoSlice", err)
 	}
