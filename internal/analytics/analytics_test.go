@@ -266,7 +266,8 @@ func TestCompute(t *testing.T) {
 		runs:   []store.Run{{ID: 7, QueryID: 1, Status: store.RunDone, StartedAt: pub, FinishedAt: &fetched}},
 		slices: map[int64][]store.Slice{7: {{State: store.SliceDone}, {State: store.SliceTruncated, Found: 2500, Stored: 2000}, {State: store.SliceSplit}}},
 	}
-	res, err := Compute(context.Background(), f, Config{Now: pub.Add(30 * 24 * time.Hour)})
+	// Hand-sized sample: the small-sample rules are lowered to show every figure.
+	res, err := Compute(context.Background(), f, Config{Now: pub.Add(30 * 24 * time.Hour), Small: Thresholds{MinNMedian: 1, MinNQuartiles: 1}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -325,7 +326,7 @@ func TestCompute(t *testing.T) {
 
 func TestComputeGroupsOnlyNet(t *testing.T) {
 	f := &fakeStore{vs: []store.Vacancy{{ID: "1", SalaryFrom: i64(100000), SalaryGross: bp(true), SalaryCurrency: "RUR", ExperienceID: "moreThan6"}}}
-	res, err := Compute(context.Background(), f, Config{Options: Options{Net: true}, Groupings: [][]Dim{{DimExperience}}, GroupsOnly: true})
+	res, err := Compute(context.Background(), f, Config{Options: Options{Net: true}, Groupings: [][]Dim{{DimExperience}}, GroupsOnly: true, Small: Thresholds{MinNMedian: 1}})
 	if err != nil {
 		t.Fatal(err)
 	}

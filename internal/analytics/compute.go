@@ -23,11 +23,13 @@ type Config struct {
 	Groupings [][]Dim
 	// GroupsOnly skips skills, employers, trends, lifetimes and data quality (for `stats`).
 	GroupsOnly bool
-	// TopSkills (30), TopEmployers (20) and MinN (5: the smallest base a
-	// premium or an employer's pay level is shown on) tune the sections.
+	// TopSkills (30), TopEmployers (20) and MinN (DefaultMinNRank: the
+	// smallest base a premium or an employer's pay level is ranked on) tune the sections.
 	TopSkills    int
 	TopEmployers int
 	MinN         int
+	// Small are the small-sample rules (withheld medians and quartiles).
+	Small Thresholds
 	// Now is the time of the analysis (the censoring time of vacancies never seen).
 	Now time.Time
 }
@@ -203,23 +205,24 @@ type Quality struct {
 // EmployerReport ranks employers.
 type EmployerReport struct {
 	ByOpen []GroupStats `json:"by_open"`
-	ByPay  []GroupStats `json:"by_pay"` // Salary.N ≥ MinN, by median
+	ByPay  []GroupStats `json:"by_pay"` // Salary.N ≥ MinN, by the median's CI lower bound
 }
 
 // Result is everything Compute found.
 type Result struct {
-	GeneratedAt time.Time       `json:"generated_at"`
-	Basis       string          `json:"basis"` // gross | net
-	Filter      store.Filter    `json:"-"`
-	Total       GroupStats      `json:"total"`
-	Mix         SalaryMix       `json:"salary_mix"`
-	Groupings   []Grouping      `json:"groupings"`
-	Skills      *SkillReport    `json:"skills,omitempty"`
-	Employers   *EmployerReport `json:"employers,omitempty"`
-	Weekly      []Period        `json:"weekly,omitempty"`
-	Monthly     []Period        `json:"monthly,omitempty"`
-	Lifetime    *Lifetime       `json:"lifetime,omitempty"`
-	Quality     *Quality        `json:"quality,omitempty"`
+	GeneratedAt time.Time        `json:"generated_at"`
+	Basis       string           `json:"basis"` // gross | net
+	Small       SmallSampleRules `json:"small_samples"`
+	Filter      store.Filter     `json:"-"`
+	Total       GroupStats       `json:"total"`
+	Mix         SalaryMix        `json:"salary_mix"`
+	Groupings   []Grouping       `json:"groupings"`
+	Skills      *SkillReport     `json:"skills,omitempty"`
+	Employers   *EmployerReport  `json:"employers,omitempty"`
+	Weekly      []Period         `json:"weekly,omitempty"`
+	Monthly     []Period         `json:"monthly,omitempty"`
+	Lifetime    *Lifetime        `json:"lifetime,omitempty"`
+	Quality     *Quality         `json:"quality,omitempty"`
 }
 
 // Grouping returns the grouping over dims, or nil.
@@ -338,7 +341,7 @@ func Compute(ctx context.Context, s store.Store, cfg Config) (*Result, error) {
 		cfg.TopEmployers = 20
 	}
 	if cfg.MinN <= 0 {
-		cfg.MinN = 5
+		cfg.MinN = DefaultMinNRank
 	}
 	if cfg.Now.IsZero() {
 		cfg.Now = time.Now()
@@ -788,6 +791,7 @@ func (c *computer) finish() {
 		sortGroups(out.Groups)
 		r.Groupings = append(r.Groupings, out)
 	}
+	c.withholdGroups()
 	if c.cfg.GroupsOnly {
 		return
 	}
@@ -796,14 +800,7 @@ func (c *computer) finish() {
 		byOpen := slices.Clone(emp.Groups)
 		slices.SortStableFunc(byOpen, func(a, b GroupStats) int { return cmp.Compare(b.Open, a.Open) })
 		er.ByOpen = head(byOpen, c.cfg.TopEmployers)
-		var paid []GroupStats
-		for _, g := range emp.Groups {
-			if g.Salary.N >= c.cfg.MinN && g.Key[0] != "" {
-				paid = append(paid, g)
-			}
-		}
-		slices.SortStableFunc(paid, func(a, b GroupStats) int { return cmp.Compare(b.Salary.Median, a.Salary.Median) })
-		er.ByPay = head(paid, c.cfg.TopEmployers)
+		er.ByPay = head(rankByPay(emp.Groups, c.cfg.MinN), c.cfg.TopEmployers)
 		r.Employers = er
 		if !slices.ContainsFunc(c.cfg.Groupings, func(g []Dim) bool { return slices.Equal(g, []Dim{DimEmployer}) }) {
 			r.Groupings = slices.DeleteFunc(r.Groupings, func(g Grouping) bool { return slices.Equal(g.Dims, []Dim{DimEmployer}) })
@@ -811,6 +808,7 @@ func (c *computer) finish() {
 	}
 	r.Weekly = finishPeriods(c.weeks, dayStart)
 	r.Monthly = finishPeriods(c.months, monthStart)
+	c.withholdPeriods()
 	r.Skills = c.finishSkills()
 	r.Lifetime = c.finishLife()
 }

@@ -17,6 +17,8 @@ type ReportOptions struct {
 	Query string
 	Since string
 	Net   bool
+	Small analytics.Thresholds
+	Rank  int
 }
 
 // NewCmdReport builds `hhjobs report`.
@@ -38,6 +40,8 @@ atomically; its path is the last line on stdout.`,
 	cmd.Flags().StringVar(&o.Query, "query", "", "only vacancies seen by this saved query")
 	cmd.Flags().StringVar(&o.Since, "since", "", "only vacancies published on or after DATE (YYYY-MM-DD, Moscow time, or RFC 3339)")
 	cmd.Flags().BoolVar(&o.Net, "net", false, "salaries after tax (NDFL 13 %) instead of gross")
+	addSmallSampleFlags(cmd, &o.Small)
+	cmd.Flags().IntVar(&o.Rank, "min-n-rank", analytics.DefaultMinNRank, "rank employers by pay and skills by premium only on groups of at least this many salaries")
 	return cmd
 }
 
@@ -47,6 +51,12 @@ func runReport(ctx context.Context, f *Factory, o *ReportOptions) error {
 	}
 	if _, err := parseSince(o.Since); err != nil {
 		return err
+	}
+	if err := checkSmallSampleFlags(o.Small); err != nil {
+		return err
+	}
+	if o.Rank < 1 {
+		return usageErrorf("--min-n-rank %d: want a number of salaries ≥ 1 (default %d)", o.Rank, analytics.DefaultMinNRank)
 	}
 	st, err := f.Store(ctx)
 	if err != nil {
@@ -60,7 +70,7 @@ func runReport(ctx context.Context, f *Factory, o *ReportOptions) error {
 	if err != nil {
 		return err
 	}
-	cfg := analytics.Config{Filter: flt, Options: analytics.Options{Net: o.Net}, Now: f.Now()}
+	cfg := analytics.Config{Filter: flt, Options: analytics.Options{Net: o.Net}, Now: f.Now(), Small: o.Small, MinN: o.Rank}
 	if err := report.Generate(ctx, st, cfg, report.Meta{Query: o.Query, Since: flt.Since}, path); err != nil {
 		return err
 	}

@@ -26,6 +26,7 @@ type StatsOptions struct {
 	Since string
 	Net   bool
 	JSON  bool
+	Small analytics.Thresholds
 }
 
 // NewCmdStats builds `hhjobs stats`.
@@ -49,6 +50,7 @@ An aligned table on a terminal, CSV otherwise; --json always prints JSON.`,
 	cmd.Flags().StringVar(&o.Since, "since", "", "only vacancies published on or after DATE (YYYY-MM-DD, Moscow time, or RFC 3339)")
 	cmd.Flags().BoolVar(&o.Net, "net", false, "salaries after tax (NDFL 13 %) instead of gross")
 	cmd.Flags().BoolVar(&o.JSON, "json", false, "print JSON to stdout")
+	addSmallSampleFlags(cmd, &o.Small)
 	return cmd
 }
 
@@ -104,6 +106,9 @@ func runStats(ctx context.Context, f *Factory, o *StatsOptions) error {
 	if _, err := parseSince(o.Since); err != nil {
 		return err
 	}
+	if err := checkSmallSampleFlags(o.Small); err != nil {
+		return err
+	}
 	st, err := f.Store(ctx)
 	if err != nil {
 		return err
@@ -114,7 +119,7 @@ func runStats(ctx context.Context, f *Factory, o *StatsOptions) error {
 	}
 	restore := analytics.BatchGC()
 	res, err := analytics.Compute(ctx, st, analytics.Config{
-		Filter: flt, Options: analytics.Options{Net: o.Net}, Groupings: [][]analytics.Dim{dims}, GroupsOnly: true, Now: f.Now(),
+		Filter: flt, Options: analytics.Options{Net: o.Net}, Groupings: [][]analytics.Dim{dims}, GroupsOnly: true, Now: f.Now(), Small: o.Small,
 	})
 	restore()
 	if err != nil {
@@ -130,8 +135,9 @@ func runStats(ctx context.Context, f *Factory, o *StatsOptions) error {
 		return enc.Encode(out)
 	}
 	t := res.Total
-	fmt.Fprintf(f.IO.Err, "%d vacancies, %.1f%% with a salary; monthly RUR %s; n = salaries behind the quantiles (outliers excluded)\n",
-		t.Vacancies, t.DisclosureShare*100, res.Basis)
+	fmt.Fprintf(f.IO.Err, "%d vacancies, %.1f%% with a salary; monthly RUR %s; n = salaries behind the quantiles (outliers excluded); "+
+		"median with its 95%% CI shown from n = %d, quartiles from n = %d\n",
+		t.Vacancies, t.DisclosureShare*100, res.Basis, res.Small.MinNMedian, res.Small.MinNQuartiles)
 	groups := append([]analytics.GroupStats{t}, res.Groupings[0].Groups...)
 	if f.IO.IsStdoutTTY() {
 		return statsTable(f.IO.Out, dims, groups)
@@ -139,7 +145,7 @@ func runStats(ctx context.Context, f *Factory, o *StatsOptions) error {
 	return statsCSV(f.IO.Out, dims, groups)
 }
 
-var statsCols = []string{"vacancies", "open", "disclosed", "disclosure_share", "n", "p25", "median", "p75", "mean", "outliers", "excluded"}
+var statsCols = []string{"vacancies", "open", "disclosed", "disclosure_share", "n", "p25", "median", "p75", "mean", "outliers", "excluded", "median_ci95_low", "median_ci95_high", "withheld"}
 
 func statsCSV(w io.Writer, dims []analytics.Dim, groups []analytics.GroupStats) error {
 	cw := csv.NewWriter(w)
@@ -160,15 +166,16 @@ func statsCSV(w io.Writer, dims []analytics.Dim, groups []analytics.GroupStats) 
 			rec = append(rec, g.Key[j], g.Label[j])
 		}
 		s := g.Salary
-		q := func(v float64) string {
-			if s.N == 0 {
-				return ""
+		q := func(v float64, ok bool) string {
+			if !ok {
+				return "" // empty sample or withheld (see the withheld column)
 			}
 			return strconv.FormatInt(int64(math.Round(v)), 10)
 		}
+		med, qs, ci := s.HasMedian(), s.HasQuartiles(), s.HasMedian() && s.HasCI
 		rec = append(rec, strconv.Itoa(g.Vacancies), strconv.Itoa(g.Open), strconv.Itoa(g.Disclosed),
-			strconv.FormatFloat(g.DisclosureShare, 'f', 4, 64), strconv.Itoa(s.N), q(s.P25), q(s.Median), q(s.P75), q(s.Mean),
-			strconv.Itoa(g.OutliersAbs+g.OutliersIQR), strconv.Itoa(g.Excluded))
+			strconv.FormatFloat(g.DisclosureShare, 'f', 4, 64), strconv.Itoa(s.N), q(s.P25, qs), q(s.Median, med), q(s.P75, qs), q(s.Mean, med),
+			strconv.Itoa(g.OutliersAbs+g.OutliersIQR), strconv.Itoa(g.Excluded), q(s.CI95[0], ci), q(s.CI95[1], ci), s.Withheld)
 		if err := cw.Write(rec); err != nil {
 			return err
 		}
@@ -182,7 +189,7 @@ func statsTable(w io.Writer, dims []analytics.Dim, groups []analytics.GroupStats
 	for _, d := range dims {
 		head = append(head, strings.ToUpper(string(d)))
 	}
-	head = append(head, "VACANCIES", "SALARY %", "N", "P25", "MEDIAN", "P75", "MEAN", "OUTLIERS")
+	head = append(head, "VACANCIES", "SALARY %", "N", "P25", "MEDIAN", "MEDIAN 95% CI", "P75", "MEAN", "OUTLIERS")
 	rows := [][]string{head}
 	for i, g := range groups {
 		var row []string
@@ -194,14 +201,22 @@ func statsTable(w io.Writer, dims []analytics.Dim, groups []analytics.GroupStats
 			row = append(row, clip(g.Label[j], 40))
 		}
 		s := g.Salary
-		q := func(v float64) string {
-			if s.N == 0 {
+		q := func(v float64, ok bool) string {
+			switch {
+			case s.N == 0:
 				return "—"
+			case !ok:
+				return "n<" // withheld: too few salaries (see the summary line)
 			}
 			return spaced(int64(math.Round(v)))
 		}
+		med, qs := s.HasMedian(), s.HasQuartiles()
+		ci := q(0, false)
+		if med && s.HasCI {
+			ci = spaced(int64(math.Round(s.CI95[0]))) + "–" + spaced(int64(math.Round(s.CI95[1])))
+		}
 		row = append(row, spaced(int64(g.Vacancies)), strconv.FormatFloat(g.DisclosureShare*100, 'f', 1, 64), spaced(int64(s.N)),
-			q(s.P25), q(s.Median), q(s.P75), q(s.Mean), strconv.Itoa(g.OutliersAbs+g.OutliersIQR))
+			q(s.P25, qs), q(s.Median, med), ci, q(s.P75, qs), q(s.Mean, med), strconv.Itoa(g.OutliersAbs+g.OutliersIQR))
 		rows = append(rows, row)
 	}
 	// Text columns left-aligned, numbers right-aligned; widths in runes.

@@ -126,6 +126,7 @@ var groupHead = []th{
 	{Label: "База n", Num: true, Tip: "число зарплат за медианой (после исключения выбросов)"},
 	{Label: "P25", Num: true},
 	{Label: "Медиана", Num: true},
+	ciHead,
 	{Label: "P75", Num: true},
 	{Label: "Среднее", Num: true},
 	{Label: "Выбросы", Num: true, Tip: "исключены из медиан: вне [10 000; 5 000 000] ₽ или вне Q1−3·IQR…Q3+3·IQR группы"},
@@ -135,7 +136,8 @@ func groupCells(g analytics.GroupStats) []td {
 	n := g.Salary.N
 	return []td{
 		cnt(g.Vacancies), num(g.DisclosureShare, fmtPct(g.DisclosureShare)), cnt(n),
-		rub(n, g.Salary.P25), rub(n, g.Salary.Median), rub(n, g.Salary.P75), rub(n, g.Salary.Mean),
+		quartileCell(g.Salary, g.Salary.P25), medianCell(g.Salary, g.Salary.Median), ciCell(g.Salary),
+		quartileCell(g.Salary, g.Salary.P75), medianCell(g.Salary, g.Salary.Mean),
 		cnt(g.OutliersAbs + g.OutliersIQR),
 	}
 }
@@ -164,7 +166,7 @@ func boxRows(groups []analytics.GroupStats, minN, limit int) []boxRow {
 	var rows []boxRow
 	for _, g := range groups {
 		s := g.Salary
-		if s.N < minN {
+		if s.N < minN || !s.HasQuartiles() {
 			continue
 		}
 		rows = append(rows, boxRow{
@@ -222,8 +224,8 @@ func build(res *analytics.Result, meta Meta) page {
 	p.KPIs = []kpi{
 		{"Вакансий", fmtInt(int64(t.Vacancies)), "открыто " + fmtInt(int64(t.Open))},
 		{"Зарплата указана", fmtPct(t.DisclosureShare), fmtInt(int64(t.Disclosed)) + " из " + fmtInt(int64(t.Vacancies))},
-		{"Медиана, ₽ в месяц", dash(t.Salary.N, fmtRub(t.Salary.Median)), "n = " + fmtInt(int64(t.Salary.N)) + ", " + p.Basis},
-		{"P25 – P75", dash(t.Salary.N, fmtK(roundK(t.Salary.P25))+" – "+fmtK(roundK(t.Salary.P75))), "межквартильный размах"},
+		{"Медиана, ₽ в месяц", shown(t.Salary.HasMedian(), fmtRub(t.Salary.Median)), "n = " + fmtInt(int64(t.Salary.N)) + ", " + p.Basis + ciSub(t.Salary)},
+		{"P25 – P75", shown(t.Salary.HasQuartiles(), fmtK(roundK(t.Salary.P25))+" – "+fmtK(roundK(t.Salary.P75))), "межквартильный размах"},
 	}
 	if lt := res.Lifetime; lt != nil && lt.N > 0 {
 		v := "не достигнута"
@@ -244,7 +246,7 @@ func build(res *analytics.Result, meta Meta) page {
 	roles := grouping(res, analytics.DimRole)
 	p.Sections = append(p.Sections, section{
 		ID: "roles", Title: "Зарплаты по ролям",
-		Intro:  []string{"Вакансия с несколькими профессиональными ролями учитывается в каждой из них. На графике — роли с базой не меньше 5 зарплат."},
+		Intro:  []string{"Вакансия с несколькими профессиональными ролями учитывается в каждой из них. На графике — роли с базой не меньше " + fmtInt(int64(res.Small.MinNQuartiles)) + " зарплат (от неё показываются квартили)."},
 		Charts: []chart{boxChart("box-role", "Зарплата по профессиональной роли", "ящик P25–P75, черта — медиана, усы P10–P90", boxRows(roles, 5, 12))},
 		Tables: []table{groupTable("t-role", "Роли", []analytics.Dim{analytics.DimRole}, roles, 100)},
 	})
@@ -293,7 +295,7 @@ func build(res *analytics.Result, meta Meta) page {
 				num(pr.MedianWith, fmtRub(pr.MedianWith)), num(pr.MedianWithout, fmtRub(pr.MedianWithout)), num(pr.Premium, fmtSignedPct(pr.Premium))})
 		}
 		if len(prT.Rows) == 0 {
-			prT.Note = "Недостаточно данных: нужны не меньше 5 зарплат с навыком и 5 без него в одной роли."
+			prT.Note = "Недостаточно данных: нужны не меньше " + fmtInt(int64(res.Small.MinNRank)) + " зарплат с навыком и столько же без него в одной роли."
 		}
 		p.Sections = append(p.Sections, section{
 			ID: "skills", Title: "Востребованные навыки", Intro: intro,
@@ -310,7 +312,7 @@ func build(res *analytics.Result, meta Meta) page {
 			break
 		}
 		rbars = append(rbars, barRow{Label: g.Label[0], V: float64(g.Vacancies), Value: fmtInt(int64(g.Vacancies)) + med(g),
-			Tip: fmt.Sprintf("%s: %s вакансий, медиана %s (n = %s)", g.Label[0], fmtInt(int64(g.Vacancies)), dash(g.Salary.N, fmtRub(g.Salary.Median)), fmtInt(int64(g.Salary.N)))})
+			Tip: fmt.Sprintf("%s: %s вакансий, медиана %s (n = %s)", g.Label[0], fmtInt(int64(g.Vacancies)), shown(g.Salary.HasMedian(), fmtRub(g.Salary.Median)), fmtInt(int64(g.Salary.N)))})
 	}
 	p.Sections = append(p.Sections, section{
 		ID: "regions", Title: "Регионы и города",
@@ -336,7 +338,7 @@ func build(res *analytics.Result, meta Meta) page {
 		for i, g := range er.ByOpen {
 			byOpen.Rows[i] = slices.Insert(byOpen.Rows[i], 1, cnt(g.Open))
 		}
-		byPay := groupTable("t-emp-pay", "Работодатели по уровню оплаты (медиана; база n ≥ 5)", []analytics.Dim{analytics.DimEmployer}, er.ByPay, 0)
+		byPay := groupTable("t-emp-pay", "Работодатели по уровню оплаты: база n ≥ "+fmtInt(int64(res.Small.MinNRank))+", порядок — по нижней границе 95 % ДИ медианы", []analytics.Dim{analytics.DimEmployer}, er.ByPay, 0)
 		p.Sections = append(p.Sections, section{
 			ID: "employers", Title: "Работодатели",
 			Charts: []chart{hbarChart("bar-employers", "Топ работодателей по открытым вакансиям", "открытые вакансии", ebars, fmtK2)},
@@ -391,10 +393,7 @@ func build(res *analytics.Result, meta Meta) page {
 		wx = append(wx, weekLabel(w, res.GeneratedAt))
 		counts = append(counts, float64(w.Published))
 		ctips = append(ctips, fmt.Sprintf("неделя с %s: %s новых вакансий, закрыто %s", fmtDate(w.Start), fmtInt(int64(w.Published)), fmtInt(int64(w.Closed))))
-		m, a, b := math.NaN(), math.NaN(), math.NaN()
-		if w.Salary.N >= 5 {
-			m, a, b = w.Salary.Median, w.Salary.P25, w.Salary.P75
-		}
+		m, a, b := chartFigures(w.Salary)
 		medS.V, p25S.V, p75S.V = append(medS.V, m), append(p25S.V, a), append(p75S.V, b)
 		tip := fmt.Sprintf("неделя с %s: медиана %s, P25 %s, P75 %s (n = %s)", fmtDate(w.Start), fmtRub(m), fmtRub(a), fmtRub(b), fmtInt(int64(w.Salary.N)))
 		medS.Tips, p25S.Tips, p75S.Tips = append(medS.Tips, tip), append(p25S.Tips, tip), append(p75S.Tips, tip)
@@ -403,7 +402,7 @@ func build(res *analytics.Result, meta Meta) page {
 	moT := periodTable("t-months", "По месяцам публикации", "Месяц", res.Monthly)
 	p.Sections = append(p.Sections, section{
 		ID: "trends", Title: "Динамика",
-		Intro: []string{"Неделя — с понедельника по московскому времени, по дате публикации (published_at). Медиана недели показана при базе не меньше 5 зарплат."},
+		Intro: []string{"Неделя — с понедельника по московскому времени, по дате публикации (published_at). Медиана недели показана при базе не меньше " + fmtInt(int64(res.Small.MinNMedian)) + " зарплат, квартили — не меньше " + fmtInt(int64(res.Small.MinNQuartiles)) + "."},
 		Charts: []chart{
 			columnChart("col-weeks", "Новые вакансии по неделям", "число опубликованных вакансий; * — неделя ещё не закончилась", wx, counts, ctips, fmtK2),
 			lineChart("line-median", "Зарплата по неделям публикации", "₽ в месяц, "+p.Basis, wx, []series{p75S, medS, p25S}, fmtK, 0),
@@ -465,7 +464,7 @@ func dash(n int, s string) string {
 }
 
 func med(g analytics.GroupStats) string {
-	if g.Salary.N == 0 {
+	if !g.Salary.HasMedian() {
 		return ""
 	}
 	return " · медиана " + fmtK(g.Salary.Median)
@@ -514,20 +513,20 @@ func spellings(m map[string]int) string {
 func periodTable(id, caption, first string, ps []analytics.Period) table {
 	t := table{ID: id, Caption: caption, Head: []th{
 		{Label: first}, {Label: "Опубликовано", Num: true}, {Label: "Закрыто", Num: true}, {Label: "С зарплатой", Num: true},
-		{Label: "База n", Num: true}, {Label: "P25", Num: true}, {Label: "Медиана", Num: true}, {Label: "P75", Num: true},
+		{Label: "База n", Num: true}, {Label: "P25", Num: true}, {Label: "Медиана", Num: true}, ciHead, {Label: "P75", Num: true},
 	}}
 	for _, p := range ps {
 		share := math.NaN()
 		if p.Published > 0 {
 			share = float64(p.Disclosed) / float64(p.Published)
 		}
-		n := p.Salary.N
+		n, s := p.Salary.N, p.Salary
 		label := fmtDate(p.Start)
 		if id == "t-months" {
 			label = monthName(p.Start)
 		}
 		t.Rows = append(t.Rows, []td{{S: label, V: p.Start.Format(time.DateOnly)}, cnt(p.Published), cnt(p.Closed),
-			num(share, fmtPct(share)), cnt(n), rub(n, p.Salary.P25), rub(n, p.Salary.Median), rub(n, p.Salary.P75)})
+			num(share, fmtPct(share)), cnt(n), quartileCell(s, s.P25), medianCell(s, s.Median), ciCell(s), quartileCell(s, s.P75)})
 	}
 	return t
 }

@@ -1,0 +1,82 @@
+package cli
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+// The contract of docs/stats-json.md: an empty sample's figures are null
+// (n stays 0), a small one's are null with the rule named, and every median
+// shown carries its 95 % interval.
+func TestStatsJSONNullsAndIntervals(t *testing.T) {
+	run := filledEnv(t, 800)
+	code, out, errOut := run(false, "stats", "--by", "role,experience,region", "--json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var js struct {
+		Small     map[string]int `json:"small_samples"`
+		Groupings []struct {
+			Groups []struct {
+				Label  []string
+				Salary map[string]any
+			}
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &js); err != nil {
+		t.Fatal(err)
+	}
+	if js.Small["min_n_median"] != 10 || js.Small["min_n_quartiles"] != 30 {
+		t.Errorf("small_samples %v", js.Small)
+	}
+	figures := []string{"mean", "min", "p10", "p25", "median", "p75", "p90", "max", "median_ci95"}
+	var empty, small, shown int
+	for _, g := range js.Groupings[0].Groups {
+		s := g.Salary
+		n := int(s["n"].(float64))
+		for _, k := range append(figures, "withheld") {
+			if _, ok := s[k]; !ok {
+				t.Fatalf("%v: no key %q in %v", g.Label, k, s)
+			}
+		}
+		switch {
+		case n == 0:
+			empty++
+			for _, k := range append(figures, "withheld") {
+				if s[k] != nil {
+					t.Errorf("%v: n = 0 but %s = %v", g.Label, k, s[k])
+				}
+			}
+		case n < 10:
+			small++
+			if s["median"] != nil || s["median_ci95"] != nil || s["p25"] != nil || s["withheld"] != "min_n_median=10" {
+				t.Errorf("%v: n = %d shown: %v", g.Label, n, s)
+			}
+		default:
+			shown++
+			ci, ok := s["median_ci95"].([]any)
+			med, _ := s["median"].(float64)
+			if !ok || len(ci) != 2 || ci[0].(float64) > med || ci[1].(float64) < med {
+				t.Errorf("%v: median %v without a CI around it: %v", g.Label, s["median"], s["median_ci95"])
+			}
+			if (n < 30) != (s["p25"] == nil) {
+				t.Errorf("%v: n = %d, p25 = %v", g.Label, n, s["p25"])
+			}
+		}
+	}
+	if empty == 0 || small == 0 || shown == 0 {
+		t.Errorf("the fixture should have every kind of group: empty %d, small %d, shown %d", empty, small, shown)
+	}
+
+	// The thresholds are flags; nonsense is a usage error.
+	code, out, _ = run(false, "stats", "--by", "area", "--json", "--min-n-median", "1", "--min-n-quartiles", "1")
+	if code != 0 || strings.Contains(out, `"withheld": "min_n`) {
+		t.Errorf("lowered thresholds: exit %d, still withheld", code)
+	}
+	for _, bad := range [][]string{{"stats", "--min-n-median", "0"}, {"report", "--min-n-quartiles", "-1"}, {"report", "--min-n-rank", "0"}} {
+		if code, _, errOut := run(false, bad...); code != ExitUsage || !strings.Contains(errOut, bad[1]) {
+			t.Errorf("%v: exit %d %q", bad, code, errOut)
+		}
+	}
+}

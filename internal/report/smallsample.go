@@ -1,0 +1,87 @@
+package report
+
+import (
+	"math"
+
+	"github.com/hhjobs/hhjobs/internal/analytics"
+)
+
+// Cells of withheld and uncertain figures (docs/methodology.md §2.1): a
+// figure whose base is below the small-sample rule is not shown but greyed
+// («мало данных (n = 4)»), and the median's 95 % interval is a quiet column.
+
+// few is a withheld figure: greyed, with its base; long says it in words
+// (the median's cell), otherwise a dash with the reason as a tooltip.
+func few(s analytics.Summary, long bool) td {
+	label := "мало данных (n" + nbsp + "=" + nbsp + fmtInt(int64(s.N)) + ")"
+	if long {
+		return td{S: label, Num: true, Class: "few", V: "-1"}
+	}
+	return td{S: "—", Num: true, Class: "few", Tip: label, V: "-1"}
+}
+
+// median, quartile and ciCell show a Summary's figures, dashes for an empty
+// sample and greyed cells for withheld ones.
+func medianCell(s analytics.Summary, v float64) td {
+	switch {
+	case s.N == 0:
+		return td{S: "—", Num: true}
+	case !s.HasMedian():
+		return few(s, true)
+	}
+	c := num(v, fmtRub(v))
+	if s.HasCI {
+		c.Tip = "95 % доверительный интервал медианы: " + fmtRub(s.CI95[0]) + " – " + fmtRub(s.CI95[1])
+	}
+	return c
+}
+
+func quartileCell(s analytics.Summary, v float64) td {
+	switch {
+	case s.N == 0:
+		return td{S: "—", Num: true}
+	case !s.HasQuartiles():
+		return few(s, false)
+	}
+	return num(v, fmtRub(v))
+}
+
+func ciCell(s analytics.Summary) td {
+	if !s.HasMedian() || !s.HasCI {
+		return td{Num: true, Class: "ci"}
+	}
+	lo, hi := s.CI95[0], s.CI95[1]
+	return td{S: fmtK(roundK(lo)) + "–" + fmtK(roundK(hi)), V: fmtNum(lo, 0), Num: true, Class: "ci",
+		Tip: "95 % доверительный интервал медианы (порядковые статистики): " + fmtRub(lo) + " – " + fmtRub(hi)}
+}
+
+var ciHead = th{Label: "95 % ДИ", Num: true, Tip: "доверительный интервал медианы, без предположений о распределении (порядковые статистики, биномиальное правило)"}
+
+// chartFigures are the median and quartiles of s for a chart: NaN (no point)
+// where a figure is withheld.
+func chartFigures(s analytics.Summary) (med, p25, p75 float64) {
+	med, p25, p75 = math.NaN(), math.NaN(), math.NaN()
+	if s.HasMedian() {
+		med = s.Median
+	}
+	if s.HasQuartiles() {
+		p25, p75 = s.P25, s.P75
+	}
+	return med, p25, p75
+}
+
+// shown is s when ok, else a dash.
+func shown(ok bool, s string) string {
+	if !ok {
+		return "—"
+	}
+	return s
+}
+
+// ciSub is the median's interval for a KPI's subline.
+func ciSub(s analytics.Summary) string {
+	if !s.HasMedian() || !s.HasCI {
+		return ""
+	}
+	return "; 95 % ДИ " + fmtK(roundK(s.CI95[0])) + " – " + fmtK(roundK(s.CI95[1]))
+}
