@@ -925,7 +925,7 @@ func (c *computer) premium(skill int32, name string) []SkillPremium {
 		}
 		kw, _ := TrimIQR(w)
 		kwo, _ := TrimIQR(wo)
-		if len(kw) == 0 || len(kwo) == 0 {
+		if len(kw) < c.cfg.MinN || len(kwo) < c.cfg.MinN { // the bases after the trim
 			continue
 		}
 		mw, mwo := Quantile(kw, 0.5), Quantile(kwo, 0.5)

@@ -2,6 +2,7 @@ package report
 
 import (
 	"math"
+	"strconv"
 
 	"github.com/hhjobs/hhjobs/internal/analytics"
 )
@@ -51,11 +52,11 @@ func ciCell(s analytics.Summary) td {
 		return td{Num: true, Class: "ci"}
 	}
 	lo, hi := s.CI95[0], s.CI95[1]
-	return td{S: fmtK(roundK(lo)) + "–" + fmtK(roundK(hi)), V: fmtNum(lo, 0), Num: true, Class: "ci",
+	return td{S: fmtThousands(lo) + "–" + fmtThousands(hi) + nbsp + "тыс.", V: strconv.FormatFloat(lo, 'f', 0, 64), Num: true, Class: "ci",
 		Tip: "95 % доверительный интервал медианы (порядковые статистики): " + fmtRub(lo) + " – " + fmtRub(hi)}
 }
 
-var ciHead = th{Label: "95 % ДИ", Num: true, Tip: "доверительный интервал медианы, без предположений о распределении (порядковые статистики, биномиальное правило)"}
+var ciHead = th{Label: "ДИ 95 %", Num: true, Tip: "95-процентный доверительный интервал медианы, тыс. ₽, без предположений о распределении (порядковые статистики, биномиальное правило)"}
 
 // chartFigures are the median and quartiles of s for a chart: NaN (no point)
 // where a figure is withheld.
@@ -84,4 +85,22 @@ func ciSub(s analytics.Summary) string {
 		return ""
 	}
 	return "; 95 % ДИ " + fmtK(roundK(s.CI95[0])) + " – " + fmtK(roundK(s.CI95[1]))
+}
+
+// fmtThousands is a compact amount in thousands of roubles: 98, 1 250, 12,5.
+func fmtThousands(x float64) string {
+	k := x / 1000
+	if k < 20 {
+		return fmtNum(k, 1)
+	}
+	return fmtNum(k, 0)
+}
+
+// smallSampleNote states the rules of §2.1 of the methodology for the report's method list.
+func smallSampleNote(res *analytics.Result) string {
+	r := res.Small
+	return "Малые выборки: медиана, среднее и её 95 % доверительный интервал показываются от n = " + fmtInt(int64(r.MinNMedian)) +
+		" зарплат, квартили (P10–P90) — от n = " + fmtInt(int64(r.MinNQuartiles)) + "; ниже — «мало данных». Интервал медианы — по порядковым статистикам " +
+		"(биномиальное правило, без предположений о распределении). Рейтинги работодателей по оплате и премии за навыки — только по группам от n = " +
+		fmtInt(int64(r.MinNRank)) + ", работодатели упорядочены по нижней границе интервала."
 }
