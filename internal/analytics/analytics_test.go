@@ -52,6 +52,14 @@ func TestNormalise(t *testing.T) {
 		{"only to, net → gross", base(func(v *store.Vacancy) { v.SalaryTo, v.SalaryGross = i64(87000), bp(false) }), false, true, 100000, ForkTo, FlagTaxConverted},
 		{"only to, net kept on net basis", base(func(v *store.Vacancy) { v.SalaryTo, v.SalaryGross = i64(87000), bp(false) }), true, true, 87000, ForkTo, 0},
 		{"gross → net", base(func(v *store.Vacancy) { v.SalaryFrom = i64(100000) }), true, true, 87000, ForkFrom, FlagTaxConverted},
+		// Progressive NDFL of 2025 (tax_test.go): 3.6 M net a year = 2.088 M + 1.512 M at 15 %.
+		{"net 300 000 → gross, 2025 scale", base(func(v *store.Vacancy) { v.SalaryFrom, v.SalaryGross = i64(300000), bp(false) }), false, true, 4_178_823.529411765 / 12, ForkFrom, FlagTaxConverted},
+		{"net 300 000 → gross, 2024: flat 13 %", base(func(v *store.Vacancy) {
+			v.SalaryFrom, v.SalaryGross, v.FirstSeenAt = i64(300000), bp(false), time.Date(2024, 12, 20, 12, 0, 0, 0, time.UTC)
+		}), false, true, 300000 / 0.87, ForkFrom, FlagTaxConverted},
+		// Foreign currency: the rouble amount is taxed on the same scale. 4 000 USD ÷ 0.0125 = 320 000 ₽ gross
+		// = 3.84 M a year: 312 000 + 1.44 M × 0.15 = 528 000 tax → 276 000 ₽ a month net.
+		{"USD gross → net, progressive", base(func(v *store.Vacancy) { v.SalaryFrom, v.SalaryCurrency = i64(4000), "USD" }), true, true, 276000, ForkFrom, FlagTaxConverted},
 		// 10 USD/h ÷ 0.0125 = 800 ₽/h × 164.4 h = 131 520 ₽ gross.
 		{"USD hourly gross", base(func(v *store.Vacancy) { v.SalaryFrom, v.SalaryCurrency, v.SalaryMode = i64(10), "USD", "HOUR" }), false, true, 131520, ForkFrom, 0},
 		{"USD hourly to net", base(func(v *store.Vacancy) { v.SalaryFrom, v.SalaryCurrency, v.SalaryMode = i64(10), "USD", "HOUR" }), true, true, 131520 * 0.87, ForkFrom, FlagTaxConverted},

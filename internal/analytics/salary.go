@@ -23,9 +23,6 @@ const (
 	HoursPerMonth = 164.4
 	// ShiftsPerMonth assumes one 8-hour shift per working day: 164.4 / 8.
 	ShiftsPerMonth = HoursPerMonth / 8
-	// NDFL is the flat Russian personal income tax rate used for gross ↔ net
-	// (a simplification: the progressive scale of 2025 and non-resident rates are ignored).
-	NDFL = 0.13
 	// MinMonthlyRUR and MaxMonthlyRUR bound plausible monthly salaries; values
 	// outside are flagged as outliers.
 	MinMonthlyRUR = 10_000
@@ -172,7 +169,9 @@ func (r *Rates) Lookup(code string, on time.Time) (rate float64, date time.Time,
 //     (latest on or before, else earliest after);
 //  3. monthly: MONTH ×1, HOUR ×164.4, SHIFT ×20.55; FLY_IN_FLY_OUT, SERVICE and
 //     unknown modes get no monthly equivalent; a missing mode means MONTH;
-//  4. tax: gross → net ×(1−0.13), net → gross ÷(1−0.13); unknown gross is left as is;
+//  4. tax: gross ↔ net by the NDFL scale of the same date (tax.go: a resident,
+//     12 × the monthly amount a year; 13 % before 2021, 13/15 % until 2025, 13–22 % since),
+//     applied to the rouble amount whatever the currency; unknown gross is left as is;
 //  5. outlier flag when the result is outside [10 000, 5 000 000].
 func Normalise(v store.Vacancy, rates *Rates, opt Options) Salary {
 	var s Salary
@@ -231,10 +230,10 @@ func Normalise(v store.Vacancy, rates *Rates, opt Options) Salary {
 	case v.SalaryGross == nil:
 		s.Flags |= FlagTaxUnknown
 	case *v.SalaryGross && opt.Net:
-		m *= 1 - NDFL
+		m = ScaleOn(seen).NetMonthly(m)
 		s.Flags |= FlagTaxConverted
 	case !*v.SalaryGross && !opt.Net:
-		m /= 1 - NDFL
+		m = ScaleOn(seen).GrossMonthly(m)
 		s.Flags |= FlagTaxConverted
 	}
 	s.OK = true

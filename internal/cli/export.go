@@ -20,6 +20,8 @@ type ExportOptions struct {
 	Table  string
 	Query  string
 	Since  string
+	Net    bool
+	Basis  string
 }
 
 // NewCmdExport builds `hhjobs export`.
@@ -44,6 +46,8 @@ leaves no half file; --out - writes to stdout.`,
 	cmd.Flags().StringVar(&o.Table, "table", "vacancies", "vacancies or skills")
 	cmd.Flags().StringVar(&o.Query, "query", "", "only vacancies seen by this saved query")
 	cmd.Flags().StringVar(&o.Since, "since", "", "only vacancies published on or after DATE (YYYY-MM-DD, Moscow time, or RFC 3339)")
+	cmd.Flags().BoolVar(&o.Net, "net", false, "salary_monthly_rur "+netHelp)
+	addBasisFlag(cmd, &o.Basis)
 	return cmd
 }
 
@@ -67,6 +71,10 @@ func runExport(ctx context.Context, f *Factory, o *ExportOptions) error {
 	if _, err := parseSince(o.Since); err != nil {
 		return err
 	}
+	basis, err := salaryBasis(o.Basis, o.Net)
+	if err != nil {
+		return err
+	}
 	st, err := f.Store(ctx)
 	if err != nil {
 		return err
@@ -75,7 +83,7 @@ func runExport(ctx context.Context, f *Factory, o *ExportOptions) error {
 	if err != nil {
 		return err
 	}
-	opts := export.Options{Format: o.Format, Table: o.Table, Filter: flt}
+	opts := export.Options{Format: o.Format, Table: o.Table, Filter: flt, Salary: basis}
 	var n int
 	if o.Out == "-" {
 		bw := bufio.NewWriterSize(f.IO.Out, 1<<16)

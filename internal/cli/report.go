@@ -17,6 +17,7 @@ type ReportOptions struct {
 	Query string
 	Since string
 	Net   bool
+	Basis string
 	Small analytics.Thresholds
 	Rank  int
 }
@@ -39,7 +40,8 @@ atomically; its path is the last line on stdout.`,
 	cmd.Flags().StringVar(&o.Out, "out", "hhjobs-report.html", "report file")
 	cmd.Flags().StringVar(&o.Query, "query", "", "only vacancies seen by this saved query")
 	cmd.Flags().StringVar(&o.Since, "since", "", "only vacancies published on or after DATE (YYYY-MM-DD, Moscow time, or RFC 3339)")
-	cmd.Flags().BoolVar(&o.Net, "net", false, "salaries after tax (NDFL 13 %) instead of gross")
+	cmd.Flags().BoolVar(&o.Net, "net", false, netHelp)
+	addBasisFlag(cmd, &o.Basis)
 	addSmallSampleFlags(cmd, &o.Small)
 	cmd.Flags().IntVar(&o.Rank, "min-n-rank", analytics.DefaultMinNRank, "rank employers by pay and skills by premium only on groups of at least this many salaries")
 	return cmd
@@ -53,6 +55,10 @@ func runReport(ctx context.Context, f *Factory, o *ReportOptions) error {
 		return err
 	}
 	if err := checkSmallSampleFlags(o.Small); err != nil {
+		return err
+	}
+	basis, err := salaryBasis(o.Basis, o.Net)
+	if err != nil {
 		return err
 	}
 	if o.Rank < 1 {
@@ -70,7 +76,7 @@ func runReport(ctx context.Context, f *Factory, o *ReportOptions) error {
 	if err != nil {
 		return err
 	}
-	cfg := analytics.Config{Filter: flt, Options: analytics.Options{Net: o.Net}, Now: f.Now(), Small: o.Small, MinN: o.Rank}
+	cfg := analytics.Config{Filter: flt, Options: basis, Now: f.Now(), Small: o.Small, MinN: o.Rank}
 	if err := report.Generate(ctx, st, cfg, report.Meta{Query: o.Query, Since: flt.Since}, path); err != nil {
 		return err
 	}

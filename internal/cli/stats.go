@@ -25,6 +25,7 @@ type StatsOptions struct {
 	Query string
 	Since string
 	Net   bool
+	Basis string
 	JSON  bool
 	Small analytics.Thresholds
 }
@@ -48,7 +49,8 @@ An aligned table on a terminal, CSV otherwise; --json always prints JSON.`,
 	cmd.Flags().StringSliceVar(&o.By, "by", []string{"role"}, "group by (comma-separated for a combination): "+analytics.DimList())
 	cmd.Flags().StringVar(&o.Query, "query", "", "only vacancies seen by this saved query")
 	cmd.Flags().StringVar(&o.Since, "since", "", "only vacancies published on or after DATE (YYYY-MM-DD, Moscow time, or RFC 3339)")
-	cmd.Flags().BoolVar(&o.Net, "net", false, "salaries after tax (NDFL 13 %) instead of gross")
+	cmd.Flags().BoolVar(&o.Net, "net", false, netHelp)
+	addBasisFlag(cmd, &o.Basis)
 	cmd.Flags().BoolVar(&o.JSON, "json", false, "print JSON to stdout")
 	addSmallSampleFlags(cmd, &o.Small)
 	return cmd
@@ -109,6 +111,10 @@ func runStats(ctx context.Context, f *Factory, o *StatsOptions) error {
 	if err := checkSmallSampleFlags(o.Small); err != nil {
 		return err
 	}
+	basis, err := salaryBasis(o.Basis, o.Net)
+	if err != nil {
+		return err
+	}
 	st, err := f.Store(ctx)
 	if err != nil {
 		return err
@@ -119,7 +125,7 @@ func runStats(ctx context.Context, f *Factory, o *StatsOptions) error {
 	}
 	restore := analytics.BatchGC()
 	res, err := analytics.Compute(ctx, st, analytics.Config{
-		Filter: flt, Options: analytics.Options{Net: o.Net}, Groupings: [][]analytics.Dim{dims}, GroupsOnly: true, Now: f.Now(), Small: o.Small,
+		Filter: flt, Options: basis, Groupings: [][]analytics.Dim{dims}, GroupsOnly: true, Now: f.Now(), Small: o.Small,
 	})
 	restore()
 	if err != nil {

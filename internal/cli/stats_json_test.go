@@ -80,3 +80,42 @@ func TestStatsJSONNullsAndIntervals(t *testing.T) {
 		}
 	}
 }
+
+// --basis gross|net (and --net) on stats, report and export; the output names the basis.
+func TestSalaryBasisFlags(t *testing.T) {
+	run := filledEnv(t, 300)
+	median := func(args ...string) (string, float64) {
+		t.Helper()
+		code, out, errOut := run(false, append([]string{"stats", "--by", "experience", "--json"}, args...)...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d %s", args, code, errOut)
+		}
+		var js struct {
+			Basis string
+			Total struct{ Salary struct{ Median float64 } }
+		}
+		if err := json.Unmarshal([]byte(out), &js); err != nil {
+			t.Fatal(err)
+		}
+		return js.Basis, js.Total.Salary.Median
+	}
+	b0, gross := median()
+	b1, gross1 := median("--basis", "gross")
+	b2, net := median("--basis", "net")
+	b3, net3 := median("--net")
+	if b0 != "gross" || b1 != "gross" || b2 != "net" || b3 != "net" || gross != gross1 || net != net3 || !(net < gross) {
+		t.Errorf("bases %s %s %s %s, medians gross %v %v net %v %v", b0, b1, b2, b3, gross, gross1, net, net3)
+	}
+	_, gcsv, _ := run(false, "export", "--format", "csv")
+	_, ncsv, _ := run(false, "export", "--format", "csv", "--basis", "net")
+	if gcsv == ncsv || len(gcsv) == 0 {
+		t.Error("export --basis net did not change salary_monthly_rur")
+	}
+	for _, bad := range [][]string{
+		{"stats", "--basis", "after-tax"}, {"report", "--basis", "gross", "--net"}, {"export", "--format", "csv", "--basis", "NET"},
+	} {
+		if code, _, errOut := run(false, bad...); code != ExitUsage || !strings.Contains(errOut, "--basis") {
+			t.Errorf("%v: exit %d %q", bad, code, errOut)
+		}
+	}
+}

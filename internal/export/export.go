@@ -34,6 +34,7 @@ type Options struct {
 	Format string // csv | jsonl | parquet
 	Table  string // vacancies (default) | skills
 	Filter store.Filter
+	Salary analytics.Options // basis of salary_monthly_rur (gross unless Net)
 }
 
 // Columns are the CSV and Parquet columns of the vacancies table, in order.
@@ -108,6 +109,7 @@ func Write(ctx context.Context, s store.Store, w io.Writer, o Options) (int, err
 }
 
 type rowMaker struct {
+	basis analytics.Options
 	rates *analytics.Rates
 	areas *analytics.AreaIndex
 }
@@ -131,7 +133,8 @@ func optStr(s string) *string {
 	return &s
 }
 
-// row flattens v. salary_monthly_rur is the gross monthly point estimate of
+// row flattens v. salary_monthly_rur is the monthly point estimate (gross
+// unless m.basis says net) of
 // docs/methodology.md, rounded to the rouble (outliers included: they are
 // computable; nil when not computable).
 func (m *rowMaker) row(v store.Vacancy) Row {
@@ -159,7 +162,7 @@ func (m *rowMaker) row(v store.Vacancy) Row {
 			r.Region = v.AreaName
 		}
 	}
-	if s := analytics.Normalise(v, m.rates, analytics.Options{}); s.OK {
+	if s := analytics.Normalise(v, m.rates, m.basis); s.OK {
 		x := int64(math.Round(s.MonthlyRUR))
 		r.SalaryMonthlyRUR = &x
 	}
@@ -171,6 +174,7 @@ func writeVacancies(ctx context.Context, s store.Store, w io.Writer, o Options) 
 	if err != nil {
 		return 0, err
 	}
+	m.basis = o.Salary
 	f := o.Filter
 	f.Raw = o.Format == "jsonl"
 	n := 0
