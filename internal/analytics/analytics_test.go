@@ -61,15 +61,15 @@ func TestNormalise(t *testing.T) {
 		// = 3.84 M a year: 312 000 + 1.44 M × 0.15 = 528 000 tax → 276 000 ₽ a month net.
 		{"USD gross → net, progressive", base(func(v *store.Vacancy) { v.SalaryFrom, v.SalaryCurrency = i64(4000), "USD" }), true, true, 276000, ForkFrom, FlagTaxConverted},
 		// 10 USD/h ÷ 0.0125 = 800 ₽/h × 164.4 h = 131 520 ₽ gross.
-		{"USD hourly gross", base(func(v *store.Vacancy) { v.SalaryFrom, v.SalaryCurrency, v.SalaryMode = i64(10), "USD", "HOUR" }), false, true, 131520, ForkFrom, 0},
-		{"USD hourly to net", base(func(v *store.Vacancy) { v.SalaryFrom, v.SalaryCurrency, v.SalaryMode = i64(10), "USD", "HOUR" }), true, true, 131520 * 0.87, ForkFrom, FlagTaxConverted},
+		{"USD hourly gross", base(func(v *store.Vacancy) { v.SalaryFrom, v.SalaryCurrency, v.SalaryMode = i64(10), "USD", "HOUR" }), false, true, 131520, ForkFrom, FlagRosterAssumed | FlagFTE},
+		{"USD hourly to net", base(func(v *store.Vacancy) { v.SalaryFrom, v.SalaryCurrency, v.SalaryMode = i64(10), "USD", "HOUR" }), true, true, 131520 * 0.87, ForkFrom, FlagTaxConverted | FlagRosterAssumed | FlagFTE},
 		{"USD: later rate applies from its day", base(func(v *store.Vacancy) {
 			v.SalaryFrom, v.SalaryCurrency, v.FirstSeenAt = i64(1000), "USD", time.Date(2025, 6, 10, 15, 0, 0, 0, time.UTC)
 		}), false, true, 100000, ForkFrom, 0},
 		{"USD: seen before any rate → earliest after", base(func(v *store.Vacancy) {
 			v.SalaryFrom, v.SalaryCurrency, v.FirstSeenAt = i64(1000), "USD", day("2025-05-20")
 		}), false, true, 80000, ForkFrom, FlagRateAfter},
-		{"shift", base(func(v *store.Vacancy) { v.SalaryFrom, v.SalaryMode = i64(3000), "SHIFT" }), false, true, 3000 * 20.55, ForkFrom, 0},
+		{"shift", base(func(v *store.Vacancy) { v.SalaryFrom, v.SalaryMode = i64(3000), "SHIFT" }), false, true, 3000 * 20.55, ForkFrom, FlagRosterAssumed},
 		{"no mode → month", base(func(v *store.Vacancy) { v.SalaryFrom, v.SalaryMode = i64(90000), "" }), false, true, 90000, ForkFrom, FlagModeAssumed},
 		{"fly-in-fly-out excluded", base(func(v *store.Vacancy) { v.SalaryFrom, v.SalaryMode = i64(200000), "FLY_IN_FLY_OUT" }), false, false, 0, ForkFrom, FlagExcludedMode},
 		{"service excluded", base(func(v *store.Vacancy) { v.SalaryTo, v.SalaryMode = i64(5000), "SERVICE" }), false, false, 0, ForkTo, FlagExcludedMode},

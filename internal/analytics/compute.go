@@ -84,6 +84,11 @@ type SalaryMix struct {
 	ModeAssumed     int            `json:"mode_assumed"`
 	TaxConverted    int            `json:"tax_converted"`
 	OutliersAbs     int            `json:"outliers_abs"`
+	// Pay per shift or hour turned into a month (roster.go): with the vacancy's
+	// own roster, with constants filling a gap, or as a full-time equivalent.
+	RosterKnown   int `json:"roster_known"`
+	RosterAssumed int `json:"roster_assumed"`
+	RosterFTE     int `json:"roster_fte"`
 }
 
 // SharePoint is a share in one period.
@@ -330,6 +335,7 @@ type computer struct {
 	closedSum  float64
 	closedN    int
 	skillsSeen bool
+	rosterPass
 }
 
 // Compute reads the filtered vacancies in one pass and computes the analytics.
@@ -399,11 +405,17 @@ func Compute(ctx context.Context, s store.Store, cfg Config) (*Result, error) {
 		c.rawSkill = map[string]int32{}
 		c.roleIDs = map[string]int32{}
 	}
+	c.rosters, _ = s.(store.RosterReader)
 	if err := s.EachVacancy(ctx, cfg.Filter, func(v store.Vacancy) error {
-		c.add(v)
+		if !c.hold(v) {
+			c.add(v)
+		}
 		return ctx.Err()
 	}); err != nil {
 		return nil, fmt.Errorf("read vacancies: %w", err)
+	}
+	if err := c.replayRosters(ctx); err != nil {
+		return nil, err
 	}
 	if !cfg.GroupsOnly && !c.skillsSeen && c.skBaseTotal() > 0 {
 		// The store did not fill KeySkills in EachVacancy: count from EachSkill
@@ -481,7 +493,7 @@ func or(a, b string) string {
 }
 
 func (c *computer) add(v store.Vacancy) {
-	sal := Normalise(v, c.rates, c.cfg.Options)
+	sal := NormaliseRoster(v, c.roster, c.rates, c.cfg.Options)
 	open := v.ClosedAt == nil
 	c.total.add(open, sal)
 	c.mix(v, sal)
@@ -573,6 +585,7 @@ func (c *computer) mix(v store.Vacancy, s Salary) {
 	if s.Flags.Has(FlagOutlier) {
 		m.OutliersAbs++
 	}
+	m.countRoster(s)
 }
 
 // civilDay is the number of the MSK calendar day of t since 1970-01-01.

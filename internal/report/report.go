@@ -560,6 +560,7 @@ func qualitySection(res *analytics.Result) section {
 	for _, k := range sortedKeys(m.Modes) {
 		rows = append(rows, []td{txt("Период оплаты " + modeName(k)), cnt(m.Modes[k]), share(m.Modes[k], m.Disclosed)})
 	}
+	rows = append(rows, rosterRows(m)...)
 	for _, k := range sortedKeys(m.Currencies) {
 		rows = append(rows, []td{txt("Валюта " + k), cnt(m.Currencies[k]), share(m.Currencies[k], m.Disclosed)})
 	}
@@ -638,7 +639,7 @@ func methodNotes(res *analytics.Result) []string {
 	}
 	return []string{
 		"Рубли: сумма / курс из /dictionaries (курс = единиц валюты за 1 ₽) на дату первого появления вакансии — последний сохранённый курс не позже этой даты, иначе самый ранний после неё.",
-		"Месяц: «за час» × 164,4 ч (средний месяц 40-часовой недели по производственному календарю), «за смену» × 20,55 (одна 8-часовая смена в рабочий день), «за месяц» × 1. «За вахту» и «за услугу» в месячные показатели не входят и посчитаны отдельно.",
+		monthNote,
 		"Налог: " + basis + taxNote,
 		"Вилка: «от – до» → середина, только «от» → «от», только «до» → «до»; доли каждого случая — в разделе «Качество данных».",
 		"Выбросы: месячная сумма вне [10 000; 5 000 000] ₽ или вне [Q1 − 3·IQR; Q3 + 3·IQR] своей группы (в группах от 10 зарплат). Выбросы не удаляются: они исключены из медиан и посчитаны.",
