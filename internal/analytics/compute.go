@@ -109,6 +109,10 @@ type SkillStat struct {
 	Spellings map[string]int `json:"spellings"`
 	// Monthly is the share per month of publication.
 	Monthly []SharePoint `json:"monthly"`
+	// Recent and Previous are the shares in the last 28 days of the data
+	// and the 28 before (windows.go).
+	Recent   WindowShare `json:"recent_28d"`
+	Previous WindowShare `json:"previous_28d"`
 	// Premium is the pooled premium: the mean over roles (weighted by NWith)
 	// of median(with)/median(without) − 1, over roles where both bases are ≥ MinN.
 	Premium      float64 `json:"premium"`
@@ -303,6 +307,7 @@ type skillAcc struct {
 	name      string
 	count     int
 	spellings map[string]int
+	win       [2]int // in the recent and the previous window (windows.go)
 }
 
 type salaryRec struct {
@@ -335,6 +340,7 @@ type computer struct {
 	closedSum  float64
 	closedN    int
 	skillsSeen bool
+	win        windows
 	rosterPass
 }
 
@@ -406,6 +412,9 @@ func Compute(ctx context.Context, s store.Store, cfg Config) (*Result, error) {
 		c.roleIDs = map[string]int32{}
 	}
 	c.rosters, _ = s.(store.RosterReader)
+	if !cfg.GroupsOnly {
+		c.win.end = dataEnd(ctx, s, cfg.Filter, cfg.Now)
+	}
 	if err := s.EachVacancy(ctx, cfg.Filter, func(v store.Vacancy) error {
 		if !c.hold(v) {
 			c.add(v)
@@ -702,6 +711,7 @@ func (c *computer) addSkills(v store.Vacancy, s Salary) {
 		}
 		c.skMonth[[2]int64{int64(id), month}]++
 	}
+	c.addWindow(startOf(v), ids)
 	if s.Usable() && len(v.Roles) > 0 {
 		slices.Sort(ids)
 		rec := salaryRec{monthly: s.MonthlyRUR, skills: ids}
@@ -888,6 +898,7 @@ func (c *computer) finishSkills() *SkillReport {
 			n := c.skMonth[[2]int64{int64(id), m}]
 			st.Monthly = append(st.Monthly, SharePoint{Start: monthStart(m), Base: c.skBase[m], Count: n, Share: float64(n) / float64(c.skBase[m])})
 		}
+		st.Recent, st.Previous = c.win.share(0, sk.win[0]), c.win.share(1, sk.win[1])
 		prem := c.premium(id, st.Name)
 		var wsum float64
 		for _, p := range prem {

@@ -256,7 +256,7 @@ func build(res *analytics.Result, meta Meta) page {
 		var bars []barRow
 		skT := table{ID: "t-skills", Caption: "Навыки", Head: []th{
 			{Label: "Навык"}, {Label: "Вакансий", Num: true}, {Label: "Доля", Num: true},
-			{Label: "Изменение доли", Num: true, Tip: "последний месяц минус первый, в процентных пунктах"},
+			windowHead,
 			{Label: "Премия", Num: true, Tip: "медиана с навыком / без навыка − 1 внутри той же роли, среднее по ролям с весом n"},
 			{Label: "База премии n", Num: true},
 		}}
@@ -265,17 +265,7 @@ func build(res *analytics.Result, meta Meta) page {
 				bars = append(bars, barRow{Label: s.Name, V: s.Share, Value: fmtPct(s.Share),
 					Tip: fmt.Sprintf("%s: %s вакансий из %s", s.Name, fmtInt(int64(s.Vacancies)), fmtInt(int64(sk.Base)))})
 			}
-			change := math.NaN()
-			if len(s.Monthly) >= 2 {
-				change = s.Monthly[len(s.Monthly)-1].Share - s.Monthly[0].Share
-			}
-			ch := num(change, "—")
-			if !math.IsNaN(change) {
-				ch.S = fmtNum(change*100, 1) + nbsp + "п.п."
-				if change > 0 {
-					ch.S = "+" + ch.S
-				}
-			}
+			ch := windowChange(s)
 			prem := td{S: "—", Num: true}
 			if s.PremiumBase > 0 {
 				prem = num(s.Premium, fmtSignedPct(s.Premium))
@@ -398,8 +388,8 @@ func build(res *analytics.Result, meta Meta) page {
 		tip := fmt.Sprintf("неделя с %s: медиана %s, P25 %s, P75 %s (n = %s)", fmtDate(w.Start), fmtRub(m), fmtRub(a), fmtRub(b), fmtInt(int64(w.Salary.N)))
 		medS.Tips, p25S.Tips, p75S.Tips = append(medS.Tips, tip), append(p25S.Tips, tip), append(p75S.Tips, tip)
 	}
-	trT := periodTable("t-weeks", "По неделям публикации", "Неделя с", res.Weekly)
-	moT := periodTable("t-months", "По месяцам публикации", "Месяц", res.Monthly)
+	trT := periodTable("t-weeks", "По неделям публикации", "Неделя с", res.Weekly, res.GeneratedAt)
+	moT := periodTable("t-months", "По месяцам публикации", "Месяц", res.Monthly, res.GeneratedAt)
 	p.Sections = append(p.Sections, section{
 		ID: "trends", Title: "Динамика",
 		Intro: []string{"Неделя — с понедельника по московскому времени, по дате публикации (published_at). Медиана недели показана при базе не меньше " + fmtInt(int64(res.Small.MinNMedian)) + " зарплат, квартили — не меньше " + fmtInt(int64(res.Small.MinNQuartiles)) + "."},
@@ -510,7 +500,7 @@ func spellings(m map[string]int) string {
 	return strings.Join(s, ", ")
 }
 
-func periodTable(id, caption, first string, ps []analytics.Period) table {
+func periodTable(id, caption, first string, ps []analytics.Period, now time.Time) table {
 	t := table{ID: id, Caption: caption, Head: []th{
 		{Label: first}, {Label: "Опубликовано", Num: true}, {Label: "Закрыто", Num: true}, {Label: "С зарплатой", Num: true},
 		{Label: "База n", Num: true}, {Label: "P25", Num: true}, {Label: "Медиана", Num: true}, ciHead, {Label: "P75", Num: true},
@@ -525,9 +515,11 @@ func periodTable(id, caption, first string, ps []analytics.Period) table {
 		if id == "t-months" {
 			label = monthName(p.Start)
 		}
+		label += unfinishedMark(id, p.Start, now)
 		t.Rows = append(t.Rows, []td{{S: label, V: p.Start.Format(time.DateOnly)}, cnt(p.Published), cnt(p.Closed),
 			num(share, fmtPct(share)), cnt(n), quartileCell(s, s.P25), medianCell(s, s.Median), ciCell(s), quartileCell(s, s.P75)})
 	}
+	noteUnfinished(&t)
 	return t
 }
 
