@@ -416,11 +416,12 @@ func Compute(ctx context.Context, s store.Store, cfg Config) (*Result, error) {
 		c.win.end = dataEnd(ctx, s, cfg.Filter, cfg.Now)
 	}
 	if err := s.EachVacancy(ctx, cfg.Filter, func(v store.Vacancy) error {
-		if !c.hold(v) {
+		if !c.hold(ctx, v) {
 			c.add(v)
 		}
 		return ctx.Err()
 	}); err != nil {
+		c.abandon()
 		return nil, fmt.Errorf("read vacancies: %w", err)
 	}
 	if err := c.replayRosters(ctx); err != nil {

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -52,4 +53,24 @@ func ParseRoster(days, hours []byte) (Roster, error) {
 		}
 	}
 	return r, nil
+}
+
+// RosterFromRaw cuts the two arrays out of a vacancy's raw JSON (an API
+// search item or full vacancy) without decoding the rest. A key followed by
+// `":` cannot occur inside a JSON string (its quotes would be escaped), and
+// neither key is nested in the API's objects, so the first match is the
+// field; its value is decoded by encoding/json.
+func RosterFromRaw(raw []byte) (Roster, error) {
+	field := func(key string) []byte {
+		i := bytes.Index(raw, []byte(`"`+key+`":`))
+		if i < 0 {
+			return nil
+		}
+		var v json.RawMessage
+		if err := json.NewDecoder(bytes.NewReader(raw[i+len(key)+3:])).Decode(&v); err != nil {
+			return []byte("!") // malformed: ParseRoster reports it
+		}
+		return v
+	}
+	return ParseRoster(field("work_schedule_by_days"), field("working_hours"))
 }
