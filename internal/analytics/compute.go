@@ -113,23 +113,31 @@ type SkillStat struct {
 	// and the 28 before (windows.go).
 	Recent   WindowShare `json:"recent_28d"`
 	Previous WindowShare `json:"previous_28d"`
-	// Premium is the pooled premium: the mean over roles (weighted by NWith)
-	// of median(with)/median(without) − 1, over roles where both bases are ≥ MinN.
-	Premium      float64 `json:"premium"`
-	PremiumBase  int     `json:"premium_base"` // salaries with the skill behind Premium (0 = no premium)
-	PremiumRoles int     `json:"premium_roles"`
+	// Premium is the pooled premium (premium.go): the mean over role ×
+	// experience cells (weighted by NWith) of median(with)/median(without) − 1,
+	// over cells where both bases are ≥ MinN, with its 95 % interval.
+	Premium      float64     `json:"premium"`
+	PremiumCI95  *[2]float64 `json:"premium_ci95"`
+	PremiumBase  int         `json:"premium_base"` // salaries with the skill behind Premium (0 = no premium)
+	PremiumRoles int         `json:"premium_roles"`
+	PremiumCells int         `json:"premium_cells"`
 }
 
-// SkillPremium compares medians with and without a skill inside one role.
+// SkillPremium compares medians with and without a skill inside one role ×
+// experience cell.
 type SkillPremium struct {
 	Skill         string  `json:"skill"`
 	RoleID        string  `json:"role_id"`
 	Role          string  `json:"role"`
+	ExperienceID  string  `json:"experience_id"`
+	Experience    string  `json:"experience"`
 	NWith         int     `json:"n_with"`
 	NWithout      int     `json:"n_without"`
 	MedianWith    float64 `json:"median_with"`
 	MedianWithout float64 `json:"median_without"`
 	Premium       float64 `json:"premium"` // MedianWith/MedianWithout − 1
+	// CI95 is the premium's approximate 95 % interval (premium.go).
+	CI95 [2]float64 `json:"premium_ci95"`
 }
 
 // SkillReport is skill demand: shares of the vacancies whose key skills are known.
@@ -312,6 +320,7 @@ type skillAcc struct {
 
 type salaryRec struct {
 	monthly float64
+	exp     uint8 // index in ExperienceOrder + 1 (0: not stated)
 	roles   []int32
 	skills  []int32 // sorted skill ids
 }
@@ -715,7 +724,7 @@ func (c *computer) addSkills(v store.Vacancy, s Salary) {
 	c.addWindow(startOf(v), ids)
 	if s.Usable() && len(v.Roles) > 0 {
 		slices.Sort(ids)
-		rec := salaryRec{monthly: s.MonthlyRUR, skills: ids}
+		rec := salaryRec{monthly: s.MonthlyRUR, skills: ids, exp: uint8(slices.Index(ExperienceOrder, v.ExperienceID) + 1)}
 		for _, r := range v.Roles {
 			rec.roles = append(rec.roles, c.role(r))
 		}
@@ -901,15 +910,7 @@ func (c *computer) finishSkills() *SkillReport {
 		}
 		st.Recent, st.Previous = c.win.share(0, sk.win[0]), c.win.share(1, sk.win[1])
 		prem := c.premium(id, st.Name)
-		var wsum float64
-		for _, p := range prem {
-			wsum += float64(p.NWith) * p.Premium
-			st.PremiumBase += p.NWith
-		}
-		if st.PremiumBase > 0 {
-			st.Premium = wsum / float64(st.PremiumBase)
-			st.PremiumRoles = len(prem)
-		}
+		poolPremium(&st, prem)
 		sr.Premiums = append(sr.Premiums, prem...)
 		sr.Top = append(sr.Top, st)
 	}
@@ -925,49 +926,6 @@ func mostFrequent(m map[string]int) string {
 		}
 	}
 	return best
-}
-
-// premium compares, inside each role, the median salary of the vacancies
-// that list the skill with the median of those that do not.
-func (c *computer) premium(skill int32, name string) []SkillPremium {
-	with := map[int32][]float64{}
-	without := map[int32][]float64{}
-	for _, r := range c.recs {
-		_, has := slices.BinarySearch(r.skills, skill)
-		for _, role := range r.roles {
-			if has {
-				with[role] = append(with[role], r.monthly)
-			} else {
-				without[role] = append(without[role], r.monthly)
-			}
-		}
-	}
-	var out []SkillPremium
-	for role, w := range with {
-		wo := without[role]
-		if len(w) < c.cfg.MinN || len(wo) < c.cfg.MinN {
-			continue
-		}
-		kw, _ := TrimIQR(w)
-		kwo, _ := TrimIQR(wo)
-		if len(kw) < c.cfg.MinN || len(kwo) < c.cfg.MinN { // the bases after the trim
-			continue
-		}
-		mw, mwo := Quantile(kw, 0.5), Quantile(kwo, 0.5)
-		out = append(out, SkillPremium{
-			Skill: name, RoleID: c.roles[role].ID, Role: c.roles[role].Name,
-			NWith: len(kw), NWithout: len(kwo), MedianWith: mw, MedianWithout: mwo, Premium: mw/mwo - 1,
-		})
-	}
-	// Ties go by role id: the order feeds the pooled premium's sum, and a
-	// report must not change between runs over the same data.
-	slices.SortFunc(out, func(a, b SkillPremium) int {
-		if c := cmp.Compare(b.NWith, a.NWith); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.RoleID, b.RoleID)
-	})
-	return out
 }
 
 func (c *computer) finishLife() *Lifetime {

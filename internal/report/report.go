@@ -257,7 +257,7 @@ func build(res *analytics.Result, meta Meta) page {
 		skT := table{ID: "t-skills", Caption: "Навыки", Head: []th{
 			{Label: "Навык"}, {Label: "Вакансий", Num: true}, {Label: "Доля", Num: true},
 			windowHead,
-			{Label: "Премия", Num: true, Tip: "медиана с навыком / без навыка − 1 внутри той же роли, среднее по ролям с весом n"},
+			{Label: "Премия", Num: true, Tip: "медиана с навыком / без навыка − 1 внутри той же роли и того же опыта, среднее по таким группам с весом n; в подсказке — 95 % доверительный интервал"},
 			{Label: "База премии n", Num: true},
 		}}
 		for i, s := range sk.Top {
@@ -268,7 +268,7 @@ func build(res *analytics.Result, meta Meta) page {
 			ch := windowChange(s)
 			prem := td{S: "—", Num: true}
 			if s.PremiumBase > 0 {
-				prem = num(s.Premium, fmtSignedPct(s.Premium))
+				prem = premiumCell(s.Premium, s.PremiumCI95)
 			}
 			name := txt(s.Name)
 			name.Tip = "написания: " + spellings(s.Spellings)
@@ -276,16 +276,9 @@ func build(res *analytics.Result, meta Meta) page {
 		}
 		intro := []string{fmt.Sprintf("Доля — от %s %s, у которых загружено полное описание (ключевые навыки есть только в нём). Написания сведены: регистр, ё/е, кириллица/латиница в «1С», дефисы, точки и пробелы по краям, таблица синонимов (MS Excel = Excel); наведите на навык, чтобы увидеть исходные написания.",
 			fmtInt(int64(sk.Base)), plural(sk.Base, "вакансии", "вакансий", "вакансий"))}
-		prT := table{ID: "t-premium", Caption: "Премия за навык внутри роли", Head: []th{
-			{Label: "Навык"}, {Label: "Роль"}, {Label: "n с навыком", Num: true}, {Label: "n без", Num: true},
-			{Label: "Медиана с навыком", Num: true}, {Label: "Медиана без", Num: true}, {Label: "Премия", Num: true},
-		}}
-		for _, pr := range sk.Premiums {
-			prT.Rows = append(prT.Rows, []td{txt(pr.Skill), txt(pr.Role), cnt(pr.NWith), cnt(pr.NWithout),
-				num(pr.MedianWith, fmtRub(pr.MedianWith)), num(pr.MedianWithout, fmtRub(pr.MedianWithout)), num(pr.Premium, fmtSignedPct(pr.Premium))})
-		}
+		prT := premiumTable(sk.Premiums)
 		if len(prT.Rows) == 0 {
-			prT.Note = "Недостаточно данных: нужны не меньше " + fmtInt(int64(res.Small.MinNRank)) + " зарплат с навыком и столько же без него в одной роли."
+			prT.Note = "Недостаточно данных: нужны не меньше " + fmtInt(int64(res.Small.MinNRank)) + " зарплат с навыком и столько же без него в одной роли при одном требуемом опыте."
 		}
 		p.Sections = append(p.Sections, section{
 			ID: "skills", Title: "Востребованные навыки", Intro: intro,
