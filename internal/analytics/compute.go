@@ -30,6 +30,8 @@ type Config struct {
 	MinN         int
 	// Small are the small-sample rules (withheld medians and quartiles).
 	Small Thresholds
+	// Synonyms fold skill spellings into groups; nil means DefaultSynonyms.
+	Synonyms *Synonyms
 	// Now is the time of the analysis (the censoring time of vacancies never seen).
 	Now time.Time
 }
@@ -369,6 +371,9 @@ func Compute(ctx context.Context, s store.Store, cfg Config) (*Result, error) {
 	}
 	if cfg.Groupings == nil {
 		cfg.Groupings = DefaultGroupings()
+	}
+	if cfg.Synonyms == nil {
+		cfg.Synonyms = DefaultSynonyms()
 	}
 	cfg.Filter.Raw = false
 	// Read only what the computation uses: `stats --by role` needs the
@@ -734,7 +739,7 @@ func (c *computer) addSkills(v store.Vacancy, s Salary) {
 
 // skillID folds raw and returns its skill's id (−1 when it folds to nothing).
 func (c *computer) skillID(raw string) int32 {
-	key, name := SkillKey(raw)
+	key, name := c.cfg.Synonyms.Key(raw)
 	if key == "" {
 		return -1
 	}
@@ -777,7 +782,7 @@ func (c *computer) addLife(v store.Vacancy) {
 func (c *computer) skillsFromEachSkill(ctx context.Context, s store.Store) error {
 	seen := map[[2]string]bool{}
 	return s.EachSkill(ctx, c.cfg.Filter, func(vid, raw string) error {
-		key, name := SkillKey(raw)
+		key, name := c.cfg.Synonyms.Key(raw)
 		if key == "" || seen[[2]string{vid, key}] {
 			return nil
 		}

@@ -20,6 +20,7 @@ type ReportOptions struct {
 	Basis string
 	Small analytics.Thresholds
 	Rank  int
+	Syn   string
 }
 
 // NewCmdReport builds `hhjobs report`.
@@ -43,6 +44,7 @@ atomically; its path is the last line on stdout.`,
 	cmd.Flags().BoolVar(&o.Net, "net", false, netHelp)
 	addBasisFlag(cmd, &o.Basis)
 	addSmallSampleFlags(cmd, &o.Small)
+	cmd.Flags().StringVar(&o.Syn, "synonyms", "", "extra skill synonym groups (a file like the shipped one; also read: skill_synonyms.txt in the config dir)")
 	cmd.Flags().IntVar(&o.Rank, "min-n-rank", analytics.DefaultMinNRank, "rank employers by pay and skills by premium only on groups of at least this many salaries")
 	return cmd
 }
@@ -61,6 +63,10 @@ func runReport(ctx context.Context, f *Factory, o *ReportOptions) error {
 	if err != nil {
 		return err
 	}
+	syn, err := loadSynonyms(f, o.Syn)
+	if err != nil {
+		return err
+	}
 	if o.Rank < 1 {
 		return usageErrorf("--min-n-rank %d: want a number of salaries ≥ 1 (default %d)", o.Rank, analytics.DefaultMinNRank)
 	}
@@ -76,7 +82,7 @@ func runReport(ctx context.Context, f *Factory, o *ReportOptions) error {
 	if err != nil {
 		return err
 	}
-	cfg := analytics.Config{Filter: flt, Options: basis, Now: f.Now(), Small: o.Small, MinN: o.Rank}
+	cfg := analytics.Config{Filter: flt, Options: basis, Now: f.Now(), Small: o.Small, MinN: o.Rank, Synonyms: syn}
 	if err := report.Generate(ctx, st, cfg, report.Meta{Query: o.Query, Since: flt.Since}, path); err != nil {
 		return err
 	}

@@ -2,6 +2,8 @@ package cli
 
 import (
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -116,6 +118,34 @@ func TestSalaryBasisFlags(t *testing.T) {
 	} {
 		if code, _, errOut := run(false, bad...); code != ExitUsage || !strings.Contains(errOut, "--basis") {
 			t.Errorf("%v: exit %d %q", bad, code, errOut)
+		}
+	}
+}
+
+// --synonyms FILE (and skill_synonyms.txt in the config dir) extend the shipped skill groups.
+func TestReportSynonymsFlag(t *testing.T) {
+	run := filledEnv(t, 300)
+	dir := t.TempDir()
+	syn := filepath.Join(dir, "syn.txt")
+	if err := os.WriteFile(syn, []byte("Электронные таблицы = Excel; MS Excel; Microsoft Excel\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "r.html")
+	if code, _, errOut := run(false, "report", "--out", out, "--synonyms", syn); code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil || !strings.Contains(string(b), "Электронные таблицы") {
+		t.Errorf("the user's group is not in the report: %v", err)
+	}
+	bad := filepath.Join(dir, "bad.html")
+	for _, args := range [][]string{{"--synonyms", filepath.Join(dir, "missing.txt")}, {"--synonyms", out}} {
+		code, _, errOut := run(false, append([]string{"report", "--out", bad}, args...)...)
+		if code != ExitUsage || !strings.Contains(errOut, "--synonyms") {
+			t.Errorf("%v: exit %d %q", args, code, errOut)
+		}
+		if _, err := os.Stat(bad); err == nil {
+			t.Errorf("%v: a failing report wrote its file", args)
 		}
 	}
 }

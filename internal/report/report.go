@@ -274,7 +274,7 @@ func build(res *analytics.Result, meta Meta) page {
 			name.Tip = "написания: " + spellings(s.Spellings)
 			skT.Rows = append(skT.Rows, []td{name, cnt(s.Vacancies), num(s.Share, fmtPct(s.Share)), ch, prem, cnt(s.PremiumBase)})
 		}
-		intro := []string{fmt.Sprintf("Доля — от %s %s, у которых загружено полное описание (ключевые навыки есть только в нём). Написания сведены: регистр, ё/е, кириллица/латиница в «1С», дефисы, точки и пробелы по краям, таблица синонимов (MS Excel = Excel); наведите на навык, чтобы увидеть исходные написания.",
+		intro := []string{fmt.Sprintf("Доля — от %s %s, у которых загружено полное описание (ключевые навыки есть только в нём). Написания сведены: регистр, ё/е, кириллица/латиница в «1С», дефисы, точки и пробелы по краям, группы синонимов (MS Excel = Excel, Adaptation = Адаптация персонала; свои группы — hhjobs report --synonyms); наведите на навык, чтобы увидеть исходные написания.",
 			fmtInt(int64(sk.Base)), plural(sk.Base, "вакансии", "вакансий", "вакансий"))}
 		prT := premiumTable(sk.Premiums)
 		if len(prT.Rows) == 0 {
