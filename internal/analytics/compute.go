@@ -32,6 +32,8 @@ type Config struct {
 	Small Thresholds
 	// Synonyms fold skill spellings into groups; nil means DefaultSynonyms.
 	Synonyms *Synonyms
+	// UniquePostings takes one copy of each mass posting into salary figures (postings.go).
+	UniquePostings bool
 	// Now is the time of the analysis (the censoring time of vacancies never seen).
 	Now time.Time
 }
@@ -242,6 +244,7 @@ type Result struct {
 	Monthly     []Period         `json:"monthly,omitempty"`
 	Lifetime    *Lifetime        `json:"lifetime,omitempty"`
 	Quality     *Quality         `json:"quality,omitempty"`
+	Postings    *Postings        `json:"postings,omitempty"`
 }
 
 // Grouping returns the grouping over dims, or nil.
@@ -280,6 +283,7 @@ func (a *acc) add(open bool, s Salary) {
 		a.excluded++
 	case s.Flags.Has(FlagOutlier):
 		a.outliersAbs++
+	case s.Flags.Has(FlagCopy): // --unique-postings: one copy per posting
 	default:
 		a.vals = append(a.vals, s.MonthlyRUR)
 	}
@@ -352,6 +356,8 @@ type computer struct {
 	closedN    int
 	skillsSeen bool
 	win        windows
+	posts      postingFinder
+	copies     map[string]bool
 	rosterPass
 }
 
@@ -378,7 +384,7 @@ func Compute(ctx context.Context, s store.Store, cfg Config) (*Result, error) {
 	cfg.Filter.Raw = false
 	// Read only what the computation uses: `stats --by role` needs the
 	// salary and the roles, not the whole row.
-	cfg.Filter.Fields = store.FieldsAll &^ (store.FieldName | store.FieldCreated)
+	cfg.Filter.Fields = store.FieldsAll &^ store.FieldCreated // the name finds mass postings
 	if cfg.GroupsOnly {
 		cfg.Filter.Fields = store.FieldSalary
 		for _, g := range cfg.Groupings {
@@ -424,6 +430,13 @@ func Compute(ctx context.Context, s store.Store, cfg Config) (*Result, error) {
 		c.skillIDs, c.skMonth, c.skBase = map[string]int32{}, map[[2]int64]int{}, map[int64]int{}
 		c.rawSkill = map[string]int32{}
 		c.roleIDs = map[string]int32{}
+	}
+	if cfg.UniquePostings {
+		p, copies, err := findCopies(ctx, s, cfg.Filter)
+		if err != nil {
+			return nil, err
+		}
+		p.Unique, c.copies, c.res.Postings = true, copies, &p
 	}
 	c.rosters, _ = s.(store.RosterReader)
 	if !cfg.GroupsOnly {
@@ -518,6 +531,7 @@ func or(a, b string) string {
 
 func (c *computer) add(v store.Vacancy) {
 	sal := NormaliseRoster(v, c.roster, c.rates, c.cfg.Options)
+	c.markCopy(v, &sal)
 	open := v.ClosedAt == nil
 	c.total.add(open, sal)
 	c.mix(v, sal)
@@ -541,6 +555,9 @@ func (c *computer) add(v store.Vacancy) {
 	}
 	if c.cfg.GroupsOnly {
 		return
+	}
+	if !c.cfg.UniquePostings {
+		c.posts.add(v)
 	}
 	c.addPeriods(v, sal, open)
 	c.addSkills(v, sal)
@@ -849,6 +866,10 @@ func (c *computer) finish() {
 	c.withholdPeriods()
 	r.Skills = c.finishSkills()
 	r.Lifetime = c.finishLife()
+	if !c.cfg.UniquePostings {
+		p, _ := c.posts.finish()
+		r.Postings = &p
+	}
 }
 
 func head[T any](s []T, n int) []T {

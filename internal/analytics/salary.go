@@ -70,6 +70,7 @@ const (
 	FlagOutlier                        // monthly RUR outside [MinMonthlyRUR, MaxMonthlyRUR]
 	FlagRosterAssumed                  // SHIFT or HOUR without (all of) its roster: constants of roster.go used
 	FlagFTE                            // HOUR with neither roster nor shift length: a full-time equivalent (164.4 h)
+	FlagCopy                           // a copy of a mass posting, left out of salary figures (postings.go)
 )
 
 // Has reports whether f includes g.
@@ -103,7 +104,7 @@ type Salary struct {
 }
 
 // Usable reports whether the salary enters medians: computed and not an absolute outlier.
-func (s Salary) Usable() bool { return s.OK && !s.Flags.Has(FlagOutlier) }
+func (s Salary) Usable() bool { return s.OK && !s.Flags.Has(FlagOutlier) && !s.Flags.Has(FlagCopy) }
 
 // Disclosed reports whether the vacancy published any salary.
 func (s Salary) Disclosed() bool { return !s.Flags.Has(FlagNoSalary) }

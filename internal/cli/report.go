@@ -18,6 +18,7 @@ type ReportOptions struct {
 	Since string
 	Net   bool
 	Basis string
+	Uniq  bool
 	Small analytics.Thresholds
 	Rank  int
 	Syn   string
@@ -44,6 +45,7 @@ atomically; its path is the last line on stdout.`,
 	cmd.Flags().BoolVar(&o.Net, "net", false, netHelp)
 	addBasisFlag(cmd, &o.Basis)
 	addSmallSampleFlags(cmd, &o.Small)
+	cmd.Flags().BoolVar(&o.Uniq, "unique-postings", false, "salary figures on one copy of each mass posting (one employer, same title and pay, several areas within 3 days)")
 	cmd.Flags().StringVar(&o.Syn, "synonyms", "", "extra skill synonym groups (a file like the shipped one; also read: skill_synonyms.txt in the config dir)")
 	cmd.Flags().IntVar(&o.Rank, "min-n-rank", analytics.DefaultMinNRank, "rank employers by pay and skills by premium only on groups of at least this many salaries")
 	return cmd
@@ -82,7 +84,7 @@ func runReport(ctx context.Context, f *Factory, o *ReportOptions) error {
 	if err != nil {
 		return err
 	}
-	cfg := analytics.Config{Filter: flt, Options: basis, Now: f.Now(), Small: o.Small, MinN: o.Rank, Synonyms: syn}
+	cfg := analytics.Config{Filter: flt, Options: basis, Now: f.Now(), Small: o.Small, MinN: o.Rank, Synonyms: syn, UniquePostings: o.Uniq}
 	if err := report.Generate(ctx, st, cfg, report.Meta{Query: o.Query, Since: flt.Since}, path); err != nil {
 		return err
 	}

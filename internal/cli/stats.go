@@ -26,6 +26,7 @@ type StatsOptions struct {
 	Since string
 	Net   bool
 	Basis string
+	Uniq  bool
 	JSON  bool
 	Small analytics.Thresholds
 }
@@ -53,6 +54,7 @@ An aligned table on a terminal, CSV otherwise; --json always prints JSON.`,
 	addBasisFlag(cmd, &o.Basis)
 	cmd.Flags().BoolVar(&o.JSON, "json", false, "print JSON to stdout")
 	addSmallSampleFlags(cmd, &o.Small)
+	cmd.Flags().BoolVar(&o.Uniq, "unique-postings", false, "salary figures on one copy of each mass posting (one employer, same title and pay, several areas within 3 days)")
 	return cmd
 }
 
@@ -125,7 +127,7 @@ func runStats(ctx context.Context, f *Factory, o *StatsOptions) error {
 	}
 	restore := analytics.BatchGC()
 	res, err := analytics.Compute(ctx, st, analytics.Config{
-		Filter: flt, Options: basis, Groupings: [][]analytics.Dim{dims}, GroupsOnly: true, Now: f.Now(), Small: o.Small,
+		Filter: flt, Options: basis, Groupings: [][]analytics.Dim{dims}, GroupsOnly: true, Now: f.Now(), Small: o.Small, UniquePostings: o.Uniq,
 	})
 	restore()
 	if err != nil {
@@ -144,6 +146,9 @@ func runStats(ctx context.Context, f *Factory, o *StatsOptions) error {
 	fmt.Fprintf(f.IO.Err, "%d vacancies, %.1f%% with a salary; monthly RUR %s; n = salaries behind the quantiles (outliers excluded); "+
 		"median with its 95%% CI shown from n = %d, quartiles from n = %d\n",
 		t.Vacancies, t.DisclosureShare*100, res.Basis, res.Small.MinNMedian, res.Small.MinNQuartiles)
+	if p := res.Postings; p != nil && p.Unique {
+		fmt.Fprintf(f.IO.Err, "salaries: one copy per mass posting (--unique-postings): %d copies left out\n", p.Dropped)
+	}
 	groups := append([]analytics.GroupStats{t}, res.Groupings[0].Groups...)
 	if f.IO.IsStdoutTTY() {
 		return statsTable(f.IO.Out, dims, groups)

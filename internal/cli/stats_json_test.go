@@ -149,3 +149,26 @@ func TestReportSynonymsFlag(t *testing.T) {
 		}
 	}
 }
+
+func TestStatsUniquePostings(t *testing.T) {
+	run := filledEnv(t, 300)
+	code, out, errOut := run(false, "stats", "--json", "--unique-postings")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var js struct {
+		Postings *struct {
+			Unique  bool `json:"unique_postings"`
+			Checked int
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &js); err != nil || js.Postings == nil || !js.Postings.Unique || js.Postings.Checked == 0 {
+		t.Errorf("postings %+v %v", js.Postings, err)
+	}
+	if _, _, errOut := run(false, "stats", "--unique-postings"); !strings.Contains(errOut, "--unique-postings") {
+		t.Errorf("the CSV's summary does not say so: %q", errOut)
+	}
+	if _, out, _ := run(false, "stats", "--json"); strings.Contains(out, `"postings"`) {
+		t.Error("postings without --unique-postings")
+	}
+}

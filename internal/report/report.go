@@ -432,7 +432,11 @@ func build(res *analytics.Result, meta Meta) page {
 		Tables: []table{groupTable("t-combo", "Роль × опыт × регион", []analytics.Dim{analytics.DimRole, analytics.DimExperience, analytics.DimRegion}, combo, 150)},
 	})
 
+	if s, ok := postingsSection(res); ok {
+		p.Sections = append(p.Sections, s)
+	}
 	p.Sections = append(p.Sections, qualitySection(res))
+	notePostings(&p, res)
 	p.Method = methodNotes(res)
 	return p
 }
