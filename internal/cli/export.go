@@ -22,6 +22,7 @@ type ExportOptions struct {
 	Since  string
 	Net    bool
 	Basis  string
+	Open   bool
 }
 
 // NewCmdExport builds `hhjobs export`.
@@ -48,6 +49,7 @@ leaves no half file; --out - writes to stdout.`,
 	cmd.Flags().StringVar(&o.Since, "since", "", "only vacancies published on or after DATE (YYYY-MM-DD, Moscow time, or RFC 3339)")
 	cmd.Flags().BoolVar(&o.Net, "net", false, "salary_monthly_rur "+netHelp)
 	addBasisFlag(cmd, &o.Basis)
+	cmd.Flags().BoolVar(&o.Open, "open", false, "only vacancies open at the end of the data (not seen closed)")
 	return cmd
 }
 
@@ -83,6 +85,7 @@ func runExport(ctx context.Context, f *Factory, o *ExportOptions) error {
 	if err != nil {
 		return err
 	}
+	flt.OpenOnly = o.Open
 	opts := export.Options{Format: o.Format, Table: o.Table, Filter: flt, Salary: basis}
 	var n int
 	if o.Out == "-" {

@@ -18,6 +18,7 @@ type ReportOptions struct {
 	Since string
 	Net   bool
 	Basis string
+	Open  bool
 	Uniq  bool
 	Small analytics.Thresholds
 	Rank  int
@@ -44,6 +45,7 @@ atomically; its path is the last line on stdout.`,
 	cmd.Flags().StringVar(&o.Since, "since", "", "only vacancies published on or after DATE (YYYY-MM-DD, Moscow time, or RFC 3339)")
 	cmd.Flags().BoolVar(&o.Net, "net", false, netHelp)
 	addBasisFlag(cmd, &o.Basis)
+	cmd.Flags().BoolVar(&o.Open, "open", false, "only vacancies open at the end of the data (not seen closed)")
 	addSmallSampleFlags(cmd, &o.Small)
 	cmd.Flags().BoolVar(&o.Uniq, "unique-postings", false, "salary figures on one copy of each mass posting (one employer, same title and pay, several areas within 3 days)")
 	cmd.Flags().StringVar(&o.Syn, "synonyms", "", "extra skill synonym groups (a file like the shipped one; also read: skill_synonyms.txt in the config dir)")
@@ -80,6 +82,7 @@ func runReport(ctx context.Context, f *Factory, o *ReportOptions) error {
 	if err != nil {
 		return err
 	}
+	flt.OpenOnly = o.Open
 	path, err := filepath.Abs(o.Out)
 	if err != nil {
 		return err

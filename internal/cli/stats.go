@@ -26,6 +26,7 @@ type StatsOptions struct {
 	Since string
 	Net   bool
 	Basis string
+	Open  bool
 	Uniq  bool
 	JSON  bool
 	Small analytics.Thresholds
@@ -52,6 +53,7 @@ An aligned table on a terminal, CSV otherwise; --json always prints JSON.`,
 	cmd.Flags().StringVar(&o.Since, "since", "", "only vacancies published on or after DATE (YYYY-MM-DD, Moscow time, or RFC 3339)")
 	cmd.Flags().BoolVar(&o.Net, "net", false, netHelp)
 	addBasisFlag(cmd, &o.Basis)
+	cmd.Flags().BoolVar(&o.Open, "open", false, "only vacancies open at the end of the data (not seen closed)")
 	cmd.Flags().BoolVar(&o.JSON, "json", false, "print JSON to stdout")
 	addSmallSampleFlags(cmd, &o.Small)
 	cmd.Flags().BoolVar(&o.Uniq, "unique-postings", false, "salary figures on one copy of each mass posting (one employer, same title and pay, several areas within 3 days)")
@@ -96,6 +98,7 @@ func analyticsFilter(ctx context.Context, st store.Store, query, since string) (
 type StatsJSON struct {
 	Query string     `json:"query,omitempty"`
 	Since *time.Time `json:"since,omitempty"`
+	Open  bool       `json:"open,omitempty"` // --open: only vacancies open at the end of the data
 	*analytics.Result
 }
 
@@ -125,6 +128,7 @@ func runStats(ctx context.Context, f *Factory, o *StatsOptions) error {
 	if err != nil {
 		return err
 	}
+	flt.OpenOnly = o.Open
 	restore := analytics.BatchGC()
 	res, err := analytics.Compute(ctx, st, analytics.Config{
 		Filter: flt, Options: basis, Groupings: [][]analytics.Dim{dims}, GroupsOnly: true, Now: f.Now(), Small: o.Small, UniquePostings: o.Uniq,
@@ -134,7 +138,7 @@ func runStats(ctx context.Context, f *Factory, o *StatsOptions) error {
 		return err
 	}
 	if o.JSON {
-		out := StatsJSON{Query: o.Query, Result: res}
+		out := StatsJSON{Query: o.Query, Result: res, Open: o.Open}
 		if !flt.Since.IsZero() {
 			out.Since = &flt.Since
 		}

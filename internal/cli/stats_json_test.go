@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"encoding/csv"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -170,5 +171,37 @@ func TestStatsUniquePostings(t *testing.T) {
 	}
 	if _, out, _ := run(false, "stats", "--json"); strings.Contains(out, `"postings"`) {
 		t.Error("postings without --unique-postings")
+	}
+}
+
+// --open keeps the vacancies open at the end of the data, on stats, report and export.
+func TestOpenFilter(t *testing.T) {
+	run := filledEnv(t, 300)
+	var all, open struct {
+		Open  bool
+		Total struct{ Vacancies, Open int }
+	}
+	_, out, _ := run(false, "stats", "--json")
+	if err := json.Unmarshal([]byte(out), &all); err != nil {
+		t.Fatal(err)
+	}
+	_, out, _ = run(false, "stats", "--json", "--open")
+	if err := json.Unmarshal([]byte(out), &open); err != nil {
+		t.Fatal(err)
+	}
+	if !open.Open || open.Total.Vacancies != all.Total.Open || open.Total.Open != all.Total.Open || all.Total.Open == all.Total.Vacancies {
+		t.Errorf("all %+v, open %+v", all, open)
+	}
+	_, csvOut, _ := run(false, "export", "--format", "csv", "--open")
+	recs, err := csv.NewReader(strings.NewReader(csvOut)).ReadAll()
+	if err != nil || len(recs)-1 != all.Total.Open {
+		t.Errorf("export --open: %d rows (%v), want %d", len(recs)-1, err, all.Total.Open)
+	}
+	dir := t.TempDir()
+	if code, _, errOut := run(false, "report", "--open", "--out", filepath.Join(dir, "r.html")); code != 0 {
+		t.Fatalf("report --open: exit %d %s", code, errOut)
+	}
+	if b, _ := os.ReadFile(filepath.Join(dir, "r.html")); !strings.Contains(string(b), "только открытые") {
+		t.Error("the report does not say it shows open vacancies only")
 	}
 }

@@ -159,6 +159,7 @@ func groupTable(id, caption string, dims []analytics.Dim, groups []analytics.Gro
 		}
 		t.Rows = append(t.Rows, append(row, groupCells(g)...))
 	}
+	disclosureNote(&t, groups, limit)
 	return t
 }
 
@@ -213,6 +214,9 @@ func build(res *analytics.Result, meta Meta) page {
 	}
 	if !meta.Since.IsZero() {
 		scope += ", опубликованные с " + fmtDate(meta.Since)
+	}
+	if res.Filter.OpenOnly {
+		scope += ", только открытые на конец данных (--open)"
 	}
 	p.Scope = scope
 	if res.Basis == "net" {
