@@ -3,8 +3,10 @@ package cli
 import (
 	"encoding/csv"
 	"encoding/json"
+	"math"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -203,5 +205,47 @@ func TestOpenFilter(t *testing.T) {
 	}
 	if b, _ := os.ReadFile(filepath.Join(dir, "r.html")); !strings.Contains(string(b), "только открытые") {
 		t.Error("the report does not say it shows open vacancies only")
+	}
+}
+
+// salary_monthly_rur of a SHIFT vacancy follows its roster, as stats does.
+func TestExportMonthlyByRoster(t *testing.T) {
+	run := filledEnv(t, 1500)
+	_, csvOut, _ := run(false, "export", "--format", "csv")
+	_, jsonl, _ := run(false, "export", "--format", "jsonl")
+	roster := map[string]string{}
+	for _, line := range strings.Split(strings.TrimSpace(jsonl), "\n") {
+		var v struct {
+			ID   string
+			Days []struct{ ID string } `json:"work_schedule_by_days"`
+		}
+		if err := json.Unmarshal([]byte(line), &v); err == nil && len(v.Days) == 1 {
+			roster[v.ID] = v.Days[0].ID
+		}
+	}
+	recs, err := csv.NewReader(strings.NewReader(csvOut)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	col := map[string]int{}
+	for i, c := range recs[0] {
+		col[c] = i
+	}
+	shifts := map[string]float64{"TWO_ON_TWO_OFF": 30.4375 / 2, "FIVE_ON_TWO_OFF": 20.55, "SIX_ON_ONE_OFF": 24.66}
+	checked := 0
+	for _, r := range recs[1:] {
+		k, ok := shifts[roster[r[col["id"]]]]
+		if r[col["salary_mode"]] != "SHIFT" || r[col["salary_currency"]] != "RUR" || r[col["salary_gross"]] != "true" || !ok || r[col["salary_from"]] == "" || r[col["salary_to"]] != "" {
+			continue
+		}
+		from, _ := strconv.ParseFloat(r[col["salary_from"]], 64)
+		got, _ := strconv.ParseFloat(r[col["salary_monthly_rur"]], 64)
+		if want := math.Round(from * k); got != want {
+			t.Errorf("%s (%s): salary_monthly_rur %v, want %v", r[col["id"]], roster[r[col["id"]]], got, want)
+		}
+		checked++
+	}
+	if checked == 0 {
+		t.Fatal("no SHIFT vacancy with a known roster in the fixture")
 	}
 }

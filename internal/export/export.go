@@ -109,9 +109,11 @@ func Write(ctx context.Context, s store.Store, w io.Writer, o Options) (int, err
 }
 
 type rowMaker struct {
-	basis analytics.Options
-	rates *analytics.Rates
-	areas *analytics.AreaIndex
+	basis   analytics.Options
+	ctx     context.Context
+	rosters store.RosterReader // nil: SHIFT and HOUR pay by the constants
+	rates   *analytics.Rates
+	areas   *analytics.AreaIndex
 }
 
 func newRowMaker(ctx context.Context, s store.Store) (*rowMaker, error) {
@@ -162,7 +164,7 @@ func (m *rowMaker) row(v store.Vacancy) Row {
 			r.Region = v.AreaName
 		}
 	}
-	if s := analytics.Normalise(v, m.rates, m.basis); s.OK {
+	if s := m.salary(v); s.OK {
 		x := int64(math.Round(s.MonthlyRUR))
 		r.SalaryMonthlyRUR = &x
 	}
@@ -175,6 +177,7 @@ func writeVacancies(ctx context.Context, s store.Store, w io.Writer, o Options) 
 		return 0, err
 	}
 	m.basis = o.Salary
+	m.withRosters(ctx, s)
 	f := o.Filter
 	f.Raw = o.Format == "jsonl"
 	n := 0
