@@ -53,6 +53,7 @@ type postingFinder struct {
 	emps  []store.IDName
 	empID map[string]int32
 	total map[int32]int
+	title map[string]string // raw title → folded; titles repeat a lot
 }
 
 func (f *postingFinder) add(v store.Vacancy) {
@@ -60,7 +61,14 @@ func (f *postingFinder) add(v store.Vacancy) {
 		return
 	}
 	if f.empID == nil {
-		f.empID, f.total = map[string]int32{}, map[int32]int{}
+		f.empID, f.total, f.title = map[string]int32{}, map[int32]int{}, map[string]string{}
+	}
+	title, ok := f.title[v.Name]
+	if !ok {
+		title = foldSkill(v.Name)
+		if len(f.title) < 200_000 {
+			f.title[v.Name] = title
+		}
 	}
 	e, ok := f.empID[v.EmployerID]
 	if !ok {
@@ -70,7 +78,7 @@ func (f *postingFinder) add(v store.Vacancy) {
 	}
 	f.total[e]++
 	h := fnv.New64a()
-	key := v.EmployerID + "\x00" + foldSkill(v.Name) + "\x00" + v.SalaryCurrency + "\x00" + v.SalaryMode
+	key := v.EmployerID + "\x00" + title + "\x00" + v.SalaryCurrency + "\x00" + v.SalaryMode
 	for _, p := range []*int64{v.SalaryFrom, v.SalaryTo} {
 		key += "\x00"
 		if p != nil {
@@ -124,7 +132,7 @@ func (f *postingFinder) finish() (Postings, map[string]bool) {
 		}
 		return cmp.Compare(a.EmployerID, b.EmployerID)
 	})
-	f.recs = nil
+	f.recs, f.title = nil, nil
 	return p, copies
 }
 
