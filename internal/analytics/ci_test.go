@@ -122,6 +122,8 @@ func TestSharesOfNothingAreNull(t *testing.T) {
 		{GroupStats{Vacancies: 4}, `"disclosure_share":0}`},
 		{SalaryMix{}, `"disclosure_share":null`},
 		{Period{Published: 3}, `"remote_share":null,"hybrid_share":null`},
+		{SkillStat{Key: "excel"}, `"premium":null`},
+		{SkillStat{Key: "excel", Premium: 0.05, PremiumBase: 40}, `"premium":0.05`},
 		{Period{Published: 3, WorkFormatBase: 2, Remote: 1, RemoteShare: 0.5}, `"remote_share":0.5,"hybrid_share":0}`},
 	} {
 		b, err := json.Marshal(c.v)

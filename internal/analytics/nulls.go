@@ -39,3 +39,16 @@ func (p Period) MarshalJSON() ([]byte, error) {
 		HybridShare *float64 `json:"hybrid_share"`
 	}{plain(p), shareOrNull(p.RemoteShare, p.WorkFormatBase), shareOrNull(p.HybridShare, p.WorkFormatBase)})
 }
+
+// MarshalJSON writes premium null for a skill without a premium base.
+func (s SkillStat) MarshalJSON() ([]byte, error) {
+	type plain SkillStat
+	var p *float64
+	if s.PremiumBase > 0 {
+		p = &s.Premium
+	}
+	return json.Marshal(struct {
+		plain
+		Premium *float64 `json:"premium"`
+	}{plain(s), p})
+}
