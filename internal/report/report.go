@@ -174,7 +174,7 @@ func boxRows(groups []analytics.GroupStats, minN, limit int) []boxRow {
 			Label: strings.Join(g.Label, " · "), Sub: "n = " + fmtInt(int64(s.N)),
 			P10: s.P10, P25: s.P25, Med: s.Median, P75: s.P75, P90: s.P90,
 			Tip: fmt.Sprintf("%s: медиана %s; P25–P75 %s – %s; P10–P90 %s – %s; n = %s",
-				strings.Join(g.Label, " · "), fmtRub(s.Median), fmtRub(s.P25), fmtRub(s.P75), fmtRub(s.P10), fmtRub(s.P90), fmtInt(int64(s.N))),
+				strings.Join(g.Label, " · "), fmtRub(s.Median), fmtRub(s.P25), fmtRub(s.P75), fmtRub(s.P10), fmtRub(s.P90), fmtInt(int64(s.N))) + ciSub(s),
 		})
 		if limit > 0 && len(rows) == limit {
 			break
