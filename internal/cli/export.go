@@ -21,6 +21,9 @@ type ExportOptions struct {
 	Query  string
 	Since  string
 	CSV    export.CSVOptions // --excel, --raw-text
+	Net    bool
+	Basis  string
+	Open   bool
 }
 
 // NewCmdExport builds `hhjobs export`.
@@ -50,6 +53,9 @@ leaves no half file; --out - writes to stdout.`,
 	cmd.Flags().BoolVar(&o.CSV.Excel, "excel", false, "with --format csv: for Russian-locale Excel (UTF-8 BOM, ';' delimiter, decimal comma)")
 	cmd.Flags().BoolVar(&o.CSV.RawText, "raw-text", false, "with --format csv: text cells exactly as stored (no neutralising quote before =, +, -, @, TAB, CR)")
 	cmd.Flags().StringVar(&o.Since, "since", "", "only vacancies published on or after DATE (YYYY-MM-DD, Moscow time, or RFC 3339)")
+	cmd.Flags().BoolVar(&o.Net, "net", false, "salary_monthly_rur "+netHelp)
+	addBasisFlag(cmd, &o.Basis)
+	cmd.Flags().BoolVar(&o.Open, "open", false, "only vacancies open at the end of the data (not seen closed)")
 	return cmd
 }
 
@@ -80,6 +86,10 @@ func runExport(ctx context.Context, f *Factory, o *ExportOptions) error {
 	if _, err := parseSince(o.Since); err != nil {
 		return err
 	}
+	basis, err := salaryBasis(o.Basis, o.Net)
+	if err != nil {
+		return err
+	}
 	st, err := f.ReadStore(ctx)
 	if err != nil {
 		return err
@@ -88,7 +98,8 @@ func runExport(ctx context.Context, f *Factory, o *ExportOptions) error {
 	if err != nil {
 		return err
 	}
-	opts := export.Options{Format: o.Format, Table: o.Table, Filter: flt, CSV: o.CSV}
+	flt.OpenOnly = o.Open
+	opts := export.Options{Format: o.Format, Table: o.Table, Filter: flt, CSV: o.CSV, Salary: basis}
 	var n int
 	if o.Out == "-" {
 		bw := bufio.NewWriterSize(f.IO.Out, 1<<16)

@@ -17,6 +17,12 @@ type ReportOptions struct {
 	Query string
 	Since string
 	Net   bool
+	Basis string
+	Open  bool
+	Uniq  bool
+	Small analytics.Thresholds
+	Rank  int
+	Syn   string
 }
 
 // NewCmdReport builds `hhjobs report`.
@@ -37,7 +43,13 @@ atomically; its path is the last line on stdout.`,
 	cmd.Flags().StringVar(&o.Out, "out", "hhjobs-report.html", "report file")
 	cmd.Flags().StringVar(&o.Query, "query", "", "only vacancies seen by this saved query")
 	cmd.Flags().StringVar(&o.Since, "since", "", "only vacancies published on or after DATE (YYYY-MM-DD, Moscow time, or RFC 3339)")
-	cmd.Flags().BoolVar(&o.Net, "net", false, "salaries after tax (NDFL 13 %) instead of gross")
+	cmd.Flags().BoolVar(&o.Net, "net", false, netHelp)
+	addBasisFlag(cmd, &o.Basis)
+	cmd.Flags().BoolVar(&o.Open, "open", false, "only vacancies open at the end of the data (not seen closed)")
+	addSmallSampleFlags(cmd, &o.Small)
+	cmd.Flags().BoolVar(&o.Uniq, "unique-postings", false, "salary figures on one copy of each mass posting (one employer, same title and pay, several areas within 3 days)")
+	cmd.Flags().StringVar(&o.Syn, "synonyms", "", "extra skill synonym groups (a file like the shipped one; also read: skill_synonyms.txt in the config dir)")
+	cmd.Flags().IntVar(&o.Rank, "min-n-rank", analytics.DefaultMinNRank, "rank employers by pay and skills by premium only on groups of at least this many salaries")
 	return cmd
 }
 
@@ -48,6 +60,20 @@ func runReport(ctx context.Context, f *Factory, o *ReportOptions) error {
 	if _, err := parseSince(o.Since); err != nil {
 		return err
 	}
+	if err := checkSmallSampleFlags(o.Small); err != nil {
+		return err
+	}
+	basis, err := salaryBasis(o.Basis, o.Net)
+	if err != nil {
+		return err
+	}
+	syn, err := loadSynonyms(f, o.Syn)
+	if err != nil {
+		return err
+	}
+	if o.Rank < 1 {
+		return usageErrorf("--min-n-rank %d: want a number of salaries ≥ 1 (default %d)", o.Rank, analytics.DefaultMinNRank)
+	}
 	st, err := f.ReadStore(ctx)
 	if err != nil {
 		return err
@@ -56,11 +82,12 @@ func runReport(ctx context.Context, f *Factory, o *ReportOptions) error {
 	if err != nil {
 		return err
 	}
+	flt.OpenOnly = o.Open
 	path, err := filepath.Abs(o.Out)
 	if err != nil {
 		return err
 	}
-	cfg := analytics.Config{Filter: flt, Options: analytics.Options{Net: o.Net}, Now: f.Now()}
+	cfg := analytics.Config{Filter: flt, Options: basis, Now: f.Now(), Small: o.Small, MinN: o.Rank, Synonyms: syn, UniquePostings: o.Uniq}
 	if err := report.Generate(ctx, st, cfg, report.Meta{Query: o.Query, Since: flt.Since}, path); err != nil {
 		return err
 	}

@@ -26,8 +26,12 @@ type StatsOptions struct {
 	Query string
 	Since string
 	Net   bool
+	Basis string
+	Open  bool
+	Uniq  bool
 	JSON  bool
 	CSV   export.CSVOptions // --excel, --raw-text
+	Small analytics.Thresholds
 }
 
 // NewCmdStats builds `hhjobs stats`.
@@ -49,10 +53,14 @@ An aligned table on a terminal, CSV otherwise; --json always prints JSON.`,
 	cmd.Flags().StringSliceVar(&o.By, "by", []string{"role"}, "group by (comma-separated for a combination): "+analytics.DimList())
 	cmd.Flags().StringVar(&o.Query, "query", "", "only vacancies seen by this saved query")
 	cmd.Flags().StringVar(&o.Since, "since", "", "only vacancies published on or after DATE (YYYY-MM-DD, Moscow time, or RFC 3339)")
-	cmd.Flags().BoolVar(&o.Net, "net", false, "salaries after tax (NDFL 13 %) instead of gross")
+	cmd.Flags().BoolVar(&o.Net, "net", false, netHelp)
+	addBasisFlag(cmd, &o.Basis)
+	cmd.Flags().BoolVar(&o.Open, "open", false, "only vacancies open at the end of the data (not seen closed)")
 	cmd.Flags().BoolVar(&o.JSON, "json", false, "print JSON to stdout")
 	cmd.Flags().BoolVar(&o.CSV.Excel, "excel", false, "CSV for Russian-locale Excel: UTF-8 BOM, ';' delimiter, decimal comma")
 	cmd.Flags().BoolVar(&o.CSV.RawText, "raw-text", false, "CSV: write text cells as they are (no neutralising quote before =, +, -, @)")
+	addSmallSampleFlags(cmd, &o.Small)
+	cmd.Flags().BoolVar(&o.Uniq, "unique-postings", false, "salary figures on one copy of each mass posting (one employer, same title and pay, several areas within 3 days)")
 	return cmd
 }
 
@@ -94,6 +102,7 @@ func analyticsFilter(ctx context.Context, st store.Store, query, since string) (
 type StatsJSON struct {
 	Query string     `json:"query,omitempty"`
 	Since *time.Time `json:"since,omitempty"`
+	Open  bool       `json:"open,omitempty"` // --open: only vacancies open at the end of the data
 	*analytics.Result
 }
 
@@ -108,6 +117,13 @@ func runStats(ctx context.Context, f *Factory, o *StatsOptions) error {
 	if _, err := parseSince(o.Since); err != nil {
 		return err
 	}
+	if err := checkSmallSampleFlags(o.Small); err != nil {
+		return err
+	}
+	basis, err := salaryBasis(o.Basis, o.Net)
+	if err != nil {
+		return err
+	}
 	st, err := f.ReadStore(ctx)
 	if err != nil {
 		return err
@@ -116,16 +132,17 @@ func runStats(ctx context.Context, f *Factory, o *StatsOptions) error {
 	if err != nil {
 		return err
 	}
+	flt.OpenOnly = o.Open
 	restore := analytics.BatchGC()
 	res, err := analytics.Compute(ctx, st, analytics.Config{
-		Filter: flt, Options: analytics.Options{Net: o.Net}, Groupings: [][]analytics.Dim{dims}, GroupsOnly: true, Now: f.Now(),
+		Filter: flt, Options: basis, Groupings: [][]analytics.Dim{dims}, GroupsOnly: true, Now: f.Now(), Small: o.Small, UniquePostings: o.Uniq,
 	})
 	restore()
 	if err != nil {
 		return err
 	}
 	if o.JSON {
-		out := StatsJSON{Query: o.Query, Result: res}
+		out := StatsJSON{Query: o.Query, Result: res, Open: o.Open}
 		if !flt.Since.IsZero() {
 			out.Since = &flt.Since
 		}
@@ -134,8 +151,12 @@ func runStats(ctx context.Context, f *Factory, o *StatsOptions) error {
 		return enc.Encode(out)
 	}
 	t := res.Total
-	fmt.Fprintf(f.IO.Err, "%d vacancies, %.1f%% with a salary; monthly RUR %s; n = salaries behind the quantiles (outliers excluded)\n",
-		t.Vacancies, t.DisclosureShare*100, res.Basis)
+	fmt.Fprintf(f.IO.Err, "%d vacancies, %.1f%% with a salary; monthly RUR %s; n = salaries behind the quantiles (outliers excluded); "+
+		"median with its 95%% CI shown from n = %d, quartiles from n = %d\n",
+		t.Vacancies, t.DisclosureShare*100, res.Basis, res.Small.MinNMedian, res.Small.MinNQuartiles)
+	if p := res.Postings; p != nil && p.Unique {
+		fmt.Fprintf(f.IO.Err, "salaries: one copy per mass posting (--unique-postings): %d copies left out\n", p.Dropped)
+	}
 	groups := append([]analytics.GroupStats{t}, res.Groupings[0].Groups...)
 	if f.IO.IsStdoutTTY() {
 		return statsTable(f.IO.Out, dims, groups)
@@ -143,7 +164,7 @@ func runStats(ctx context.Context, f *Factory, o *StatsOptions) error {
 	return statsCSV(f.IO.Out, dims, groups, o.CSV)
 }
 
-var statsCols = []string{"vacancies", "open", "disclosed", "disclosure_share", "n", "p25", "median", "p75", "mean", "outliers", "excluded"}
+var statsCols = []string{"vacancies", "open", "disclosed", "disclosure_share", "n", "p25", "median", "p75", "mean", "outliers", "excluded", "median_ci95_low", "median_ci95_high", "withheld"}
 
 func statsCSV(w io.Writer, dims []analytics.Dim, groups []analytics.GroupStats, co export.CSVOptions) error {
 	cw := export.NewCSVWriter(w, co)
@@ -153,8 +174,12 @@ func statsCSV(w io.Writer, dims []analytics.Dim, groups []analytics.GroupStats, 
 	}
 	// The labels (employer, area names…) are text from hh.ru; every figure is a number.
 	kinds := make([]export.Kind, len(head), len(head)+len(statsCols))
-	for range statsCols {
-		kinds = append(kinds, export.Number)
+	for _, c := range statsCols {
+		k := export.Number
+		if c == "withheld" { // the name of a rule, not a figure
+			k = export.Text
+		}
+		kinds = append(kinds, k)
 	}
 	if err := cw.Write(append(head, statsCols...), nil); err != nil {
 		return err
@@ -169,15 +194,16 @@ func statsCSV(w io.Writer, dims []analytics.Dim, groups []analytics.GroupStats, 
 			rec = append(rec, g.Key[j], g.Label[j])
 		}
 		s := g.Salary
-		q := func(v float64) string {
-			if s.N == 0 {
-				return ""
+		q := func(v float64, ok bool) string {
+			if !ok {
+				return "" // empty sample or withheld (see the withheld column)
 			}
 			return strconv.FormatInt(int64(math.Round(v)), 10)
 		}
+		med, qs, ci := s.HasMedian(), s.HasQuartiles(), s.HasMedian() && s.HasCI
 		rec = append(rec, strconv.Itoa(g.Vacancies), strconv.Itoa(g.Open), strconv.Itoa(g.Disclosed),
-			strconv.FormatFloat(g.DisclosureShare, 'f', 4, 64), strconv.Itoa(s.N), q(s.P25), q(s.Median), q(s.P75), q(s.Mean),
-			strconv.Itoa(g.OutliersAbs+g.OutliersIQR), strconv.Itoa(g.Excluded))
+			strconv.FormatFloat(g.DisclosureShare, 'f', 4, 64), strconv.Itoa(s.N), q(s.P25, qs), q(s.Median, med), q(s.P75, qs), q(s.Mean, med),
+			strconv.Itoa(g.OutliersAbs+g.OutliersIQR), strconv.Itoa(g.Excluded), q(s.CI95[0], ci), q(s.CI95[1], ci), s.Withheld)
 		if err := cw.Write(rec, kinds); err != nil {
 			return err
 		}
@@ -190,7 +216,7 @@ func statsTable(w io.Writer, dims []analytics.Dim, groups []analytics.GroupStats
 	for _, d := range dims {
 		head = append(head, strings.ToUpper(string(d)))
 	}
-	head = append(head, "VACANCIES", "SALARY %", "N", "P25", "MEDIAN", "P75", "MEAN", "OUTLIERS")
+	head = append(head, "VACANCIES", "SALARY %", "N", "P25", "MEDIAN", "MEDIAN 95% CI", "P75", "MEAN", "OUTLIERS")
 	rows := [][]string{head}
 	for i, g := range groups {
 		var row []string
@@ -202,14 +228,22 @@ func statsTable(w io.Writer, dims []analytics.Dim, groups []analytics.GroupStats
 			row = append(row, safetext.Terminal(safetext.Clip(g.Label[j], 40)))
 		}
 		s := g.Salary
-		q := func(v float64) string {
-			if s.N == 0 {
+		q := func(v float64, ok bool) string {
+			switch {
+			case s.N == 0:
 				return "—"
+			case !ok:
+				return "n<" // withheld: too few salaries (see the summary line)
 			}
 			return spaced(int64(math.Round(v)))
 		}
+		med, qs := s.HasMedian(), s.HasQuartiles()
+		ci := q(0, false)
+		if med && s.HasCI {
+			ci = spaced(int64(math.Round(s.CI95[0]))) + "–" + spaced(int64(math.Round(s.CI95[1])))
+		}
 		row = append(row, spaced(int64(g.Vacancies)), strconv.FormatFloat(g.DisclosureShare*100, 'f', 1, 64), spaced(int64(s.N)),
-			q(s.P25), q(s.Median), q(s.P75), q(s.Mean), strconv.Itoa(g.OutliersAbs+g.OutliersIQR))
+			q(s.P25, qs), q(s.Median, med), ci, q(s.P75, qs), q(s.Mean, med), strconv.Itoa(g.OutliersAbs+g.OutliersIQR))
 		rows = append(rows, row)
 	}
 	// Text columns left-aligned, numbers right-aligned; widths in runes.

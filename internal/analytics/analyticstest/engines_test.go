@@ -49,6 +49,10 @@ func TestSameResultsOnBothEngines(t *testing.T) {
 		"report, query and since": {Filter: store.Filter{QueryID: q.ID, Since: since}},
 		"report, open only":       {Filter: store.Filter{OpenOnly: true}},
 		"stats by role":           {GroupsOnly: true, Groupings: [][]analytics.Dim{{analytics.DimRole}}},
+		// Salary rules of issue 14: one copy per mass posting, lowered small-sample
+		// thresholds, rosters (Fill stores them in the raw items), progressive tax.
+		"report, unique postings, small thresholds": {UniquePostings: true, Small: analytics.Thresholds{MinNMedian: 3, MinNQuartiles: 5}, MinN: 5},
+		"stats by role, unique postings, net":       {GroupsOnly: true, UniquePostings: true, Options: analytics.Options{Net: true}, Groupings: [][]analytics.Dim{{analytics.DimRole}}},
 		"stats by every dimension": {GroupsOnly: true, Groupings: func() [][]analytics.Dim {
 			var g [][]analytics.Dim
 			for _, d := range analytics.Dims {
