@@ -26,6 +26,8 @@ type StatsOptions struct {
 	Since string
 	Net   bool
 	JSON  bool
+	// Lifetime prints vacancy lifetimes (stats_lifetime.go) instead of salaries.
+	Lifetime bool
 }
 
 // NewCmdStats builds `hhjobs stats`.
@@ -49,6 +51,7 @@ An aligned table on a terminal, CSV otherwise; --json always prints JSON.`,
 	cmd.Flags().StringVar(&o.Since, "since", "", "only vacancies published on or after DATE (YYYY-MM-DD, Moscow time, or RFC 3339)")
 	cmd.Flags().BoolVar(&o.Net, "net", false, "salaries after tax (NDFL 13 %) instead of gross")
 	cmd.Flags().BoolVar(&o.JSON, "json", false, "print JSON to stdout")
+	cmd.Flags().BoolVar(&o.Lifetime, "lifetime", false, "vacancy lifetimes per group (Kaplan-Meier with delayed entry; docs/methodology.md §5)")
 	return cmd
 }
 
@@ -111,6 +114,9 @@ func runStats(ctx context.Context, f *Factory, o *StatsOptions) error {
 	flt, err := analyticsFilter(ctx, st, o.Query, o.Since)
 	if err != nil {
 		return err
+	}
+	if o.Lifetime {
+		return runStatsLifetime(ctx, f, o, st, flt, dims)
 	}
 	restore := analytics.BatchGC()
 	res, err := analytics.Compute(ctx, st, analytics.Config{
