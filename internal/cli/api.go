@@ -85,7 +85,7 @@ func (f *Factory) Harvester(ctx context.Context, hf HarvestFlags) (*harvest.Harv
 	} else {
 		log = slog.New(slog.NewTextHandler(f.IO.Err, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	}
-	return &harvest.Harvester{API: api, Store: st, Metrics: m, Concurrency: hf.Concurrency, Now: f.Now, Log: log}, nil
+	return &harvest.Harvester{API: api, Store: st, Metrics: m, Concurrency: hf.Concurrency, Log: log}, nil
 }
 
 var _ http.RoundTripper = (*auth.Transport)(nil)
