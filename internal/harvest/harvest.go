@@ -630,7 +630,11 @@ func (r *runner) storePage(ctx context.Context, s *store.Slice, res *hhapi.Searc
 	}
 	s.Pages++
 	s.Stored += len(items)
-	lease := r.h.now().Add(r.h.lease())
+	// Leases are compared with the store's clock, not the API server's.
+	lease := time.Now().Add(r.h.lease())
+	if r.h.Now != nil {
+		lease = r.h.Now().Add(r.h.lease())
+	}
 	s.LeaseUntil = &lease
 	if err := r.h.Store.UpdateSlice(bg, *s); err != nil {
 		return err

@@ -65,11 +65,10 @@ func (c *Client) ServerClockKnown() bool {
 }
 
 // SyncClock reads the server's clock with the cheapest request there is
-// (a search probe, per_page=0), unless a response has set it already.
+// (a search probe, per_page=0). A run calls it before it fixes its window:
+// the estimate from an older response would miss a server clock that
+// jumped meanwhile (a simulated market lives through days in seconds).
 func (c *Client) SyncClock(ctx context.Context) error {
-	if c.ServerClockKnown() {
-		return nil
-	}
 	_, err := c.SearchVacancies(ctx, SearchParams{Probe: true})
 	return err
 }
