@@ -7,11 +7,13 @@ import (
 )
 
 // lifeMedian renders a group's median with its interval, or why it is withheld.
-func lifeMedian(g analytics.LifetimeGroup) (median, ci td) {
+func lifeMedian(g analytics.LifetimeGroup) td {
 	if g.MedianDays == nil {
-		return td{S: "—", Num: true, Tip: g.Reason}, td{S: g.Reason, Class: "note"}
+		return td{S: g.Reason, Tip: g.Reason}
 	}
-	return num(*g.MedianDays, fmtNum(*g.MedianDays, 1)), txt(fmtCI(g.MedianCI95))
+	m := num(*g.MedianDays, fmtNum(*g.MedianDays, 1)+" ("+fmtCI(g.MedianCI95)+")")
+	m.Tip = "95 % доверительный интервал в скобках"
+	return m
 }
 
 // fmtCI renders [low, high] in days; a missing end is beyond the data.
@@ -25,7 +27,7 @@ func fmtCI(ci []*float64) string {
 	if len(ci) != 2 {
 		return "—"
 	}
-	return end(ci[0], "—") + " – " + end(ci[1], "за окном") + nbsp + "дн."
+	return end(ci[0], "—") + "–" + end(ci[1], "за окном")
 }
 
 // lifetimeKPI is the headline figure: the median with its interval, or the reason.
@@ -63,23 +65,23 @@ func lifetimeSection(lt *analytics.Lifetime) section {
 	}
 	t := table{ID: "t-life", Caption: "Срок жизни по опыту (Каплан — Майер с отложенным входом)", Head: []th{
 		{Label: "Опыт"}, {Label: "Вакансий", Num: true}, {Label: "Закрыто", Num: true},
-		{Label: "Ещё открыто (цензурировано)", Num: true}, {Label: "Медиана, дн.", Num: true},
-		{Label: "95 % ДИ медианы", Tip: "Брукмейер — Кроули, log(−log), дисперсия Гринвуда"},
-		{Label: "Под риском на медиане", Num: true},
+		{Label: "Открыто", Num: true, Tip: "ещё открыты на конец окна: цензурированные наблюдения"},
+		{Label: "Медиана, дн.", Num: true, Tip: "в скобках — 95 % доверительный интервал медианы: Брукмейер — Кроули, log(−log), дисперсия Гринвуда"},
+		{Label: "Под риском", Num: true, Tip: "вакансий под риском на медиане"},
 	}}
 	for _, g := range append([]analytics.LifetimeGroup{lt.LifetimeGroup}, lt.ByExperience...) {
-		m, ci := lifeMedian(g)
+		m := lifeMedian(g)
 		risk := td{S: "—", Num: true}
 		if g.AtRiskAtMedian != nil {
 			risk = cnt(*g.AtRiskAtMedian)
 		}
-		t.Rows = append(t.Rows, []td{txt(g.Label[0]), cnt(g.N), cnt(g.Closed), cnt(g.Censored), m, ci, risk})
+		t.Rows = append(t.Rows, []td{txt(g.Label[0]), cnt(g.N), cnt(g.Closed), cnt(g.Censored), m, risk})
 	}
 	intro := []string{
 		"Срок жизни считается от " + startName(lt.LifetimeGroup) + " до закрытия (closed_at: первая синхронизация, не нашедшая вакансию в выдаче).",
 		"Окно наблюдения: с первого сбора " + fmtDateTime(lt.Window.From) + " до последней синхронизации " + fmtDateTime(lt.Window.To) +
 			". Вакансии, закрывшиеся до первого сбора, не видны, а первый сбор находит уже «пожившие» вакансии; поэтому каждая входит в оценку только с момента, когда её впервые увидели (оценка Каплана — Майера с отложенным входом, левое усечение), а открытые на конец окна цензурированы.",
-		fmt.Sprintf("Медиана — наименьшее t, при котором S(t) ≤ ½; 95 %% доверительный интервал — по Брукмейеру — Кроули. Медиана не указывается, если закрытий меньше %d или под риском на медиане меньше %d вакансий.",
+		fmt.Sprintf("Медиана — наименьшее t, при котором S(t) ≤ ½; её 95 %% доверительный интервал (в таблице — в скобках) — по Брукмейеру — Кроули. Медиана не указывается, если закрытий меньше %d или под риском на медиане меньше %d вакансий.",
 			analytics.MinLifetimeClosures, analytics.MinAtRiskAtMedian),
 	}
 	if lt.NaiveClosedAvg > 0 {
