@@ -137,5 +137,19 @@ func TestLifetimeOnSimulatedMarket(t *testing.T) {
 	if !tot.Window.From.Equal(start.Add(60*24*time.Hour)) || tot.Window.To.Before(start.Add(120*24*time.Hour)) {
 		t.Errorf("window %v → %v: not the simulated clock's", tot.Window.From, tot.Window.To)
 	}
+	// Pay changes: +5…20 % with probability 0.7, else −5…15 %: the median
+	// change is +9.3 % (0.3 + 0.7·(x − 5)/15 = ½), at an age uniform in [2, 30) days.
+	rev, err := analytics.ComputeRevisions(ctx, st, analytics.RevisionConfig{By: []analytics.Dim{analytics.DimExperience}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rt := rev.Total
+	if rt.Changes == 0 || rt.Up <= 2*rt.Down || rt.MedianChangePct == nil || math.Abs(*rt.MedianChangePct-9.3) > 2 ||
+		rt.MedianDaysToChange == nil || *rt.MedianDaysToChange < 2 || *rt.MedianDaysToChange > 31 || len(rev.Groups) < 4 {
+		t.Errorf("revisions %+v", rt)
+	} else {
+		t.Logf("revisions: %d seen twice, %d changed (%.3f), %d changes (%d up, %d down, %d other), median %+.2f %%, %.1f days after the start",
+			rt.SeenTwice, rt.Changed, *rt.Share, rt.Changes, rt.Up, rt.Down, rt.Other, *rt.MedianChangePct, *rt.MedianDaysToChange)
+	}
 	t.Logf("market: %d published, %d closed, %d republished, %d pay changes; stored %d", truth.Published, truth.Closed, truth.Republished, truth.PayChanged, len(entered))
 }
