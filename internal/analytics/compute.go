@@ -194,6 +194,7 @@ type Result struct {
 	Monthly     []Period        `json:"monthly,omitempty"`
 	Lifetime    *Lifetime       `json:"lifetime,omitempty"`
 	Quality     *Quality        `json:"quality,omitempty"`
+	Revisions   []*Revisions    `json:"revisions,omitempty"` // filled by the report (revisions.go)
 }
 
 // Grouping returns the grouping over dims, or nil.

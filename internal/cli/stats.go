@@ -28,6 +28,8 @@ type StatsOptions struct {
 	JSON  bool
 	// Lifetime prints vacancy lifetimes (stats_lifetime.go) instead of salaries.
 	Lifetime bool
+	// Revisions prints salary revisions (stats_revisions.go) instead of salaries.
+	Revisions bool
 }
 
 // NewCmdStats builds `hhjobs stats`.
@@ -52,6 +54,7 @@ An aligned table on a terminal, CSV otherwise; --json always prints JSON.`,
 	cmd.Flags().BoolVar(&o.Net, "net", false, "salaries after tax (NDFL 13 %) instead of gross")
 	cmd.Flags().BoolVar(&o.JSON, "json", false, "print JSON to stdout")
 	cmd.Flags().BoolVar(&o.Lifetime, "lifetime", false, "vacancy lifetimes per group (Kaplan-Meier with delayed entry; docs/methodology.md §5)")
+	cmd.Flags().BoolVar(&o.Revisions, "revisions", false, "salary revisions per group: pay changes observed between two syncs (docs/methodology.md §5)")
 	return cmd
 }
 
@@ -115,8 +118,14 @@ func runStats(ctx context.Context, f *Factory, o *StatsOptions) error {
 	if err != nil {
 		return err
 	}
+	if o.Lifetime && o.Revisions {
+		return usageErrorf("--lifetime and --revisions are separate tables: pick one")
+	}
 	if o.Lifetime {
 		return runStatsLifetime(ctx, f, o, st, flt, dims)
+	}
+	if o.Revisions {
+		return runStatsRevisions(ctx, f, o, st, flt, dims)
 	}
 	restore := analytics.BatchGC()
 	res, err := analytics.Compute(ctx, st, analytics.Config{

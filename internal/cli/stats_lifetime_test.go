@@ -82,3 +82,26 @@ func jsonNum(x float64) string {
 	b, _ := json.Marshal(float64(int64(x*10+0.5)) / 10)
 	return string(b)
 }
+
+func TestStatsRevisions(t *testing.T) {
+	run := filledEnv(t, 300)
+	code, out, errOut := run(false, "stats", "--revisions", "--by", "experience", "--json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var js struct {
+		Dims  []string
+		Total map[string]any
+	}
+	if err := json.Unmarshal([]byte(out), &js); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	for _, k := range []string{"seen_twice", "changed", "share", "changes", "up", "down", "median_change_pct", "median_days_to_change"} {
+		if _, ok := js.Total[k]; !ok {
+			t.Errorf("no %q in %v", k, js.Total)
+		}
+	}
+	if code, _, errOut := run(false, "stats", "--revisions", "--lifetime"); code != ExitUsage || !strings.Contains(errOut, "--revisions") {
+		t.Errorf("both tables: exit %d %q", code, errOut)
+	}
+}

@@ -54,6 +54,9 @@ func Generate(ctx context.Context, s store.Store, cfg analytics.Config, meta Met
 	if err != nil {
 		return err
 	}
+	if res.Revisions, err = revisions(ctx, s, cfg); err != nil {
+		return err
+	}
 	return export.AtomicWrite(path, func(w io.Writer) error { return Render(w, res, meta) })
 }
 
@@ -410,6 +413,10 @@ func build(res *analytics.Result, meta Meta) page {
 	// Lifetime.
 	if lt := res.Lifetime; lt != nil {
 		p.Sections = append(p.Sections, lifetimeSection(lt))
+	}
+
+	if len(res.Revisions) > 0 {
+		p.Sections = append(p.Sections, revisionSection(res.Revisions))
 	}
 
 	// Combinations.

@@ -82,6 +82,21 @@ func TestSameResultsOnBothEngines(t *testing.T) {
 			}
 		})
 	}
+	// `stats --revisions`: the version walk of each engine.
+	t.Run("revisions by role", func(t *testing.T) {
+		var out [2]string
+		for i, s := range []store.Store{lite, pg} {
+			res, err := analytics.ComputeRevisions(ctx, s, analytics.RevisionConfig{By: []analytics.Dim{analytics.DimRole}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _ := json.Marshal(res)
+			out[i] = string(b)
+		}
+		if d := cmp.Diff(out[0], out[1]); d != "" {
+			t.Errorf("SQLite and PostgreSQL differ (-sqlite +postgres):\n%s", d)
+		}
+	})
 	// `stats --lifetime`: the delayed-entry estimates per group.
 	for _, by := range [][]analytics.Dim{nil, {analytics.DimExperience}, {analytics.DimRole, analytics.DimRegion}} {
 		t.Run("lifetime by "+fmt.Sprint(by), func(t *testing.T) {
