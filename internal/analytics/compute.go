@@ -167,32 +167,6 @@ type Period struct {
 	HybridShare    float64   `json:"hybrid_share"`
 }
 
-// DayPoint is the Kaplan-Meier curve sampled at a whole day.
-type DayPoint struct {
-	Day    int     `json:"day"`
-	S      float64 `json:"s"`
-	AtRisk int     `json:"at_risk"`
-}
-
-// LifetimeGroup is the Kaplan-Meier summary of one group.
-type LifetimeGroup struct {
-	Key           string  `json:"key"`
-	Label         string  `json:"label"`
-	N             int     `json:"n"`
-	Events        int     `json:"events"`
-	Censored      int     `json:"censored"`
-	MedianDays    float64 `json:"median_days"`
-	MedianReached bool    `json:"median_reached"`
-}
-
-// Lifetime is how long vacancies stay open: Kaplan-Meier with open vacancies censored.
-type Lifetime struct {
-	LifetimeGroup
-	Curve          []DayPoint      `json:"curve"`
-	ByExperience   []LifetimeGroup `json:"by_experience"`
-	NaiveClosedAvg float64         `json:"naive_closed_mean_days"` // biased; shown only for contrast
-}
-
 // RunQuality is the state of the latest run of one query.
 type RunQuality struct {
 	QueryID         int64      `json:"query_id"`
@@ -245,6 +219,7 @@ type Result struct {
 	Lifetime    *Lifetime        `json:"lifetime,omitempty"`
 	Quality     *Quality         `json:"quality,omitempty"`
 	Postings    *Postings        `json:"postings,omitempty"`
+	Revisions   []*Revisions     `json:"revisions,omitempty"` // filled by the report (revisions.go)
 }
 
 // Grouping returns the grouping over dims, or nil.
@@ -350,10 +325,8 @@ type computer struct {
 	roleIDs    map[string]int32
 	roles      []store.IDName
 	recs       []salaryRec
-	life       []Obs
-	lifeExp    []uint8
-	closedSum  float64
-	closedN    int
+	life       *lifeGroups // lifetimes by experience (lifetime.go)
+	window     LifeWindow
 	skillsSeen bool
 	win        windows
 	posts      postingFinder
@@ -384,7 +357,7 @@ func Compute(ctx context.Context, s store.Store, cfg Config) (*Result, error) {
 	cfg.Filter.Raw = false
 	// Read only what the computation uses: `stats --by role` needs the
 	// salary and the roles, not the whole row.
-	cfg.Filter.Fields = store.FieldsAll &^ store.FieldCreated // the name finds mass postings
+	cfg.Filter.Fields = store.FieldsAll // the name finds mass postings, the created dates start lifetimes
 	if cfg.GroupsOnly {
 		cfg.Filter.Fields = store.FieldSalary
 		for _, g := range cfg.Groupings {
@@ -430,6 +403,10 @@ func Compute(ctx context.Context, s store.Store, cfg Config) (*Result, error) {
 		c.skillIDs, c.skMonth, c.skBase = map[string]int32{}, map[[2]int64]int{}, map[int64]int{}
 		c.rawSkill = map[string]int32{}
 		c.roleIDs = map[string]int32{}
+		c.life = newLifeGroups(c, []Dim{DimExperience})
+		if c.window, err = lifeWindow(ctx, s, cfg.Filter.QueryID); err != nil {
+			return nil, err
+		}
 	}
 	if cfg.UniquePostings {
 		p, copies, err := findCopies(ctx, s, cfg.Filter)
@@ -561,7 +538,7 @@ func (c *computer) add(v store.Vacancy) {
 	}
 	c.addPeriods(v, sal, open)
 	c.addSkills(v, sal)
-	c.addLife(v)
+	c.life.add(v)
 }
 
 func (c *computer) addCombos(g *groupingAcc, i int, keys, labels []string, open bool, sal Salary) {
@@ -771,33 +748,6 @@ func (c *computer) skillID(raw string) int32 {
 	return id
 }
 
-func (c *computer) addLife(v store.Vacancy) {
-	start := startOf(v)
-	if start.IsZero() {
-		return
-	}
-	var end time.Time
-	event := v.ClosedAt != nil
-	switch {
-	case event:
-		end = *v.ClosedAt
-	case !v.LastSeenAt.IsZero():
-		end = v.LastSeenAt
-	default:
-		end = c.cfg.Now
-	}
-	days := end.Sub(start).Hours() / 24
-	if days < 0 {
-		days = 0
-	}
-	c.life = append(c.life, Obs{T: days, Event: event})
-	c.lifeExp = append(c.lifeExp, uint8(slices.Index(ExperienceOrder, v.ExperienceID)+1))
-	if event {
-		c.closedSum += days
-		c.closedN++
-	}
-}
-
 func (c *computer) skillsFromEachSkill(ctx context.Context, s store.Store) error {
 	seen := map[[2]string]bool{}
 	spelt := map[[2]string]bool{}
@@ -872,7 +822,7 @@ func (c *computer) finish() {
 	r.Monthly = finishPeriods(c.months, monthStart)
 	c.withholdPeriods()
 	r.Skills = c.finishSkills()
-	r.Lifetime = c.finishLife()
+	r.Lifetime = c.life.lifetimeReport(c.window)
 	if !c.cfg.UniquePostings {
 		p, _ := c.posts.finish()
 		r.Postings = &p
@@ -959,53 +909,6 @@ func mostFrequent(m map[string]int) string {
 		}
 	}
 	return best
-}
-
-func (c *computer) finishLife() *Lifetime {
-	if len(c.life) == 0 {
-		return &Lifetime{}
-	}
-	groups := make([][]Obs, len(ExperienceOrder)+1)
-	for i, o := range c.life {
-		groups[c.lifeExp[i]] = append(groups[c.lifeExp[i]], o)
-	}
-	c.lifeExp = nil
-	km := KaplanMeier(c.life)
-	lt := &Lifetime{LifetimeGroup: lifeGroup("", "Все вакансии", km)}
-	if c.closedN > 0 {
-		lt.NaiveClosedAvg = c.closedSum / float64(c.closedN)
-	}
-	maxDay := int(km.Curve[len(km.Curve)-1].T) + 1
-	if maxDay > 366 {
-		maxDay = 366
-	}
-	j := 0
-	atRisk := km.N
-	for d := 0; d <= maxDay; d++ {
-		for j < len(km.Curve) && km.Curve[j].T < float64(d) {
-			atRisk -= km.Curve[j].Events + km.Curve[j].Censored
-			j++
-		}
-		lt.Curve = append(lt.Curve, DayPoint{Day: d, S: km.At(float64(d)), AtRisk: atRisk})
-	}
-	for i, g := range groups {
-		if len(g) == 0 {
-			continue
-		}
-		key := ""
-		label := Unknown
-		if i > 0 {
-			key = ExperienceOrder[i-1]
-			label = ExperienceNames[key]
-		}
-		lt.ByExperience = append(lt.ByExperience, lifeGroup(key, label, KaplanMeier(g)))
-	}
-	c.life = nil
-	return lt
-}
-
-func lifeGroup(key, label string, km KM) LifetimeGroup {
-	return LifetimeGroup{Key: key, Label: label, N: km.N, Events: km.Events, Censored: km.Censored, MedianDays: km.Median, MedianReached: km.MedianReached}
 }
 
 func quality(ctx context.Context, s store.Store, f store.Filter, rates []store.CurrencyRate) (*Quality, error) {

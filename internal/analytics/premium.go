@@ -16,9 +16,7 @@ import (
 // McKean–Schrader estimate); a cell's premium p = mw/mwo − 1 gets
 // se(p)² = (se_w/mwo)² + (mw·se_wo/mwo²)² (delta method, the two samples
 // independent); the pooled premium P = Σ wᵢpᵢ with wᵢ = nᵢ/Σn has
-// se(P)² = Σ wᵢ² se(pᵢ)², and its interval is P ± 1.96·se(P).
-
-const z95 = 1.959964
+// se(P)² = Σ wᵢ² se(pᵢ)², and its interval is P ± 1.96·se(P) (z95, survival.go).
 
 // medianSE is the McKean–Schrader standard error of the median of sorted.
 func medianSE(sorted []float64) (float64, bool) {

@@ -32,6 +32,10 @@ type StatsOptions struct {
 	JSON  bool
 	CSV   export.CSVOptions // --excel, --raw-text
 	Small analytics.Thresholds
+	// Lifetime prints vacancy lifetimes (stats_lifetime.go) instead of salaries.
+	Lifetime bool
+	// Revisions prints salary revisions (stats_revisions.go) instead of salaries.
+	Revisions bool
 }
 
 // NewCmdStats builds `hhjobs stats`.
@@ -61,6 +65,8 @@ An aligned table on a terminal, CSV otherwise; --json always prints JSON.`,
 	cmd.Flags().BoolVar(&o.CSV.RawText, "raw-text", false, "CSV: write text cells as they are (no neutralising quote before =, +, -, @)")
 	addSmallSampleFlags(cmd, &o.Small)
 	cmd.Flags().BoolVar(&o.Uniq, "unique-postings", false, "salary figures on one copy of each mass posting (one employer, same title and pay, several areas within 3 days)")
+	cmd.Flags().BoolVar(&o.Lifetime, "lifetime", false, "vacancy lifetimes per group (Kaplan-Meier with delayed entry; docs/methodology.md §5)")
+	cmd.Flags().BoolVar(&o.Revisions, "revisions", false, "salary revisions per group: pay changes observed between two syncs (docs/methodology.md §5)")
 	return cmd
 }
 
@@ -133,6 +139,15 @@ func runStats(ctx context.Context, f *Factory, o *StatsOptions) error {
 		return err
 	}
 	flt.OpenOnly = o.Open
+	if o.Lifetime && o.Revisions {
+		return usageErrorf("--lifetime and --revisions are separate tables: pick one")
+	}
+	if o.Lifetime {
+		return runStatsLifetime(ctx, f, o, st, flt, dims)
+	}
+	if o.Revisions {
+		return runStatsRevisions(ctx, f, o, st, flt, dims, basis)
+	}
 	restore := analytics.BatchGC()
 	res, err := analytics.Compute(ctx, st, analytics.Config{
 		Filter: flt, Options: basis, Groupings: [][]analytics.Dim{dims}, GroupsOnly: true, Now: f.Now(), Small: o.Small, UniquePostings: o.Uniq,

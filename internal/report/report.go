@@ -54,6 +54,9 @@ func Generate(ctx context.Context, s store.Store, cfg analytics.Config, meta Met
 	if err != nil {
 		return err
 	}
+	if res.Revisions, err = revisions(ctx, s, cfg); err != nil {
+		return err
+	}
 	return export.AtomicWrite(path, func(w io.Writer) error { return Render(w, res, meta) })
 }
 
@@ -232,11 +235,7 @@ func build(res *analytics.Result, meta Meta) page {
 		{"P25 – P75", shown(t.Salary.HasQuartiles(), fmtK(roundK(t.Salary.P25))+" – "+fmtK(roundK(t.Salary.P75))), "межквартильный размах"},
 	}
 	if lt := res.Lifetime; lt != nil && lt.N > 0 {
-		v := "не достигнута"
-		if lt.MedianReached {
-			v = fmtNum(lt.MedianDays, 1) + nbsp + "дн."
-		}
-		p.KPIs = append(p.KPIs, kpi{"Медиана срока жизни", v, "Каплан — Майер, n = " + fmtInt(int64(lt.N))})
+		p.KPIs = append(p.KPIs, lifetimeKPI(lt))
 	}
 
 	// Salaries by grade.
@@ -399,33 +398,11 @@ func build(res *analytics.Result, meta Meta) page {
 
 	// Lifetime.
 	if lt := res.Lifetime; lt != nil {
-		var days []int
-		var sv []float64
-		for _, d := range lt.Curve {
-			days = append(days, d.Day)
-			sv = append(sv, d.S)
-		}
-		lT := table{ID: "t-life", Caption: "Срок жизни по опыту (Каплан — Майер)", Head: []th{
-			{Label: "Опыт"}, {Label: "Вакансий", Num: true}, {Label: "Закрыто", Num: true}, {Label: "Ещё открыто (цензурировано)", Num: true}, {Label: "Медиана, дн.", Num: true},
-		}}
-		for _, g := range append([]analytics.LifetimeGroup{lt.LifetimeGroup}, lt.ByExperience...) {
-			m := td{S: "не достигнута", Num: true}
-			if g.MedianReached {
-				m = num(g.MedianDays, fmtNum(g.MedianDays, 1))
-			}
-			lT.Rows = append(lT.Rows, []td{txt(g.Label), cnt(g.N), cnt(g.Events), cnt(g.Censored), m})
-		}
-		intro := []string{
-			"Срок жизни — от публикации (published_at; если её нет — первого появления в выдаче) до закрытия (closed_at: когда sync не нашёл вакансию и она оказалась в архиве). Открытые вакансии не выброшены и не усреднены: для них известно лишь, что они прожили не меньше, чем до последнего наблюдения, — это цензурированные наблюдения оценки Каплана — Майера.",
-		}
-		if lt.NaiveClosedAvg > 0 {
-			intro = append(intro, "Для сравнения: простое среднее по одним закрытым вакансиям — "+fmtNum(lt.NaiveClosedAvg, 1)+nbsp+"дн.; оно занижено, потому что долгоживущие вакансии ещё открыты.")
-		}
-		p.Sections = append(p.Sections, section{
-			ID: "lifetime", Title: "Срок жизни вакансии", Intro: intro,
-			Charts: []chart{stepChart("km-life", "Доля вакансий, ещё открытых через N дней", "кривая выживания Каплана — Майера", days, sv, lt.MedianDays, lt.MedianReached)},
-			Tables: []table{lT},
-		})
+		p.Sections = append(p.Sections, lifetimeSection(lt))
+	}
+
+	if len(res.Revisions) > 0 {
+		p.Sections = append(p.Sections, revisionSection(res.Revisions))
 	}
 
 	// Combinations.

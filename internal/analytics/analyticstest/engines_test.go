@@ -3,6 +3,7 @@ package analyticstest_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"path/filepath"
 	"testing"
 
@@ -73,6 +74,44 @@ func TestSameResultsOnBothEngines(t *testing.T) {
 				}
 				if res.Total.Vacancies == 0 {
 					t.Fatal("no vacancies")
+				}
+				b, err := json.MarshalIndent(res, "", " ")
+				if err != nil {
+					t.Fatal(err)
+				}
+				out[i] = string(b)
+			}
+			if d := cmp.Diff(out[0], out[1]); d != "" {
+				t.Errorf("SQLite and PostgreSQL differ (-sqlite +postgres):\n%s", d)
+			}
+		})
+	}
+	// `stats --revisions`: the version walk of each engine.
+	t.Run("revisions by role", func(t *testing.T) {
+		var out [2]string
+		for i, s := range []store.Store{lite, pg} {
+			res, err := analytics.ComputeRevisions(ctx, s, analytics.RevisionConfig{By: []analytics.Dim{analytics.DimRole}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _ := json.Marshal(res)
+			out[i] = string(b)
+		}
+		if d := cmp.Diff(out[0], out[1]); d != "" {
+			t.Errorf("SQLite and PostgreSQL differ (-sqlite +postgres):\n%s", d)
+		}
+	})
+	// `stats --lifetime`: the delayed-entry estimates per group.
+	for _, by := range [][]analytics.Dim{nil, {analytics.DimExperience}, {analytics.DimRole, analytics.DimRegion}} {
+		t.Run("lifetime by "+fmt.Sprint(by), func(t *testing.T) {
+			var out [2]string
+			for i, s := range []store.Store{lite, pg} {
+				res, err := analytics.ComputeLifetime(ctx, s, analytics.LifetimeConfig{By: by})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if res.Total.Closed == 0 {
+					t.Fatal("no closures")
 				}
 				b, err := json.MarshalIndent(res, "", " ")
 				if err != nil {

@@ -250,6 +250,9 @@ func Vacancy(i, n int, seed int64) (store.Vacancy, *time.Time) {
 	}
 	v.RawItem = rawItem(v)
 	if hasDetails {
+		// The full vacancy carries initial_created_at (here: never republished).
+		ic := v.PublishedAt
+		v.InitialCreatedAt = &ic
 		v.RawFull = rawFull(v)
 		t := v.FirstSeenAt
 		v.DetailFetchedAt = &t
@@ -402,6 +405,7 @@ func Fill(ctx context.Context, s store.Store, n int, seed int64) error {
 	var open []int
 	for lo := 0; lo < n; lo += batch {
 		items, details = items[:0], details[:0]
+		firstClosing := len(closed)
 		for i := lo; i < min(n, lo+batch); i++ {
 			v, c := Vacancy(i, n, seed)
 			if c != nil {
@@ -419,6 +423,12 @@ func Fill(ctx context.Context, s store.Store, n int, seed int64) error {
 		for _, it := range items {
 			if it.FirstSeenAt.After(seen) {
 				seen = it.FirstSeenAt
+			}
+		}
+		// A sync can only close what was seen: no closing before the page's time.
+		for i := firstClosing; i < len(closed); i++ {
+			if closed[i].at.Before(seen) {
+				closed[i].at = seen.Add(12 * time.Hour)
 			}
 		}
 		if _, err := s.UpsertSearchItems(ctx, q.ID, run.ID, items, seen); err != nil {

@@ -51,7 +51,7 @@ func TestFillAndCompute(t *testing.T) {
 			t.Errorf("excel spellings not folded: %v", s.Spellings)
 		}
 	}
-	if !res.Lifetime.MedianReached || res.Lifetime.Censored == 0 || res.Lifetime.Events == 0 {
+	if res.Lifetime.MedianDays == nil || res.Lifetime.Censored == 0 || res.Lifetime.Closed == 0 {
 		t.Errorf("lifetime %+v", res.Lifetime.LifetimeGroup)
 	}
 	if res.Quality.TruncatedSlices != 1 || res.Quality.LastSync == nil || res.Quality.WithDetails == 0 {
@@ -68,7 +68,7 @@ func TestFillAndCompute(t *testing.T) {
 		t.Errorf("Екатеринбург not rolled up to its region: %+v", reg.Groups)
 	}
 	t.Logf("weeks %d, remote %0.2f → %0.2f, KM median %.1f d (naive closed mean %.1f d)", len(res.Weekly),
-		res.Weekly[0].RemoteShare, res.Weekly[len(res.Weekly)-1].RemoteShare, res.Lifetime.MedianDays, res.Lifetime.NaiveClosedAvg)
+		res.Weekly[0].RemoteShare, res.Weekly[len(res.Weekly)-1].RemoteShare, *res.Lifetime.MedianDays, res.Lifetime.NaiveClosedAvg)
 }
 
 // Pay per shift or hour takes the roster stored in the raw JSON, on both
