@@ -258,7 +258,7 @@ func (h *Harvester) startRun(ctx context.Context, q store.Query, opt RunOptions)
 		if err := h.API.SyncClock(ctx); err != nil {
 			// The run's own requests will meet the same trouble and say so;
 			// until a response comes, the local clock stands in.
-			h.log().Warn("could not read the server's clock; using the local one", "err", err)
+			h.log().Debug("could not read the server's clock; using the local one", "err", err)
 		}
 	}
 	start := h.now()
