@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/hhjobs/hhjobs/internal/store"
 )
@@ -52,13 +51,6 @@ type revAcc struct {
 	pct, days []float64
 }
 
-type revInfo struct {
-	start time.Time
-	mode  string
-	freq  string
-	accs  []*revAcc
-}
-
 // RevisionConfig says what ComputeRevisions reads.
 type RevisionConfig struct {
 	Filter store.Filter
@@ -71,6 +63,25 @@ type RevisionConfig struct {
 // and median size of the change (in % of the old monthly point estimate) and
 // the time from the start to the change, per group of cfg.By.
 func ComputeRevisions(ctx context.Context, s store.Store, cfg RevisionConfig) (*Revisions, error) {
+	rs, err := ComputeRevisionsBy(ctx, s, cfg, [][]Dim{cfg.By})
+	if err != nil {
+		return nil, err
+	}
+	return rs[0], nil
+}
+
+// revGrouping accumulates the groups of one set of dimensions.
+type revGrouping struct {
+	by     []Dim
+	groups map[string]*revAcc
+	vals   [][]kv
+}
+
+// ComputeRevisionsBy is ComputeRevisions for several groupings (cfg.By is
+// ignored) in one walk over the vacancies: the report's by role and by
+// experience. The changed versions (usually a small share) are read first,
+// so the walk holds nothing per vacancy.
+func ComputeRevisionsBy(ctx context.Context, s store.Store, cfg RevisionConfig, bys [][]Dim) ([]*Revisions, error) {
 	vw, ok := s.(store.VersionWalker)
 	if !ok {
 		return nil, fmt.Errorf("this store cannot stream version history")
@@ -78,11 +89,15 @@ func ComputeRevisions(ctx context.Context, s store.Store, cfg RevisionConfig) (*
 	f := cfg.Filter
 	f.Raw = false
 	f.Fields = store.FieldCreated | store.FieldState | store.FieldSalary
-	for _, d := range cfg.By {
-		if !slices.Contains(Dims, d) {
-			return nil, fmt.Errorf("unknown dimension %q", d)
+	gs := make([]*revGrouping, len(bys))
+	for i, by := range bys {
+		for _, d := range by {
+			if !slices.Contains(Dims, d) {
+				return nil, fmt.Errorf("unknown dimension %q", d)
+			}
+			f.Fields |= dimFields[d]
 		}
-		f.Fields |= dimFields[d]
+		gs[i] = &revGrouping{by: by, groups: map[string]*revAcc{}, vals: make([][]kv, len(by))}
 	}
 	rs, err := s.CurrencyRates(ctx)
 	if err != nil {
@@ -92,100 +107,121 @@ func ComputeRevisions(ctx context.Context, s store.Store, cfg RevisionConfig) (*
 	if err != nil {
 		return nil, fmt.Errorf("areas: %w", err)
 	}
+	versions := map[string][]store.Version{} // of vacancies with more than one version
+	if err := vw.EachChangedVersion(ctx, cfg.Filter, func(v store.Version) error {
+		versions[v.VacancyID] = append(versions[v.VacancyID], v)
+		return ctx.Err()
+	}); err != nil {
+		return nil, err
+	}
 	rates := NewRates(rs)
 	c := &computer{areas: NewAreaIndex(areas)}
 	total := &revAcc{RevisionGroup: RevisionGroup{Key: []string{""}, Label: []string{"Все вакансии"}}}
-	groups := map[string]*revAcc{}
-	info := map[string]*revInfo{}
-	vals := make([][]kv, len(cfg.By))
+	var accs []*revAcc
 	if err := s.EachVacancy(ctx, f, func(v store.Vacancy) error {
 		if !v.LastSeenAt.After(v.FirstSeenAt) {
-			return ctx.Err()
+			return ctx.Err() // seen by one run only: it could not have been seen changing
 		}
-		in := &revInfo{start: v.PublishedAt, mode: v.SalaryMode, freq: v.SalaryFrequency, accs: []*revAcc{total}}
-		if v.InitialCreatedAt != nil && !v.InitialCreatedAt.IsZero() {
-			in.start = *v.InitialCreatedAt
+		accs = append(accs[:0], total)
+		for _, g := range gs {
+			accs = g.accsOf(c, v, accs)
 		}
-		for i, d := range cfg.By {
-			vals[i] = c.dimValues(d, v, vals[i][:0])
-		}
-		var walk func(i int, keys, labels []string)
-		walk = func(i int, keys, labels []string) {
-			if i == len(cfg.By) {
-				k := strings.Join(keys, "\x1f")
-				a := groups[k]
-				if a == nil {
-					a = &revAcc{RevisionGroup: RevisionGroup{Key: slices.Clone(keys), Label: slices.Clone(labels)}}
-					groups[k] = a
-				}
-				in.accs = append(in.accs, a)
-				return
-			}
-			for _, x := range vals[i] {
-				walk(i+1, append(keys, x.key), append(labels, x.label))
-			}
-		}
-		if len(cfg.By) > 0 {
-			walk(0, nil, nil)
-		}
-		for _, a := range in.accs {
+		for _, a := range accs {
 			a.SeenTwice++
 		}
-		info[v.ID] = in
+		if vs := versions[v.ID]; len(vs) > 1 {
+			addRevisions(v, vs, accs, rates, cfg.Options)
+		}
 		return ctx.Err()
 	}); err != nil {
 		return nil, fmt.Errorf("read vacancies: %w", err)
 	}
-	var prev store.Version
-	changed := map[string]bool{}
-	if err := vw.EachChangedVersion(ctx, cfg.Filter, func(v store.Version) error {
-		p := prev
-		prev = v
-		in := info[v.VacancyID]
-		if in == nil || p.VacancyID != v.VacancyID || samePay(p, v) {
-			return ctx.Err()
+	out := make([]*Revisions, len(gs))
+	for i, g := range gs {
+		r := &Revisions{Dims: g.by, Total: total.finish()}
+		for _, a := range g.groups {
+			r.Groups = append(r.Groups, a.finish())
 		}
-		point := func(x store.Version) Salary {
-			return Normalise(store.Vacancy{SalaryFrom: x.SalaryFrom, SalaryTo: x.SalaryTo, SalaryCurrency: x.SalaryCurrency,
-				SalaryGross: x.SalaryGross, SalaryMode: in.mode, SalaryFrequency: in.freq, PublishedAt: x.ObservedAt}, rates, cfg.Options)
+		slices.SortFunc(r.Groups, func(a, b RevisionGroup) int {
+			if c := cmp.Compare(b.SeenTwice, a.SeenTwice); c != 0 {
+				return c
+			}
+			return slices.Compare(a.Key, b.Key)
+		})
+		out[i] = r
+	}
+	return out, nil
+}
+
+// accsOf appends the accumulators of v's groups (one per combination of its
+// values of g.by) to accs.
+func (g *revGrouping) accsOf(c *computer, v store.Vacancy, accs []*revAcc) []*revAcc {
+	if len(g.by) == 0 {
+		return accs
+	}
+	for i, d := range g.by {
+		g.vals[i] = c.dimValues(d, v, g.vals[i][:0])
+	}
+	var walk func(i int, keys, labels []string)
+	walk = func(i int, keys, labels []string) {
+		if i == len(g.by) {
+			k := strings.Join(keys, "\x1f")
+			a := g.groups[k]
+			if a == nil {
+				a = &revAcc{RevisionGroup: RevisionGroup{Key: slices.Clone(keys), Label: slices.Clone(labels)}}
+				g.groups[k] = a
+			}
+			accs = append(accs, a)
+			return
 		}
-		old, cur := point(p), point(v)
-		days := v.ObservedAt.Sub(in.start).Hours() / 24
-		first := !changed[v.VacancyID]
-		changed[v.VacancyID] = true
-		for _, a := range in.accs {
+		for _, x := range g.vals[i] {
+			walk(i+1, append(keys, x.key), append(labels, x.label))
+		}
+	}
+	walk(0, nil, nil)
+	return accs
+}
+
+// addRevisions counts the pay changes between consecutive versions vs of v
+// (in observation order) into accs.
+func addRevisions(v store.Vacancy, vs []store.Version, accs []*revAcc, rates *Rates, o Options) {
+	start := v.PublishedAt
+	if v.InitialCreatedAt != nil && !v.InitialCreatedAt.IsZero() {
+		start = *v.InitialCreatedAt
+	}
+	point := func(x store.Version) Salary {
+		return Normalise(store.Vacancy{SalaryFrom: x.SalaryFrom, SalaryTo: x.SalaryTo, SalaryCurrency: x.SalaryCurrency,
+			SalaryGross: x.SalaryGross, SalaryMode: v.SalaryMode, SalaryFrequency: v.SalaryFrequency, PublishedAt: x.ObservedAt}, rates, o)
+	}
+	first := true
+	for i := 1; i < len(vs); i++ {
+		p, cur := vs[i-1], vs[i]
+		if samePay(p, cur) {
+			continue
+		}
+		old, now := point(p), point(cur)
+		days := cur.ObservedAt.Sub(start).Hours() / 24
+		comparable := old.OK && now.OK && old.MonthlyRUR > 0 && now.MonthlyRUR != old.MonthlyRUR
+		for _, a := range accs {
 			a.Changes++
 			if first {
 				a.Changed++
 			}
 			a.days = append(a.days, days)
 			switch {
-			case !old.OK || !cur.OK || old.MonthlyRUR <= 0 || cur.MonthlyRUR == old.MonthlyRUR:
+			case !comparable:
 				a.Other++
-			case cur.MonthlyRUR > old.MonthlyRUR:
+			case now.MonthlyRUR > old.MonthlyRUR:
 				a.Up++
 			default:
 				a.Down++
 			}
-			if old.OK && cur.OK && old.MonthlyRUR > 0 && cur.MonthlyRUR != old.MonthlyRUR {
-				a.pct = append(a.pct, (cur.MonthlyRUR-old.MonthlyRUR)/old.MonthlyRUR*100)
+			if comparable {
+				a.pct = append(a.pct, (now.MonthlyRUR-old.MonthlyRUR)/old.MonthlyRUR*100)
 			}
 		}
-		return ctx.Err()
-	}); err != nil {
-		return nil, err
+		first = false
 	}
-	out := &Revisions{Dims: cfg.By, Total: total.finish()}
-	for _, a := range groups {
-		out.Groups = append(out.Groups, a.finish())
-	}
-	slices.SortFunc(out.Groups, func(a, b RevisionGroup) int {
-		if c := cmp.Compare(b.SeenTwice, a.SeenTwice); c != 0 {
-			return c
-		}
-		return slices.Compare(a.Key, b.Key)
-	})
-	return out, nil
 }
 
 func samePay(a, b store.Version) bool {

@@ -13,15 +13,8 @@ func revisions(ctx context.Context, s store.Store, cfg analytics.Config) ([]*ana
 	if _, ok := s.(store.VersionWalker); !ok {
 		return nil, nil
 	}
-	var out []*analytics.Revisions
-	for _, d := range []analytics.Dim{analytics.DimRole, analytics.DimExperience} {
-		r, err := analytics.ComputeRevisions(ctx, s, analytics.RevisionConfig{Filter: cfg.Filter, Options: cfg.Options, By: []analytics.Dim{d}})
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, nil
+	return analytics.ComputeRevisionsBy(ctx, s, analytics.RevisionConfig{Filter: cfg.Filter, Options: cfg.Options},
+		[][]analytics.Dim{{analytics.DimRole}, {analytics.DimExperience}})
 }
 
 func pctOrDash(p *float64) td {
