@@ -65,6 +65,8 @@ type Config struct {
 	// CaptchaAfter: after this many vacancy requests (search or by id) every
 	// vacancy request gets 403 captcha_required; 0 = off.
 	CaptchaAfter int
+	// ClusterItems keeps each clusters group to its N largest items (0 = all).
+	ClusterItems int
 
 	// The one registered OAuth client; defaults DefaultClientID etc.
 	ClientID, ClientSecret, RedirectURI string
