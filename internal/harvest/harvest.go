@@ -501,9 +501,11 @@ func (r *runner) slice(ctx context.Context, s store.Slice) error {
 	// Paging always starts over at page 0: drop the checkpoint counts of an
 	// earlier attempt (a failed or interrupted one) so items are not counted twice.
 	s.Pages, s.Stored = 0, 0
-	if s.Found < 0 || s.Found > r.h.limit() {
-		// The first page doubles as the probe: a slice under the cap costs no extra request.
-		res, err := r.search(ctx, p, 0, PerPage)
+	if s.Found != 0 {
+		// The first page doubles as the probe (a slice under the cap costs no
+		// extra request) and brings the clusters the planner reads; a slice
+		// planned under the cap that has grown past it is split here too.
+		res, err := r.search(ctx, with(p, clustersParam, "true"), 0, PerPage)
 		if err != nil {
 			return r.sliceFailed(ctx, s, err)
 		}
@@ -513,7 +515,7 @@ func (r *runner) slice(ctx context.Context, s store.Slice) error {
 		}
 		page = 1
 		if s.Found > r.h.limit() {
-			children, err := r.plan(ctx, p, s.Found)
+			children, err := r.plan(ctx, p, s.Found, res)
 			if err != nil {
 				return r.sliceFailed(ctx, s, err)
 			}

@@ -2,11 +2,13 @@ package harvest
 
 import (
 	"context"
+	"fmt"
 	"net/url"
 	"sync"
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/hhjobs/hhjobs/internal/hhapi"
 	"github.com/hhjobs/hhjobs/internal/store"
 )
 
@@ -18,8 +20,20 @@ const noAreaSplit = "_no_area_split"
 // plan splits a slice whose found is over the cap into disjoint children
 // whose union is the slice: by professional role, by area subtree, by
 // publication-time window, then by further filters. It returns nil when no
-// split applies (a single 5-minute window no filter can cut).
-func (r *runner) plan(ctx context.Context, p url.Values, found int) ([]store.Slice, error) {
+// split applies (a single 5-minute window no filter can cut). With the
+// clusters of the slice's first page it reads the counts it needs
+// (planClusters); without them it probes each candidate split.
+func (r *runner) plan(ctx context.Context, p url.Values, found int, first *hhapi.SearchPage) ([]store.Slice, error) {
+	if cs, err := first.ParseClusters(); err == nil && len(cs) > 0 {
+		return r.planClusters(ctx, p, found, cs)
+	}
+	ch, err := r.planProbing(ctx, p, found)
+	explain(p, ch, fmt.Sprintf("found %d > %d, split by probing", found, r.h.limit()))
+	return ch, err
+}
+
+// planProbing is plan without clusters: each candidate split is probed.
+func (r *runner) planProbing(ctx context.Context, p url.Values, found int) ([]store.Slice, error) {
 	if roles := p["professional_role"]; len(roles) > 1 {
 		return children(p, "professional_role", roles, nil), nil
 	}

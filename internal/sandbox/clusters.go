@@ -181,7 +181,7 @@ func (s *Server) clusters(q *query, raw url.Values) []clusterJSON {
 
 // clustersJSON is the value of the answer's "clusters" key.
 func (s *Server) clustersJSON(q *query, raw url.Values) []byte {
-	if raw.Get("clusters") != "true" {
+	if raw.Get("clusters") != "true" || s.cfg.NoClusters {
 		return []byte("null")
 	}
 	b, err := marshalNoEscape(s.clusters(q, raw))

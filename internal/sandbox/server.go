@@ -67,6 +67,9 @@ type Config struct {
 	CaptchaAfter int
 	// ClusterItems keeps each clusters group to its N largest items (0 = all).
 	ClusterItems int
+	// NoClusters answers "clusters": null even to clusters=true, like an API
+	// without them: collectors must fall back to probing.
+	NoClusters bool
 
 	// The one registered OAuth client; defaults DefaultClientID etc.
 	ClientID, ClientSecret, RedirectURI string
