@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/hhjobs/hhjobs/internal/harvest"
+	"github.com/hhjobs/hhjobs/internal/httpx"
 	"github.com/hhjobs/hhjobs/internal/store"
 )
 
@@ -24,12 +25,14 @@ type HarvestFlags struct {
 	Concurrency int
 	Details     string
 	Every       time.Duration
+	SourceAddr  string // bind outgoing connections to this local IP
 }
 
 func (h *HarvestFlags) add(cmd *cobra.Command) {
 	fl := cmd.Flags()
 	fl.Float64Var(&h.RPS, "rps", 4, "requests per second shared by all workers (0 = unlimited, for the sandbox)")
 	fl.IntVar(&h.Concurrency, "concurrency", 4, "requests in flight")
+	fl.StringVar(&h.SourceAddr, "source-addr", "", "send from this local IP address (several collectors on one machine, each with its own hh.ru rate limit)")
 	fl.StringVar(&h.Details, "details", harvest.DetailsNew, "full vacancies to fetch: new (new and changed), all, none")
 }
 
@@ -45,6 +48,11 @@ func (h *HarvestFlags) check() error {
 	if h.Concurrency < 1 || h.Concurrency > 64 {
 		return usageErrorf("--concurrency %d: want 1…64", h.Concurrency)
 	}
+	if h.SourceAddr != "" {
+		if _, err := httpx.LocalIP(h.SourceAddr); err != nil {
+			return usageErrorf("--source-addr: %v; give an IP address of this machine", err)
+		}
+	}
 	return nil
 }
 
@@ -54,6 +62,7 @@ type CollectOptions struct {
 	Preset  string
 	Replace bool
 	Join    int64
+	DryRun  bool
 	Harvest HarvestFlags
 
 	Text, ExcludedText                           string
@@ -92,8 +101,9 @@ Running the same collect again resumes an unfinished run, or starts a new one
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&o.Name, "name", "", "save the query under this name (default: derived from the filters)")
-	fl.StringVar(&o.Preset, "preset", "", "a named set of filters: hr (roles 17, 38, 69, 117, 118, 153, 171)")
+	fl.StringVar(&o.Preset, "preset", "", "a named set of filters: hr (roles 17, 38, 69, 117, 118, 153, 171), all (every role: the whole market)")
 	fl.BoolVar(&o.Replace, "replace", false, "replace the filters of an existing --name")
+	fl.BoolVar(&o.DryRun, "dry-run", false, "print the plan (slices, requests, time at --rps) using probes only; save and collect nothing")
 	fl.Int64Var(&o.Join, "join", 0, "be one more collector of this run (started elsewhere on a shared PostgreSQL); no filters")
 	fl.StringVar(&o.Text, "text", "", "search text (hh.ru query language)")
 	fl.StringVar(&o.ExcludedText, "excluded-text", "", "drop vacancies with these words")
@@ -140,8 +150,9 @@ func (o *CollectOptions) queryParams() (url.Values, error) {
 	case "":
 	case "hr":
 		add("professional_role", harvest.HRRoles)
+	case "all": // the whole market: no role filter
 	default:
-		return nil, usageErrorf("--preset %q: the only preset is hr", o.Preset)
+		return nil, usageErrorf("--preset %q: want hr, or all (every role)", o.Preset)
 	}
 	add("professional_role", o.Roles)
 	add("area", o.Areas)
@@ -246,6 +257,9 @@ func runCollect(ctx context.Context, f *Factory, o *CollectOptions) error {
 	if err := o.Harvest.check(); err != nil {
 		return err
 	}
+	if o.Join != 0 && o.DryRun {
+		return usageErrorf("--dry-run plans a query of its own: drop --join")
+	}
 	if o.Join != 0 {
 		return joinRun(ctx, f, o)
 	}
@@ -276,6 +290,9 @@ func runCollect(ctx context.Context, f *Factory, o *CollectOptions) error {
 	}
 	if err := harvest.Validate(ctx, st, p); err != nil {
 		return &UsageError{Err: err}
+	}
+	if o.DryRun {
+		return dryRun(ctx, f, h, store.Query{Name: name, Params: p}, o.Harvest)
 	}
 	q, err := st.QueryByName(ctx, name)
 	switch {

@@ -22,9 +22,9 @@ const splitWhy = "_why"
 const clustersParam = "clusters"
 
 // packTarget is the most a packed slice is planned to hold: the cap, less
-// a little room for vacancies published inside the run's last 5-minute
-// bucket, so a full slice is not split again for a handful.
-func packTarget(limit int) int { return max(1, limit-limit/50) }
+// room for the vacancies published until the next sync reuses the slice,
+// so a full slice is not split again for a handful.
+func packTarget(limit int) int { return max(1, limit-limit/20) }
 
 type valueCount struct {
 	v string
@@ -108,7 +108,7 @@ func setOf(vs []string) map[string]bool {
 }
 
 // planClusters splits a slice over the cap using the clusters of its first
-// page: by role, then by area subtree, then by publication time, then by
+// page: by area subtree, then by role, then by publication time, then by
 // further filters. Values under the cap are packed into slices as large as
 // the cap allows; what the lists do not name (a truncated list, vacancies
 // attached to the area itself) goes to a remainder slice or, when no query
@@ -116,23 +116,29 @@ func setOf(vs []string) map[string]bool {
 func (r *runner) planClusters(ctx context.Context, p url.Values, found int, cs []hhapi.Cluster) ([]store.Slice, error) {
 	limit := r.h.limit()
 	target := packTarget(limit)
+	if areas := p["area"]; len(areas) > 1 {
+		// Several filter areas (a packed slice that grew): halve the list;
+		// each half's own clusters go one level down if it is still too big.
+		why := fmt.Sprintf("area: found %d > %d over %d filter areas, halved", found, limit, len(areas))
+		h := len(areas) / 2
+		out := []store.Slice{{Params: with(p, "area", areas[:h]...), State: store.SlicePending, Found: -1},
+			{Params: with(p, "area", areas[h:]...), State: store.SlicePending, Found: -1}}
+		for _, c := range out {
+			url.Values(c.Params).Set(splitWhy, why)
+		}
+		return out, nil
+	}
+	// Area subtrees first: they are disjoint, while a vacancy with two roles
+	// lands in two role slices and is paged twice.
+	ch, err := r.areaSplit(ctx, p, found, cs, target)
+	if err != nil || ch != nil {
+		return ch, err
+	}
 	if roles := p["professional_role"]; len(roles) != 1 {
 		ch, err := r.roleSplit(ctx, p, found, cs, roles, target)
 		if err != nil || ch != nil {
 			return ch, err
 		}
-	}
-	if areas := p["area"]; len(areas) > 1 {
-		// Several filter areas: one slice per area first (its own clusters then go one level down).
-		ch := children(p, "area", areas, nil)
-		for i := range ch {
-			ch[i].Params[splitWhy] = []string{fmt.Sprintf("area: found %d > %d over %d filter areas", found, limit, len(areas))}
-		}
-		return ch, nil
-	}
-	ch, err := r.areaSplit(ctx, p, found, cs, target)
-	if err != nil || ch != nil {
-		return ch, err
 	}
 	if ch := splitTime(p, found, limit); ch != nil {
 		out := make([]store.Slice, len(ch))
@@ -146,9 +152,17 @@ func (r *runner) planClusters(ctx context.Context, p url.Values, found int, cs [
 	// One 5-minute window still over the cap: a single-valued filter whose
 	// counts the clusters give, else the probing fallback.
 	if !p.Has("experience") {
-		vals, _ := listed(cs, "experience", "experience", nil)
+		vals, seen := listed(cs, "experience", "experience", nil)
 		if sumCounts(vals) == found && len(vals) > 1 {
-			return packed(p, "experience", vals, target, fmt.Sprintf("experience: one 5-minute window holds %d > %d", found, limit)), nil
+			out := packed(p, "experience", vals, target, fmt.Sprintf("experience: one 5-minute window holds %d > %d", found, limit))
+			var rest []string
+			for _, v := range filterSplits[0].Values {
+				if !seen[v] {
+					rest = append(rest, v)
+				}
+			}
+			foldEmpty(out, "experience", rest)
+			return out, nil
 		}
 	}
 	for _, f := range filterSplits {
@@ -204,16 +218,42 @@ func (r *runner) roleSplit(ctx context.Context, p url.Values, found int, cs []hh
 	if len(vals) == 1 && len(rest) == 0 {
 		return nil, nil // one role holds everything: nothing to split
 	}
+	// A vacancy with two roles is paged once per slice that holds one of
+	// them: past a small overlap a time split (disjoint) is cheaper.
+	if over := sumCounts(vals) - found; float64(over) > maxRoleOverlap*float64(found) {
+		r.h.log().Debug("role split declined: roles overlap", "found", found, "role_sum", sumCounts(vals))
+		return nil, nil
+	}
 	why := fmt.Sprintf("role: found %d > %d; %d roles listed", found, r.h.limit(), len(vals))
 	out := packed(p, "professional_role", vals, target, why)
 	if len(rest) > 0 {
+		// The roles the list leaves out ride along with the smallest slice:
+		// usually they hold nothing, and if they do, that slice's first page
+		// shows it over the cap and it is split again.
 		slices.Sort(rest)
-		c := with(p, "professional_role", rest...)
-		c.Set(splitWhy, fmt.Sprintf("role remainder: %d roles the clusters do not list", len(rest)))
-		out = append(out, store.Slice{Params: c, State: store.SlicePending, Found: -1})
+		i := slices.IndexFunc(out, func(s store.Slice) bool { return s.Found <= target })
+		if i < 0 || len(out) < 2 {
+			// Folded into the only slice, they would give back the parent.
+			c := with(p, "professional_role", rest...)
+			c.Set(splitWhy, fmt.Sprintf("role remainder: %d roles the clusters do not list", len(rest)))
+			return append(out, store.Slice{Params: c, State: store.SlicePending, Found: -1}), nil
+		}
+		for j, s := range out {
+			if s.Found < out[i].Found {
+				i = j
+			}
+		}
+		c := url.Values(out[i].Params)
+		c["professional_role"] = append(c["professional_role"], rest...)
+		c.Set(splitWhy, why+fmt.Sprintf("; with the %d roles not listed", len(rest)))
+		out[i].Found = -1 // not known: the unlisted roles may hold some
 	}
 	return out, nil
 }
+
+// maxRoleOverlap is the share of double-counted vacancies (several roles)
+// over which a role split costs more than a time split.
+var maxRoleOverlap = 0.02
 
 // areaSplit packs the area subtrees one level below the slice's area. It
 // is taken only when the children provably cover the slice: their counts add
@@ -224,29 +264,40 @@ func (r *runner) areaSplit(ctx context.Context, p url.Values, found int, cs []hh
 	vals, seen := listed(cs, "area", "area", nil)
 	sum := sumCounts(vals)
 	why := fmt.Sprintf("area: found %d > %d; %d areas listed", found, r.h.limit(), len(vals))
+	tree, err := r.h.areaTree(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var rest []string // the children the list leaves out
+	if tree != nil {
+		kids := tree.roots
+		if a := p["area"]; len(a) == 1 {
+			kids = tree.children[a[0]]
+		}
+		for _, k := range kids {
+			if !seen[k] {
+				rest = append(rest, k)
+			}
+		}
+	}
 	if len(vals) > 0 && sum == found {
 		if len(vals) == 1 && len(p["area"]) == 1 && vals[0].v == p.Get("area") {
 			return nil, nil
 		}
-		return packed(p, "area", vals, target, why), nil
-	}
-	tree, err := r.h.areaTree(ctx)
-	if err != nil || tree == nil {
-		return nil, err
-	}
-	kids := tree.roots
-	if a := p["area"]; len(a) == 1 {
-		kids = tree.children[a[0]]
-	}
-	var rest []string
-	for _, k := range kids {
-		if !seen[k] {
-			rest = append(rest, k)
+		out := packed(p, "area", vals, target, why)
+		if len(out) < 2 {
+			return nil, nil
 		}
+		foldEmpty(out, "area", rest)
+		return out, nil
+	}
+	if tree == nil {
+		return nil, nil
 	}
 	if len(rest) == 0 || sum >= found {
 		return nil, nil // what is missing sits on the area itself
 	}
+	r.planProbes.Add(1)
 	res, err := r.search(ctx, with(p, "area", rest...), 0, 0)
 	if err != nil {
 		return nil, err
@@ -256,7 +307,9 @@ func (r *runner) areaSplit(ctx context.Context, p url.Values, found int, cs []hh
 		return nil, nil
 	}
 	out := packed(p, "area", vals, target, why)
-	if res.Found > 0 {
+	if res.Found == 0 && len(out) > 1 {
+		foldEmpty(out, "area", rest)
+	} else if res.Found > 0 || len(out) < 2 {
 		c := with(p, "area", rest...)
 		c.Set(splitWhy, fmt.Sprintf("area remainder: %d areas the clusters do not list", len(rest)))
 		out = append(out, store.Slice{Params: c, State: store.SlicePending, Found: res.Found})
@@ -284,4 +337,19 @@ func explain(p url.Values, ch []store.Slice, why string) {
 		}
 		c.Set(splitWhy, key+": "+why)
 	}
+}
+
+// foldEmpty adds values that hold nothing today to the smallest slice: the
+// split still covers its parent when a sync reuses it, at no cost now.
+func foldEmpty(out []store.Slice, key string, vals []string) {
+	if len(out) == 0 || len(vals) == 0 {
+		return
+	}
+	i := 0
+	for j, s := range out {
+		if s.Found < out[i].Found {
+			i = j
+		}
+	}
+	out[i].Params[key] = append(out[i].Params[key], vals...)
 }

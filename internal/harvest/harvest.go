@@ -234,7 +234,11 @@ func (h *Harvester) startRun(ctx context.Context, q store.Query, opt RunOptions)
 	if err != nil {
 		return store.Run{}, err
 	}
-	if _, err := h.Store.AddSlices(ctx, run.ID, []store.Slice{{Params: root, State: store.SlicePending, Found: -1}}); err != nil {
+	added, err := h.Store.AddSlices(ctx, run.ID, []store.Slice{{Params: root, State: store.SlicePending, Found: -1}})
+	if err != nil {
+		return store.Run{}, err
+	}
+	if err := h.reusePlan(ctx, q, added[0]); err != nil {
 		return store.Run{}, err
 	}
 	return run, nil
@@ -260,6 +264,8 @@ type runner struct {
 		slicesDone, slicesTotal, pages, stored, detailsDone, detailsTotal atomic.Int64
 	}
 	phase atomic.Value
+	// planProbes counts the planner's per_page=0 requests (for DryRun).
+	planProbes atomic.Int64
 }
 
 func (r *runner) progress() {
