@@ -119,7 +119,7 @@ func (r *runner) planClusters(ctx context.Context, p url.Values, found int, cs [
 	if areas := p["area"]; len(areas) > 1 {
 		// Several filter areas (a packed slice that grew): halve the list;
 		// each half's own clusters go one level down if it is still too big.
-		why := fmt.Sprintf("area: found %d > %d over %d filter areas, halved", found, limit, len(areas))
+		why := fmt.Sprintf("halved: found %d > %d over %d filter areas", found, limit, len(areas))
 		h := len(areas) / 2
 		out := []store.Slice{{Params: with(p, "area", areas[:h]...), State: store.SlicePending, Found: -1},
 			{Params: with(p, "area", areas[h:]...), State: store.SlicePending, Found: -1}}
