@@ -50,6 +50,9 @@ type Config struct {
 	Archive int `json:"archive"`
 	Change  int `json:"change"`
 
+	// MarketVacancies: the market leg's sandbox (default DefaultMarketVacancies).
+	MarketVacancies int `json:"market_vacancies,omitempty"`
+
 	// NaivePause is the naive scripts' pause between pages.
 	NaivePause time.Duration `json:"naive_pause_ns"`
 
@@ -133,11 +136,12 @@ type Report struct {
 	Rate      *RateReport      `json:"rate,omitempty"`
 	Store     *StoreReport     `json:"store,omitempty"`
 	Analytics *AnalyticsReport `json:"analytics,omitempty"`
+	Market    *MarketReport    `json:"market,omitempty"`
 	ElapsedS  float64          `json:"elapsed_s"`
 }
 
 // Legs selects what Run measures.
-type Legs struct{ Harvest, Store, Analytics bool }
+type Legs struct{ Harvest, Store, Analytics, Market bool }
 
 // Run measures the selected legs. The harvest legs (main sandbox, then the
 // rate-limited one) run first, so the peak RSS is not inflated by the others.
@@ -158,6 +162,11 @@ func Run(ctx context.Context, cfg Config, legs Legs) (*Report, error) {
 		}
 		if rep.Rate, err = RunRate(ctx, cfg); err != nil {
 			return rep, fmt.Errorf("rate bench: %w", err)
+		}
+	}
+	if legs.Market {
+		if rep.Market, err = RunMarket(ctx, cfg); err != nil {
+			return rep, fmt.Errorf("market bench: %w", err)
 		}
 	}
 	if legs.Store {

@@ -91,6 +91,9 @@ func (r *Report) Print(w io.Writer) {
 	if rt := r.Rate; rt != nil {
 		rt.print(w, r.Config)
 	}
+	if mk := r.Market; mk != nil {
+		mk.print(w, r.Config)
+	}
 	if s := r.Store; s != nil {
 		s.print(w)
 	}

@@ -78,6 +78,9 @@ func Subprocess(exe string, stderr io.Writer, prefix ...string) Launcher {
 		if cfg.RPS > 0 {
 			args = append(args, "--rps", strconv.FormatFloat(cfg.RPS, 'f', -1, 64))
 		}
+		if cfg.NoClusters {
+			args = append(args, "--no-clusters")
+		}
 		if cfg.Latency > 0 {
 			args = append(args, "--latency", cfg.Latency.String())
 		}

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 
@@ -48,12 +49,19 @@ func (f *Factory) tokenSource() (auth.TokenSource, error) {
 
 // API builds the hh.ru client: one rate limiter shared by all workers,
 // retries, the stored token, and metrics for the run counters.
-func (f *Factory) API(_ context.Context, rps float64, m *httpx.Metrics, retry httpx.RetryPolicy) (*hhapi.Client, error) {
+func (f *Factory) API(_ context.Context, rps float64, m *httpx.Metrics, retry httpx.RetryPolicy, sourceAddr string) (*hhapi.Client, error) {
 	src, err := f.tokenSource()
 	if err != nil {
 		return nil, err
 	}
+	var base http.RoundTripper
+	if sourceAddr != "" {
+		if base, err = httpx.SourceTransport(sourceAddr); err != nil {
+			return nil, &UsageError{Err: fmt.Errorf("--source-addr: %w", err)}
+		}
+	}
 	hc, err := httpx.NewClient(httpx.Options{
+		Base:      base,
 		UserAgent: f.Settings.UserAgent,
 		RPS:       rps,
 		Metrics:   m,
@@ -77,7 +85,7 @@ func (f *Factory) Harvester(ctx context.Context, hf HarvestFlags) (*harvest.Harv
 		return nil, err
 	}
 	m := &httpx.Metrics{}
-	api, err := f.API(ctx, hf.RPS, m, httpx.RetryPolicy{MaxOutage: hf.MaxOutage})
+	api, err := f.API(ctx, hf.RPS, m, httpx.RetryPolicy{MaxOutage: hf.MaxOutage}, hf.SourceAddr)
 	if err != nil {
 		return nil, err
 	}

@@ -24,7 +24,7 @@ type BenchOptions struct {
 func NewCmdBench(f *Factory) *cobra.Command {
 	o := &BenchOptions{}
 	cmd := &cobra.Command{
-		Use:   "bench [harvest|store|all]",
+		Use:   "bench [harvest|store|market|all]",
 		Short: "Measure recall, request cost, rate, sync cost, memory and store speed on a seeded sandbox",
 		Long: `Measure hhjobs against a seeded sandbox and print each figure with its target.
 
@@ -40,6 +40,11 @@ peak RSS is the harvester's alone):
   rate            the same harvest on a smaller sandbox (no hard cells) limited
                   to --rps with --latency, the client limited to --rps too:
                   achieved share of the rate and share of 429s
+market (not part of all: minutes at 200,000): the whole market (area 113, no
+  role) with --details none on --market-vacancies, collected with clusters and
+  on a sandbox that sends none: recall, duplicates, requests ÷ ceil(truth/100),
+  peak RSS; collect --dry-run's plan against the run; a sync after --publish,
+  --change and --archive (pages and probes ÷ ceil(truth/100), recall).
 store: upsert rate of search-item pages into SQLite; then, on a database of
   --analytics-vacancies generated vacancies (0 = skip), each timed once with
   its peak Go heap:
@@ -56,9 +61,10 @@ to stderr, the report to stdout.`,
 		Example: `  hhjobs bench
   hhjobs bench harvest --vacancies 100000
   hhjobs bench store --store-vacancies 200000 --json
-  hhjobs bench store --analytics-vacancies 0     # upserts only`,
+  hhjobs bench store --analytics-vacancies 0     # upserts only
+  hhjobs bench market --market-vacancies 200000`,
 		Args:      cobra.MaximumNArgs(1),
-		ValidArgs: []string{"harvest", "store", "all"},
+		ValidArgs: []string{"harvest", "store", "market", "all"},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.What = "all"
 			if len(args) == 1 {
@@ -79,6 +85,7 @@ to stderr, the report to stdout.`,
 	fl.IntVar(&c.Archive, "archive", bench.DefaultArchive, "incremental sync: vacancies archived (M, sandbox-wide)")
 	fl.IntVar(&c.Change, "change", bench.DefaultChange, "incremental sync: vacancies changed (C, sandbox-wide)")
 	fl.DurationVar(&c.NaivePause, "naive-pause", bench.DefaultNaivePause, "naive baseline: pause between pages")
+	fl.IntVar(&c.MarketVacancies, "market-vacancies", bench.DefaultMarketVacancies, "market: vacancies of its sandboxes (plus the hard cells)")
 	fl.IntVar(&c.StoreVacancies, "store-vacancies", bench.DefaultStoreVacancies, "store: generated vacancies upserted into SQLite")
 	fl.IntVar(&c.AnalyticsVacancies, "analytics-vacancies", bench.DefaultAnalyticsVacancies, "store: generated vacancies of the stats/report database (0 = skip)")
 	fl.StringVar(&c.Dir, "dir", "", "keep the bench databases in this directory (default: a temporary one, removed; the analytics one: the system temporary directory, kept)")
@@ -90,14 +97,16 @@ to stderr, the report to stdout.`,
 
 func (o *BenchOptions) check() error {
 	switch o.What {
-	case "harvest", "store", "all":
+	case "harvest", "store", "market", "all":
 	default:
-		return usageErrorf("bench %q: want harvest, store or all", o.What)
+		return usageErrorf("bench %q: want harvest, store, market or all", o.What)
 	}
 	c := o.Cfg
 	switch {
 	case c.Vacancies < 1 || c.RateVacancies < 1 || c.StoreVacancies < 1:
 		return usageErrorf("--vacancies, --rate-vacancies and --store-vacancies must be ≥ 1")
+	case c.MarketVacancies < 0:
+		return usageErrorf("--market-vacancies %d: want ≥ 0 (0 = the default)", c.MarketVacancies)
 	case c.AnalyticsVacancies < 0:
 		return usageErrorf("--analytics-vacancies %d: want ≥ 0 (0 = skip)", c.AnalyticsVacancies)
 	case c.RPS <= 0:
@@ -116,13 +125,14 @@ func runBench(ctx context.Context, f *Factory, o *BenchOptions) error {
 	if err := o.check(); err != nil {
 		return err
 	}
-	legs := bench.Legs{Harvest: o.What != "store", Store: o.What != "harvest"}
+	legs := bench.Legs{Harvest: o.What == "harvest" || o.What == "all", Store: o.What == "store" || o.What == "all",
+		Market: o.What == "market"}
 	legs.Analytics = legs.Store && o.Cfg.AnalyticsVacancies > 0
 	cfg := o.Cfg
 	if !o.Quiet {
 		cfg.Log = f.IO.Err
 	}
-	if !o.InProcess && legs.Harvest {
+	if !o.InProcess && (legs.Harvest || legs.Market) {
 		exe, err := os.Executable()
 		if err != nil {
 			return fmt.Errorf("cannot find this executable to run the sandbox as a subprocess (%v): pass --in-process", err)

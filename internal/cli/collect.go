@@ -24,12 +24,14 @@ type HarvestFlags struct {
 	Details     string
 	Every       time.Duration
 	MaxOutage   time.Duration // how long one request waits for an API that does not answer
+	SourceAddr  string        // bind outgoing connections to this local IP
 }
 
 func (h *HarvestFlags) add(cmd *cobra.Command) {
 	fl := cmd.Flags()
 	fl.Float64Var(&h.RPS, "rps", 4, "requests per second shared by all workers (0 = unlimited, for the sandbox)")
 	fl.IntVar(&h.Concurrency, "concurrency", 4, "requests in flight")
+	fl.StringVar(&h.SourceAddr, "source-addr", "", "send from this local IP address (several collectors on one machine, each with its own hh.ru rate limit)")
 	fl.StringVar(&h.Details, "details", harvest.DetailsNew, "full vacancies to fetch: new (new and changed), all, none")
 	fl.DurationVar(&h.MaxOutage, "max-outage", httpx.DefaultMaxOutage, "how long a request keeps retrying while hh.ru does not answer (refused, reset, DNS, TLS, timeouts), every worker pausing; then the run stops, resumable")
 }
@@ -49,6 +51,11 @@ func (h *HarvestFlags) check() error {
 	if h.Concurrency < 1 || h.Concurrency > 64 {
 		return usageErrorf("--concurrency %d: want 1…64", h.Concurrency)
 	}
+	if h.SourceAddr != "" {
+		if _, err := httpx.LocalIP(h.SourceAddr); err != nil {
+			return usageErrorf("--source-addr: %v; give an IP address of this machine", err)
+		}
+	}
 	return nil
 }
 
@@ -58,6 +65,7 @@ type CollectOptions struct {
 	Preset  string
 	Replace bool
 	Join    int64
+	DryRun  bool
 	Harvest HarvestFlags
 
 	Text, ExcludedText                           string
@@ -98,8 +106,9 @@ saved; areas and roles take names too. Repeatable filters accept commas too.`,
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&o.Name, "name", "", "save the query under this name (default: a readable name built from the filters, e.g. hr-113 or role118-moskva)")
-	fl.StringVar(&o.Preset, "preset", "", "a named set of filters: hr (roles 17, 38, 69, 117, 118, 153, 171)")
+	fl.StringVar(&o.Preset, "preset", "", "a named set of filters: hr (roles 17, 38, 69, 117, 118, 153, 171), all (every role: the whole market)")
 	fl.BoolVar(&o.Replace, "replace", false, "change the filters of an existing --name and plan a new run (its unfinished run is abandoned)")
+	fl.BoolVar(&o.DryRun, "dry-run", false, "print the plan (slices, requests, time at --rps) using probes only; save and collect nothing")
 	fl.Int64Var(&o.Join, "join", 0, "be one more collector of this run (started elsewhere on a shared PostgreSQL); no filters")
 	fl.StringVar(&o.Text, "text", "", "search text (hh.ru query language)")
 	fl.StringVar(&o.ExcludedText, "excluded-text", "", "drop vacancies with these words")
@@ -146,8 +155,9 @@ func (o *CollectOptions) queryParams() (url.Values, error) {
 	case "":
 	case "hr":
 		add("professional_role", harvest.HRRoles)
+	case "all": // the whole market: no role filter
 	default:
-		return nil, usageErrorf("--preset %q: the only preset is hr", o.Preset)
+		return nil, usageErrorf("--preset %q: want hr, or all (every role)", o.Preset)
 	}
 	add("professional_role", o.Roles)
 	add("area", o.Areas)
@@ -248,6 +258,9 @@ func runCollect(ctx context.Context, f *Factory, o *CollectOptions) error {
 	if err := o.Harvest.check(); err != nil {
 		return err
 	}
+	if o.Join != 0 && o.DryRun {
+		return usageErrorf("--dry-run plans a query of its own: drop --join")
+	}
 	if o.Join != 0 {
 		return joinRun(ctx, f, o)
 	}
@@ -282,6 +295,9 @@ func runCollect(ctx context.Context, f *Factory, o *CollectOptions) error {
 		if name, err = defaultQueryName(ctx, st, o, p); err != nil {
 			return err
 		}
+	}
+	if o.DryRun {
+		return dryRun(ctx, f, h, store.Query{Name: name, Params: p}, o.Harvest)
 	}
 	q, err := st.QueryByName(ctx, name)
 	switch {

@@ -73,6 +73,8 @@ stdout is "listening http://HOST:PORT". Ground truth for tests is at
 	fl.BoolVar(&opts.Cfg.Hostile, "hostile", false, "serve attack data (markup, formulas, terminal escapes, bidi, megabyte strings) and broken answers (200 MB, endless, stalled bodies): docs/security.md")
 	fl.DurationVar(&opts.Cfg.HostileStall, "hostile-stall", 45*time.Second, "with --hostile: how long the stalled body stalls")
 	fl.IntVar(&opts.Cfg.CaptchaAfter, "captcha-after", 0, "answer every vacancy request after this many with 403 captcha_required (0 = never)")
+	fl.IntVar(&opts.Cfg.ClusterItems, "cluster-items", 0, "keep each clusters group to its N largest items (0 = all)")
+	fl.BoolVar(&opts.Cfg.NoClusters, "no-clusters", false, "answer clusters=true with null, like an API without clusters")
 	fl.StringVar(&opts.Cfg.ClientID, "client-id", "", "the registered OAuth client id (env HH_CLIENT_ID; default a demo value)")
 	fl.StringVar(&opts.Cfg.ClientSecret, "client-secret", "", "the registered client secret (env HH_CLIENT_SECRET; default a demo value)")
 	fl.StringVar(&opts.Cfg.RedirectURI, "redirect-uri", "", "the registered redirect URI (env HH_REDIRECT_URI; default a demo value)")

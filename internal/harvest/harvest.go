@@ -272,7 +272,11 @@ func (h *Harvester) startRun(ctx context.Context, q store.Query, opt RunOptions)
 	if err != nil {
 		return store.Run{}, false, err
 	}
-	if _, err := h.Store.AddSlices(ctx, run.ID, []store.Slice{{Params: root, State: store.SlicePending, Found: -1}}); err != nil {
+	added, err := h.Store.AddSlices(ctx, run.ID, []store.Slice{{Params: root, State: store.SlicePending, Found: -1}})
+	if err != nil {
+		return store.Run{}, false, err
+	}
+	if err := h.reusePlan(ctx, q, added[0]); err != nil {
 		return store.Run{}, false, err
 	}
 	return run, false, nil
@@ -298,6 +302,8 @@ type runner struct {
 		slicesDone, slicesTotal, pages, stored, detailsDone, detailsTotal atomic.Int64
 	}
 	phase atomic.Value
+	// planProbes counts the planner's per_page=0 requests (for DryRun).
+	planProbes atomic.Int64
 }
 
 func (r *runner) progress() {
@@ -559,9 +565,11 @@ func (r *runner) slice(ctx context.Context, s store.Slice) error {
 	// Paging always starts over at page 0: drop the checkpoint counts of an
 	// earlier attempt (a failed or interrupted one) so items are not counted twice.
 	s.Pages, s.Stored = 0, 0
-	if s.Found < 0 || s.Found > r.h.limit() {
-		// The first page doubles as the probe: a slice under the cap costs no extra request.
-		res, err := r.search(ctx, p, 0, PerPage)
+	if s.Found != 0 {
+		// The first page doubles as the probe (a slice under the cap costs no
+		// extra request) and brings the clusters the planner reads; a slice
+		// planned under the cap that has grown past it is split here too.
+		res, err := r.search(ctx, with(p, clustersParam, "true"), 0, PerPage)
 		if err != nil {
 			return r.sliceFailed(ctx, s, err)
 		}
@@ -571,7 +579,7 @@ func (r *runner) slice(ctx context.Context, s store.Slice) error {
 		}
 		page = 1
 		if s.Found > r.h.limit() {
-			children, err := r.plan(ctx, p, s.Found)
+			children, err := r.plan(ctx, p, s.Found, res)
 			if err != nil {
 				return r.sliceFailed(ctx, s, err)
 			}

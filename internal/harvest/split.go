@@ -2,11 +2,14 @@ package harvest
 
 import (
 	"context"
+	"fmt"
 	"net/url"
+	"slices"
 	"sync"
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/hhjobs/hhjobs/internal/hhapi"
 	"github.com/hhjobs/hhjobs/internal/store"
 )
 
@@ -18,8 +21,26 @@ const noAreaSplit = "_no_area_split"
 // plan splits a slice whose found is over the cap into disjoint children
 // whose union is the slice: by professional role, by area subtree, by
 // publication-time window, then by further filters. It returns nil when no
-// split applies (a single 5-minute window no filter can cut).
-func (r *runner) plan(ctx context.Context, p url.Values, found int) ([]store.Slice, error) {
+// split applies (a single 5-minute window no filter can cut). With the
+// clusters of the slice's first page it reads the counts it needs
+// (planClusters); without them it probes each candidate split.
+func (r *runner) plan(ctx context.Context, p url.Values, found int, first *hhapi.SearchPage) ([]store.Slice, error) {
+	if cs, err := first.ParseClusters(); err == nil && len(cs) > 0 {
+		ch, err := r.planClusters(ctx, p, found, cs)
+		// A child that is its parent again would be split forever.
+		if slices.ContainsFunc(ch, func(c store.Slice) bool { return filtersKey(c.Params) == filtersKey(p) && sameWindow(c.Params, p) }) {
+			r.h.log().Warn("planner produced a child equal to its parent; not splitting", "params", apiParams(p).Encode())
+			return nil, err
+		}
+		return ch, err
+	}
+	ch, err := r.planProbing(ctx, p, found)
+	explain(p, ch, fmt.Sprintf("found %d > %d, split by probing", found, r.h.limit()))
+	return ch, err
+}
+
+// planProbing is plan without clusters: each candidate split is probed.
+func (r *runner) planProbing(ctx context.Context, p url.Values, found int) ([]store.Slice, error) {
 	if roles := p["professional_role"]; len(roles) > 1 {
 		return children(p, "professional_role", roles, nil), nil
 	}
@@ -90,6 +111,7 @@ func (r *runner) probeSplit(ctx context.Context, p url.Values, key string, vals 
 	g.SetLimit(r.h.concurrency())
 	for i, v := range vals {
 		g.Go(func() error {
+			r.planProbes.Add(1)
 			res, err := r.search(gctx, with(p, key, v), 0, 0)
 			if err != nil {
 				return err
@@ -115,7 +137,17 @@ func (r *runner) probeSplit(ctx context.Context, p url.Values, key string, vals 
 		r.h.log().Debug("split rejected: children do not add up", "key", key, "children", sum, "parent", found)
 		return nil, nil
 	}
-	return children(p, key, keep, keepFound), nil
+	out := children(p, key, keep, keepFound)
+	// Values empty today ride along with the first child, so that the
+	// slices still cover the parent when a sync reuses them.
+	if len(out) > 0 && len(keep) < len(vals) {
+		for i, c := range counts {
+			if c == 0 {
+				out[0].Params[key] = append(out[0].Params[key], vals[i])
+			}
+		}
+	}
+	return out, nil
 }
 
 // areaTree loads the areas tree from the store once it is there. Errors are
@@ -142,4 +174,8 @@ func (h *Harvester) areaTree(ctx context.Context) (*areaTree, error) {
 type treeCache struct {
 	treeMu sync.Mutex
 	tree   *areaTree
+}
+
+func sameWindow(a, b url.Values) bool {
+	return a.Get("date_from") == b.Get("date_from") && a.Get("date_to") == b.Get("date_to")
 }

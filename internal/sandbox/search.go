@@ -646,13 +646,14 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 		}
 		b.Write(s.itemBytes(v, q))
 	}
+	cl := s.clustersJSON(q, raw)
 	s.mu.RUnlock()
 	pages := 0
 	if q.perPage > 0 {
 		pages = (min(n, DepthLimit) + q.perPage - 1) / q.perPage
 	}
-	fmt.Fprintf(&b, `],"found":%d,"pages":%d,"page":%d,"per_page":%d,"clusters":null,"arguments":null,"alternate_url":%s,"fixes":null,"suggests":null}`,
-		n, pages, q.page, q.perPage, altJSON)
+	fmt.Fprintf(&b, `],"found":%d,"pages":%d,"page":%d,"per_page":%d,"clusters":%s,"arguments":null,"alternate_url":%s,"fixes":null,"suggests":null}`,
+		n, pages, q.page, q.perPage, cl, altJSON)
 	s.writeBytes(w, r, http.StatusOK, "application/json; charset=UTF-8", b.Bytes())
 }
 

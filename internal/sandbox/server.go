@@ -65,6 +65,11 @@ type Config struct {
 	// CaptchaAfter: after this many vacancy requests (search or by id) every
 	// vacancy request gets 403 captcha_required; 0 = off.
 	CaptchaAfter int
+	// ClusterItems keeps each clusters group to its N largest items (0 = all).
+	ClusterItems int
+	// NoClusters answers "clusters": null even to clusters=true, like an API
+	// without them: collectors must fall back to probing.
+	NoClusters bool
 
 	// The one registered OAuth client; defaults DefaultClientID etc.
 	ClientID, ClientSecret, RedirectURI string
