@@ -13,10 +13,9 @@ import (
 
 // ReportOptions are the flags of `hhjobs report`.
 type ReportOptions struct {
-	Out   string
-	Query string
-	Since string
-	Net   bool
+	Out    string
+	Filter *FilterFlags // --role, --area, --since, --query, … (internal/filter)
+	Net    bool
 }
 
 // NewCmdReport builds `hhjobs report`.
@@ -35,8 +34,7 @@ atomically; its path is the last line on stdout.`,
 		},
 	}
 	cmd.Flags().StringVar(&o.Out, "out", "hhjobs-report.html", "report file")
-	cmd.Flags().StringVar(&o.Query, "query", "", "only vacancies seen by this saved query")
-	cmd.Flags().StringVar(&o.Since, "since", "", "only vacancies published on or after DATE (YYYY-MM-DD, Moscow time, or RFC 3339)")
+	o.Filter = addFilterFlags(cmd)
 	cmd.Flags().BoolVar(&o.Net, "net", false, "salaries after tax (NDFL 13 %) instead of gross")
 	return cmd
 }
@@ -45,14 +43,15 @@ func runReport(ctx context.Context, f *Factory, o *ReportOptions) error {
 	if o.Out == "" || o.Out == "-" {
 		return usageErrorf("--out needs a file name")
 	}
-	if _, err := parseSince(o.Since); err != nil {
+	spec, err := parseFilterFlags(o.Filter)
+	if err != nil {
 		return err
 	}
 	st, err := f.ReadStore(ctx)
 	if err != nil {
 		return err
 	}
-	flt, err := analyticsFilter(ctx, st, o.Query, o.Since)
+	flt, err := resolveFilter(ctx, st, spec)
 	if err != nil {
 		return err
 	}
@@ -60,8 +59,8 @@ func runReport(ctx context.Context, f *Factory, o *ReportOptions) error {
 	if err != nil {
 		return err
 	}
-	cfg := analytics.Config{Filter: flt, Options: analytics.Options{Net: o.Net}, Now: f.Now()}
-	if err := report.Generate(ctx, st, cfg, report.Meta{Query: o.Query, Since: flt.Since}, path); err != nil {
+	cfg := analytics.Config{Filter: flt.StoreFilter(), Options: analytics.Options{Net: o.Net}, Now: f.Now()}
+	if err := report.Generate(ctx, flt.Wrap(st), cfg, report.Meta{Query: spec.Query, Since: flt.Since, Filters: flt.Describe()}, path); err != nil {
 		return err
 	}
 	fmt.Fprintf(f.IO.Err, "report: wrote %s\n", path)

@@ -2,11 +2,10 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"math"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -17,17 +16,15 @@ import (
 	"github.com/hhjobs/hhjobs/internal/analytics"
 	"github.com/hhjobs/hhjobs/internal/export"
 	"github.com/hhjobs/hhjobs/internal/safetext"
-	"github.com/hhjobs/hhjobs/internal/store"
 )
 
 // StatsOptions are the flags of `hhjobs stats`.
 type StatsOptions struct {
-	By    []string
-	Query string
-	Since string
-	Net   bool
-	JSON  bool
-	CSV   export.CSVOptions // --excel, --raw-text
+	By     []string
+	Filter *FilterFlags // --role, --area, --since, --query, … (internal/filter)
+	Net    bool
+	JSON   bool
+	CSV    export.CSVOptions // --excel, --raw-text
 }
 
 // NewCmdStats builds `hhjobs stats`.
@@ -47,8 +44,7 @@ An aligned table on a terminal, CSV otherwise; --json always prints JSON.`,
 		},
 	}
 	cmd.Flags().StringSliceVar(&o.By, "by", []string{"role"}, "group by (comma-separated for a combination): "+analytics.DimList())
-	cmd.Flags().StringVar(&o.Query, "query", "", "only vacancies seen by this saved query")
-	cmd.Flags().StringVar(&o.Since, "since", "", "only vacancies published on or after DATE (YYYY-MM-DD, Moscow time, or RFC 3339)")
+	o.Filter = addFilterFlags(cmd)
 	cmd.Flags().BoolVar(&o.Net, "net", false, "salaries after tax (NDFL 13 %) instead of gross")
 	cmd.Flags().BoolVar(&o.JSON, "json", false, "print JSON to stdout")
 	cmd.Flags().BoolVar(&o.CSV.Excel, "excel", false, "CSV for Russian-locale Excel: UTF-8 BOM, ';' delimiter, decimal comma")
@@ -56,83 +52,46 @@ An aligned table on a terminal, CSV otherwise; --json always prints JSON.`,
 	return cmd
 }
 
-// parseSince reads a --since value: a date (Moscow midnight) or RFC 3339.
-func parseSince(s string) (time.Time, error) {
-	if s == "" {
-		return time.Time{}, nil
-	}
-	for _, layout := range []string{time.DateOnly, time.RFC3339, "2006-01-02T15:04:05-0700"} {
-		if t, err := time.ParseInLocation(layout, s, analytics.MSK); err == nil {
-			return t, nil
-		}
-	}
-	return time.Time{}, usageErrorf("--since %q: want a date like 2025-06-01 or an RFC 3339 time", s)
-}
-
-// analyticsFilter resolves --query and --since into a store filter.
-func analyticsFilter(ctx context.Context, st store.Store, query, since string) (store.Filter, error) {
-	var flt store.Filter
-	t, err := parseSince(since)
-	if err != nil {
-		return flt, err
-	}
-	flt.Since = t
-	if query != "" {
-		q, err := st.QueryByName(ctx, query)
-		if errors.Is(err, store.ErrNotFound) {
-			return flt, usageErrorf("no saved query %q (see 'hhjobs status')", query)
-		}
-		if err != nil {
-			return flt, err
-		}
-		flt.QueryID = q.ID
-	}
-	return flt, nil
-}
-
 // StatsJSON is the output of `stats --json`.
 type StatsJSON struct {
-	Query string     `json:"query,omitempty"`
-	Since *time.Time `json:"since,omitempty"`
+	Query   string     `json:"query,omitempty"`
+	Since   *time.Time `json:"since,omitempty"`
+	Filters url.Values `json:"filters,omitempty"` // every filter given, in canonical form
 	*analytics.Result
 }
 
+// values gives the flags of `stats` as the parameters of /api/stats.
+func (o *StatsOptions) values() url.Values {
+	v := o.Filter.Values()
+	v[paramBy] = o.By
+	if o.Net {
+		v.Set(paramBasis, "net")
+	}
+	return v
+}
+
 func runStats(ctx context.Context, f *Factory, o *StatsOptions) error {
-	dims, err := analytics.ParseDims(o.By)
-	if err != nil {
-		return &UsageError{Err: fmt.Errorf("--by: %w", err)}
-	}
-	if len(dims) == 0 {
-		return usageErrorf("--by needs one of: %s", analytics.DimList())
-	}
-	if _, err := parseSince(o.Since); err != nil {
-		return err
+	v := o.values()
+	if _, err := parseStatsRequest(v); err != nil {
+		return asFlagError(err)
 	}
 	st, err := f.ReadStore(ctx)
 	if err != nil {
 		return err
 	}
-	flt, err := analyticsFilter(ctx, st, o.Query, o.Since)
-	if err != nil {
-		return err
-	}
-	restore := analytics.BatchGC()
-	res, err := analytics.Compute(ctx, st, analytics.Config{
-		Filter: flt, Options: analytics.Options{Net: o.Net}, Groupings: [][]analytics.Dim{dims}, GroupsOnly: true, Now: f.Now(),
-	})
-	restore()
-	if err != nil {
-		return err
-	}
 	if o.JSON {
-		out := StatsJSON{Query: o.Query, Result: res}
-		if !flt.Since.IsZero() {
-			out.Since = &flt.Since
+		b, err := StatsJSONBytes(ctx, st, v, f.Now())
+		if err != nil {
+			return asFlagError(err)
 		}
-		enc := json.NewEncoder(f.IO.Out)
-		enc.SetIndent("", "  ")
-		return enc.Encode(out)
+		_, err = f.IO.Out.Write(b)
+		return err
 	}
+	out, dims, err := computeStats(ctx, st, v, f.Now())
+	if err != nil {
+		return asFlagError(err)
+	}
+	res := out.Result
 	t := res.Total
 	fmt.Fprintf(f.IO.Err, "%d vacancies, %.1f%% with a salary; monthly RUR %s; n = salaries behind the quantiles (outliers excluded)\n",
 		t.Vacancies, t.DisclosureShare*100, res.Basis)

@@ -46,6 +46,8 @@ func SafeHH(s string) template.HTML {
 type Meta struct {
 	Query string    // saved query name ("" = all vacancies)
 	Since time.Time // publication lower bound (zero = none)
+	// Filters describes the other filters in Russian ("" = none).
+	Filters string
 }
 
 // Generate computes the analytics of s and writes the report to path atomically.
@@ -211,6 +213,9 @@ func build(res *analytics.Result, meta Meta) page {
 	}
 	if !meta.Since.IsZero() {
 		scope += ", опубликованные с " + fmtDate(meta.Since)
+	}
+	if meta.Filters != "" {
+		scope += "; " + meta.Filters
 	}
 	p.Scope = scope
 	if res.Basis == "net" {
