@@ -16,6 +16,13 @@ func (f *Filter) Wrap(st store.Store) store.Store {
 	return &filtered{Store: st, f: f}
 }
 
+// MatchingStore is a store that can test a vacancy before building it
+// whole (the dashboard's in-memory snapshot): match gets a vacancy with at
+// least the fields Match reads, fn the full one.
+type MatchingStore interface {
+	EachVacancyMatching(ctx context.Context, f store.Filter, match func(*store.Vacancy) bool, fn func(store.Vacancy) error) error
+}
+
 type filtered struct {
 	store.Store
 	f *Filter
@@ -41,6 +48,9 @@ func (s *filtered) EachVacancy(ctx context.Context, flt store.Filter, fn func(st
 	flt = s.merge(flt)
 	if !s.f.needsMatch() {
 		return s.Store.EachVacancy(ctx, flt, fn)
+	}
+	if ms, ok := s.Store.(MatchingStore); ok {
+		return ms.EachVacancyMatching(ctx, flt, s.f.Match, fn)
 	}
 	return s.Store.EachVacancy(ctx, flt, func(v store.Vacancy) error {
 		if !s.f.Match(&v) {

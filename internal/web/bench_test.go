@@ -51,6 +51,7 @@ func BenchmarkServe(b *testing.B) {
 		b.ReportMetric(startup.Seconds(), "s-startup")
 		b.ReportMetric(float64(ms.HeapInuse)/(1<<20), "MB-heap-after-start")
 		b.ReportMetric(float64(srv.Snapshot().Len()), "vacancies")
+		b.ReportMetric(srv.Snapshot().Took.Seconds(), "s-snapshot-build")
 
 		var urls []string
 		for _, exp := range []string{"noExperience", "between1And3", "between3And6", "moreThan6"} {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/hhjobs/hhjobs/internal/analytics"
+	"github.com/hhjobs/hhjobs/internal/store"
 )
 
 // Vacancy list parameters (besides the filters).
@@ -90,6 +91,7 @@ func (s *Server) matches(snap *Snapshot, lr *listReq) []int {
 	sf := lr.flt.StoreFilter()
 	since := sinceNano(sf)
 	var idx []int
+	var lv store.Vacancy
 	for i := range snap.rows {
 		if !snap.keep(i, sf, since) {
 			continue
@@ -97,8 +99,7 @@ func (s *Server) matches(snap *Snapshot, lr *listReq) []int {
 		if lr.q != "" && !strings.Contains(strings.ToLower(snap.dict[snap.rows[i].name]), lr.q) {
 			continue
 		}
-		v := snap.vacancy(i)
-		if lr.flt.Match(&v) {
+		if snap.light(i, &lv); lr.flt.Match(&lv) {
 			idx = append(idx, i)
 		}
 	}

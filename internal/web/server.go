@@ -12,6 +12,7 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"crypto/subtle"
@@ -28,7 +29,9 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/hhjobs/hhjobs/internal/analytics"
 	"github.com/hhjobs/hhjobs/internal/filter"
+	"github.com/hhjobs/hhjobs/internal/report"
 	"github.com/hhjobs/hhjobs/internal/store"
 )
 
@@ -74,12 +77,19 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		return nil, err
 	}
 	// The report's sorter is template text, the same in every render: hash
-	// it once from a render of everything, and allow exactly that script.
-	page, err := s.overview(ctx, url.Values{})
+	// it once from the report of no vacancies (quick), and allow exactly
+	// that script.
+	snap := s.snap.Load()
+	empty := &Snapshot{Store: snap.Store, loc: snap.loc, areas: snap.areas, roles: snap.roles, rates: snap.rates, ratesIndex: snap.ratesIndex, areaIndex: snap.areaIndex}
+	res, err := analytics.Compute(ctx, empty, analytics.Config{Now: cfg.Now()})
 	if err != nil {
 		return nil, err
 	}
-	if script, ok := inlineScript(page.html); ok {
+	var page bytes.Buffer
+	if err := report.Render(&page, res, report.Meta{}); err != nil {
+		return nil, err
+	}
+	if script, ok := inlineScript(page.Bytes()); ok {
 		sum := sha256.Sum256([]byte(script))
 		s.scriptHash = "'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'"
 	}

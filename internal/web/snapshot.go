@@ -238,6 +238,54 @@ func (s *Snapshot) vacancy(i int) store.Vacancy {
 	return v
 }
 
+// closedMark stands for "closed" in a light vacancy (Match tests nil only).
+var closedMark = time.Unix(0, 0)
+
+// light fills v with what filter.Match reads of row i, allocating nothing.
+func (s *Snapshot) light(i int, v *store.Vacancy) {
+	r := &s.rows[i]
+	d := s.dict
+	v.ID, v.AreaID, v.EmployerID, v.EmployerName = d[r.id], d[r.areaID], d[r.empID], d[r.empName]
+	v.ExperienceID, v.EmploymentFormID = d[r.exp], d[r.ef]
+	v.Roles, v.WorkFormat = s.roleSets[r.roleSet], s.wfSets[r.wfSet]
+	v.PublishedAt = s.at(r.pub)
+	v.ClosedAt = nil
+	if r.closed != nilTime {
+		v.ClosedAt = &closedMark
+	}
+}
+
+// EachVacancyMatching is EachVacancy that tests each row with match on a
+// light copy first and builds only the vacancies that pass
+// (filter.MatchingStore).
+func (s *Snapshot) EachVacancyMatching(ctx context.Context, f store.Filter, match func(*store.Vacancy) bool, fn func(store.Vacancy) error) error {
+	if fromSource(f) {
+		return s.Store.EachVacancy(ctx, f, func(v store.Vacancy) error {
+			if !match(&v) {
+				return nil
+			}
+			return fn(v)
+		})
+	}
+	since := sinceNano(f)
+	var lv store.Vacancy
+	for i := range s.rows {
+		if !s.keep(i, f, since) {
+			continue
+		}
+		if s.light(i, &lv); !match(&lv) {
+			continue
+		}
+		if err := fn(s.vacancy(i)); err != nil {
+			return err
+		}
+		if i&4095 == 0 && ctx.Err() != nil {
+			return ctx.Err()
+		}
+	}
+	return ctx.Err()
+}
+
 // keep reports whether row i passes the store-level part of f.
 func (s *Snapshot) keep(i int, f store.Filter, since int64) bool {
 	r := &s.rows[i]
