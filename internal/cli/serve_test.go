@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -13,6 +14,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/hhjobs/hhjobs/internal/sandbox"
 )
 
 // lockedBuf is a bytes.Buffer safe for the server goroutine and the test.
@@ -178,4 +181,53 @@ func TestServeAddrAndToken(t *testing.T) {
 	}
 	cancel()
 	<-done
+}
+
+// TestServeSyncEvery: the background sync runs the saved queries, the
+// status says when it last succeeded, and the snapshot is rebuilt after it.
+func TestServeSyncEvery(t *testing.T) {
+	defer func(old time.Duration) { minEvery = old }(minEvery)
+	minEvery = 50 * time.Millisecond
+	_, _, run := sandboxEnv(t, sandbox.Config{Seed: 3, Vacancies: 300, NoHardCells: true})
+	if code, _, e := run("auth", "app"); code != 0 {
+		t.Fatal(e)
+	}
+	if code, _, e := run("collect", "--name", "h", "--area", "113", "--rps", "0"); code != 0 {
+		t.Fatal(e)
+	}
+	base, _ := startServe(t, "--addr", "127.0.0.1:0", "--sync-every", "200ms", "--rps", "0")
+	var st struct {
+		Snapshot struct {
+			BuiltAt   time.Time `json:"built_at"`
+			Vacancies int
+		}
+		Sync struct {
+			Enabled   bool
+			LastOK    *time.Time `json:"last_ok"`
+			LastError string     `json:"last_error"`
+		}
+	}
+	first := time.Time{}
+	for deadline := time.Now().Add(30 * time.Second); ; {
+		_, body := get(t, base+"/api/status")
+		if err := json.Unmarshal([]byte(body), &st); err != nil {
+			t.Fatal(err)
+		}
+		if first.IsZero() {
+			first = st.Snapshot.BuiltAt
+		}
+		if st.Sync.LastOK != nil && st.Snapshot.BuiltAt.After(first) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no successful sync: %s", body)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if !st.Sync.Enabled || st.Snapshot.Vacancies < 200 || st.Sync.LastError != "" {
+		t.Errorf("status %+v", st)
+	}
+	if _, page := get(t, base+"/"); !strings.Contains(page, "Синхронизация каждые") || !strings.Contains(page, "последняя успешная") {
+		t.Errorf("the page does not show the sync status")
+	}
 }
