@@ -96,7 +96,7 @@ func (s *Server) matches(snap *Snapshot, lr *listReq) []int {
 		if !snap.keep(i, sf, since) {
 			continue
 		}
-		if lr.q != "" && !strings.Contains(strings.ToLower(snap.dict[snap.rows[i].name]), lr.q) {
+		if lr.q != "" && !strings.Contains(strings.ToLower(snap.rows[i].name), lr.q) {
 			continue
 		}
 		if snap.light(i, &lv); lr.flt.Match(&lv) {
@@ -126,7 +126,7 @@ func (s *Server) matches(snap *Snapshot, lr *listReq) []int {
 func (s *Server) item(ctx context.Context, snap *Snapshot, i int, withURL bool) ListItem {
 	r := &snap.rows[i]
 	it := ListItem{
-		ID: snap.dict[r.id], Name: snap.dict[r.name], Employer: snap.dict[r.empName], Area: snap.dict[r.areaName],
+		ID: r.id, Name: r.name, Employer: snap.dict[r.empName], Area: snap.dict[r.areaName],
 		PublishedAt: snap.at(r.pub).In(analytics.MSK), Open: r.closed == nilTime,
 	}
 	if m := snap.monthly[i]; !math.IsNaN(float64(m)) {

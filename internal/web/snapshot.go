@@ -48,7 +48,8 @@ type Snapshot struct {
 const nilTime = math.MinInt64
 
 type row struct {
-	id, name, areaID, areaName, empID, empName int32
+	id, name                                   string // unique per vacancy: not worth a dictionary entry
+	areaID, areaName, empID, empName           int32
 	exp, ef, sched, cur, mode, freq            int32
 	roleSet, wfSet                             int32
 	skStart                                    uint32
@@ -112,7 +113,7 @@ func BuildSnapshot(ctx context.Context, src store.Store) (*Snapshot, error) {
 			s.loc, first = v.PublishedAt.Location(), false
 		}
 		r := row{
-			id: b.str(v.ID), name: b.str(v.Name), areaID: b.str(v.AreaID), areaName: b.str(v.AreaName),
+			id: v.ID, name: v.Name, areaID: b.str(v.AreaID), areaName: b.str(v.AreaName),
 			empID: b.str(v.EmployerID), empName: b.str(v.EmployerName), exp: b.str(v.ExperienceID),
 			ef: b.str(v.EmploymentFormID), sched: b.str(v.ScheduleID), cur: b.str(v.SalaryCurrency),
 			mode: b.str(v.SalaryMode), freq: b.str(v.SalaryFrequency), archived: v.Archived, gross: -1,
@@ -205,7 +206,7 @@ func (s *Snapshot) vacancy(i int) store.Vacancy {
 	r := &s.rows[i]
 	d := s.dict
 	v := store.Vacancy{
-		ID: d[r.id], Name: d[r.name], AreaID: d[r.areaID], AreaName: d[r.areaName], EmployerID: d[r.empID],
+		ID: r.id, Name: r.name, AreaID: d[r.areaID], AreaName: d[r.areaName], EmployerID: d[r.empID],
 		EmployerName: d[r.empName], Roles: s.roleSets[r.roleSet], ExperienceID: d[r.exp], EmploymentFormID: d[r.ef],
 		WorkFormat: s.wfSets[r.wfSet], ScheduleID: d[r.sched], SalaryCurrency: d[r.cur], SalaryMode: d[r.mode],
 		SalaryFrequency: d[r.freq], PublishedAt: s.at(r.pub), CreatedAt: s.ptime(r.created), InitialCreatedAt: s.ptime(r.initial),
@@ -245,7 +246,7 @@ var closedMark = time.Unix(0, 0)
 func (s *Snapshot) light(i int, v *store.Vacancy) {
 	r := &s.rows[i]
 	d := s.dict
-	v.ID, v.AreaID, v.EmployerID, v.EmployerName = d[r.id], d[r.areaID], d[r.empID], d[r.empName]
+	v.ID, v.AreaID, v.EmployerID, v.EmployerName = r.id, d[r.areaID], d[r.empID], d[r.empName]
 	v.ExperienceID, v.EmploymentFormID = d[r.exp], d[r.ef]
 	v.Roles, v.WorkFormat = s.roleSets[r.roleSet], s.wfSets[r.wfSet]
 	v.PublishedAt = s.at(r.pub)
@@ -335,7 +336,7 @@ func (s *Snapshot) EachSkill(ctx context.Context, f store.Filter, fn func(vacanc
 			continue
 		}
 		for j := 0; j < int(r.skN); j++ {
-			if err := fn(s.dict[r.id], s.dict[s.skills[int(r.skStart)+j]]); err != nil {
+			if err := fn(r.id, s.dict[s.skills[int(r.skStart)+j]]); err != nil {
 				return err
 			}
 		}
