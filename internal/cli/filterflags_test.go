@@ -46,6 +46,24 @@ func TestFilterFlags(t *testing.T) {
 		}
 	}
 
+	ids := map[string]bool{}
+	for _, r := range recs[1:] {
+		ids[r[0]] = true
+	}
+	code, out, errOut = run(false, append([]string{"export", "--format", "csv", "--table", "skills"}, flags...)...)
+	if code != 0 {
+		t.Fatalf("export skills: exit %d: %s", code, errOut)
+	}
+	srecs, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+	if err != nil || len(srecs) < 2 {
+		t.Fatalf("skills: %v, %d rows", err, len(srecs))
+	}
+	for _, r := range srecs[1:] {
+		if !ids[r[0]] {
+			t.Fatalf("skills of %s, a vacancy outside the filter", r[0])
+		}
+	}
+
 	out2 := t.TempDir() + "/r.html"
 	code, _, errOut = run(false, append([]string{"report", "--out", out2}, flags...)...)
 	if code != 0 {
