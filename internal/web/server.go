@@ -24,6 +24,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -120,6 +121,10 @@ func (s *Server) Rebuild(ctx context.Context) error {
 	}
 	s.cache.Store(newViewCache(64))
 	s.snap.Store(snap)
+	// The build's garbage (decoded rows, the dictionary's map) is several
+	// times the snapshot: hand it back to the system now rather than keep
+	// it as the process's high-water mark.
+	debug.FreeOSMemory()
 	s.cfg.Log.Info("snapshot", "vacancies", snap.Len(), "took", snap.Took.Round(time.Millisecond))
 	return nil
 }

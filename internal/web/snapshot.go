@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"runtime"
 	"time"
 
 	"github.com/hhjobs/hhjobs/internal/analytics"
@@ -155,7 +154,6 @@ func BuildSnapshot(ctx context.Context, src store.Store) (*Snapshot, error) {
 		return nil, fmt.Errorf("read vacancies: %w", err)
 	}
 	s.Took = time.Since(start)
-	runtime.GC() // the build's garbage (the dictionary map, decoded rows) is large; give it back now
 	return s, nil
 }
 
