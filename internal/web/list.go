@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/hhjobs/hhjobs/internal/analytics"
 	"github.com/hhjobs/hhjobs/internal/store"
@@ -30,6 +31,7 @@ type ListItem struct {
 	ID           string    `json:"id"`
 	Name         string    `json:"name"`
 	Employer     string    `json:"employer"`
+	EmployerID   string    `json:"employer_id,omitempty"` // empty for anonymous vacancies
 	Area         string    `json:"area"`
 	PublishedAt  time.Time `json:"published_at"`
 	Open         bool      `json:"open"`
@@ -96,7 +98,7 @@ func (s *Server) matches(snap *Snapshot, lr *listReq) []int {
 		if !snap.keep(i, sf, since) {
 			continue
 		}
-		if lr.q != "" && !strings.Contains(strings.ToLower(snap.rows[i].name), lr.q) {
+		if lr.q != "" && !containsFold(snap.rows[i].name, lr.q) {
 			continue
 		}
 		if snap.light(i, &lv); lr.flt.Match(&lv) {
@@ -122,11 +124,24 @@ func (s *Server) matches(snap *Snapshot, lr *listReq) []int {
 	return idx
 }
 
+// containsFold reports whether sub occurs in s, case ignored, without
+// allocating (a million titles per search). Cyrillic and Latin letters keep
+// their byte length across case, which the window comparison relies on.
+func containsFold(s, sub string) bool {
+	n := len(sub)
+	for i := 0; i+n <= len(s); i++ {
+		if utf8.RuneStart(s[i]) && strings.EqualFold(s[i:i+n], sub) {
+			return true
+		}
+	}
+	return false
+}
+
 // item builds the list row of snapshot row i.
 func (s *Server) item(ctx context.Context, snap *Snapshot, i int, withURL bool) ListItem {
 	r := &snap.rows[i]
 	it := ListItem{
-		ID: r.id, Name: r.name, Employer: snap.dict[r.empName], Area: snap.dict[r.areaName],
+		ID: r.id, Name: r.name, Employer: snap.dict[r.empName], EmployerID: snap.dict[r.empID], Area: snap.dict[r.areaName],
 		PublishedAt: snap.at(r.pub).In(analytics.MSK), Open: r.closed == nilTime,
 	}
 	if m := snap.monthly[i]; !math.IsNaN(float64(m)) {

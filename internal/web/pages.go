@@ -232,6 +232,7 @@ func (s *Server) handleOverview(w http.ResponseWriter, r *http.Request) {
 
 type listRow struct {
 	Name, Employer, Area, Date, Pay, URL string
+	EmployerQuery                        string // the overview of this employer, with the other filters
 	Open                                 bool
 }
 
@@ -262,6 +263,11 @@ func (s *Server) handleVacancies(w http.ResponseWriter, r *http.Request) {
 		row := listRow{Name: it.Name, Employer: it.Employer, Area: it.Area, Date: it.PublishedAt.Format("02.01.2006"), URL: it.AlternateURL, Open: it.Open, Pay: "—"}
 		if it.MonthlyRUR != nil {
 			row.Pay = groupDigits(*it.MonthlyRUR)
+		}
+		if it.EmployerID != "" {
+			q, _ := url.ParseQuery(lr.key)
+			q.Set("employer", it.EmployerID)
+			row.EmployerQuery = q.Encode()
 		}
 		data.Rows = append(data.Rows, row)
 	}
