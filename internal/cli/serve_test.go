@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/cookiejar"
+	"net/url"
 	"os"
 	"regexp"
 	"strings"
@@ -90,6 +91,7 @@ func TestServeStatsIsTheCLIs(t *testing.T) {
 		{[]string{"--by", "role"}, "by=role"},
 		{[]string{"--by", "role,experience", "--area", "Москва", "--open"}, "by=role,experience&area=" + "%D0%9C%D0%BE%D1%81%D0%BA%D0%B2%D0%B0" + "&open=true"},
 		{[]string{"--by", "region", "--work-format", "REMOTE", "--since", "2026-03-01", "--net"}, "by=region&work-format=REMOTE&since=2026-03-01&basis=net"},
+		{[]string{"--by", "experience", "--skill", "MS Excel,Подбор персонала"}, "by=experience&skill=" + url.QueryEscape("MS Excel,Подбор персонала")},
 		{[]string{"--by", "employer", "--experience", "between3And6", "--until", "2026-04-01", "--query", "hr"}, "by=employer&experience=between3And6&until=2026-04-01&query=hr"},
 	} {
 		code, cli, errOut := run(false, append([]string{"stats", "--json"}, c.flags...)...)

@@ -30,10 +30,11 @@ const (
 	ParamUntil          = "until"
 	ParamOpen           = "open"
 	ParamQuery          = "query"
+	ParamSkill          = "skill"
 )
 
 // Params lists every filter parameter, in display order.
-var Params = []string{ParamRole, ParamExperience, ParamArea, ParamWorkFormat, ParamEmploymentForm, ParamEmployer, ParamSince, ParamUntil, ParamOpen, ParamQuery}
+var Params = []string{ParamRole, ParamExperience, ParamArea, ParamWorkFormat, ParamEmploymentForm, ParamEmployer, ParamSkill, ParamSince, ParamUntil, ParamOpen, ParamQuery}
 
 // Usage is the help text of each parameter (flags and docs).
 var Usage = map[string]string{
@@ -47,6 +48,7 @@ var Usage = map[string]string{
 	ParamUntil:          "only vacancies published on or before DATE (YYYY-MM-DD: the whole day, Moscow time, or RFC 3339)",
 	ParamOpen:           "only vacancies still open (not closed)",
 	ParamQuery:          "only vacancies seen by this saved query",
+	ParamSkill:          "only vacancies that list one of these key skills (any spelling: «MS Excel» = «Excel»)",
 }
 
 // ParamError is a bad parameter value: the edge (a flag, a URL) adds its
@@ -66,6 +68,7 @@ type Spec struct {
 	WorkFormats     []string // ids
 	EmploymentForms []string // ids
 	Employers       []string
+	Skills          []string
 	Since, Until    time.Time // Until is exclusive (the end of a given day)
 	Open            bool
 	Query           string
@@ -73,7 +76,7 @@ type Spec struct {
 
 // Empty reports whether the spec filters nothing.
 func (s Spec) Empty() bool {
-	return len(s.Roles)+len(s.Experience)+len(s.Areas)+len(s.WorkFormats)+len(s.EmploymentForms)+len(s.Employers) == 0 &&
+	return len(s.Roles)+len(s.Experience)+len(s.Areas)+len(s.WorkFormats)+len(s.EmploymentForms)+len(s.Employers)+len(s.Skills) == 0 &&
 		s.Since.IsZero() && s.Until.IsZero() && !s.Open && s.Query == ""
 }
 
@@ -112,6 +115,7 @@ func Parse(v url.Values) (Spec, error) {
 	s.Roles = get(ParamRole)
 	s.Areas = get(ParamArea)
 	s.Employers = get(ParamEmployer)
+	s.Skills = get(ParamSkill)
 	if s.Experience, err = dictIDs(ParamExperience, get(ParamExperience), analytics.ExperienceNames); err != nil {
 		return s, err
 	}
@@ -219,6 +223,7 @@ func (s Spec) Values() url.Values {
 	set(ParamWorkFormat, s.WorkFormats)
 	set(ParamEmploymentForm, s.EmploymentForms)
 	set(ParamEmployer, s.Employers)
+	set(ParamSkill, s.Skills)
 	if !s.Since.IsZero() {
 		v.Set(ParamSince, s.Since.In(analytics.MSK).Format(time.RFC3339))
 	}

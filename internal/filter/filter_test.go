@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hhjobs/hhjobs/internal/analytics"
 	"github.com/hhjobs/hhjobs/internal/analytics/analyticstest"
 	"github.com/hhjobs/hhjobs/internal/store"
 	"github.com/hhjobs/hhjobs/internal/store/sqlite"
@@ -147,5 +148,33 @@ func TestResolveErrors(t *testing.T) {
 		if !errors.As(err, &pe) || pe.Param != c.param {
 			t.Errorf("%s: err %v", c.q, err)
 		}
+	}
+}
+
+func TestSkillFilter(t *testing.T) {
+	ctx := context.Background()
+	st := openFilled(t, 400)
+	var all []store.Vacancy
+	if err := st.EachVacancy(ctx, store.Filter{}, func(v store.Vacancy) error { all = append(all, v); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	v, _ := url.ParseQuery("skill=ms+excel")
+	s, err := Parse(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := Resolve(ctx, st, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := 0
+	for _, x := range all {
+		if slices.ContainsFunc(x.KeySkills, func(k string) bool { key, _ := analytics.SkillKey(k); return key == "excel" }) {
+			want++
+		}
+	}
+	n, err := f.Wrap(st).CountVacancies(ctx, store.Filter{})
+	if err != nil || n != want || want == 0 {
+		t.Errorf("skill=ms excel: %d, want %d (%v)", n, want, err)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/hhjobs/hhjobs/internal/analytics"
@@ -22,6 +23,9 @@ type Filter struct {
 	areas              set // the selected areas and their descendants
 	employerIDs        set
 	employerNames      []string
+	skillKeys          set // analytics.SkillKey of each --skill
+	skillMu            sync.Mutex
+	skillSeen          map[string]bool   // spelling → matches (SkillKey is not cheap)
 	names              map[string]string // role and area words → their stored names
 }
 
@@ -117,6 +121,13 @@ func Resolve(ctx context.Context, st store.Store, s Spec) (*Filter, error) {
 			}
 		}
 	}
+	for _, w := range s.Skills {
+		if f.skillKeys == nil {
+			f.skillKeys, f.skillSeen = set{}, map[string]bool{}
+		}
+		k, _ := analytics.SkillKey(w)
+		f.skillKeys[k] = true
+	}
 	if s.Query != "" {
 		q, err := st.QueryByName(ctx, s.Query)
 		if errors.Is(err, store.ErrNotFound) {
@@ -185,6 +196,9 @@ func (f *Filter) Match(v *store.Vacancy) bool {
 	if f.roles != nil && !slices.ContainsFunc(v.Roles, func(r store.IDName) bool { return f.roles[r.ID] }) {
 		return false
 	}
+	if f.skillKeys != nil && !slices.ContainsFunc(v.KeySkills, f.skill) {
+		return false
+	}
 	if f.employerIDs != nil {
 		ok := f.employerIDs[v.EmployerID]
 		for _, n := range f.employerNames {
@@ -195,6 +209,19 @@ func (f *Filter) Match(v *store.Vacancy) bool {
 		}
 	}
 	return true
+}
+
+// skill reports whether a spelling of a key skill is one the filter keeps.
+func (f *Filter) skill(raw string) bool {
+	f.skillMu.Lock()
+	defer f.skillMu.Unlock()
+	ok, seen := f.skillSeen[raw]
+	if !seen {
+		k, _ := analytics.SkillKey(raw)
+		ok = f.skillKeys[k]
+		f.skillSeen[raw] = ok
+	}
+	return ok
 }
 
 // Fields are the parts of a vacancy Match reads beyond the always-filled ones.
@@ -214,6 +241,9 @@ func (f *Filter) Fields() store.Fields {
 	}
 	if f.exp != nil || f.wf != nil || f.ef != nil {
 		x |= store.FieldTerms
+	}
+	if f.skillKeys != nil {
+		x |= store.FieldSkills
 	}
 	return x
 }
@@ -256,6 +286,7 @@ func (f *Filter) Describe() string {
 	add("формат работы", f.WorkFormats, func(x string) string { return analytics.WorkFormatNames[x] })
 	add("занятость", f.EmploymentForms, func(x string) string { return analytics.EmploymentFormNames[x] })
 	add("работодатель", f.Employers, same)
+	add("навык", f.Skills, same)
 	if !f.Until.IsZero() {
 		parts = append(parts, "опубликованные до "+f.Until.Add(-time.Second).In(analytics.MSK).Format("02.01.2006 15:04"))
 	}

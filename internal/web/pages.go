@@ -49,12 +49,12 @@ type statusLine struct {
 }
 
 type header struct {
-	Page, Action, Query, SavedQuery string
-	Status                          statusLine
-	Roles, Experience, Areas        []option
-	WorkFormats, EmploymentForms    []option
-	Employer, Since, Until, Q, Sort string
-	Open, Net                       bool
+	Page, Action, Query, SavedQuery        string
+	Status                                 statusLine
+	Roles, Experience, Areas               []option
+	WorkFormats, EmploymentForms           []option
+	Employer, Skill, Since, Until, Q, Sort string
+	Open, Net                              bool
 }
 
 // formOptions are the choices of the filter form, from one snapshot.
@@ -155,7 +155,7 @@ func (s *Server) header(page string, snap *Snapshot, req *request, v url.Values)
 		Experience:      dictOptions(analytics.ExperienceNames, analytics.ExperienceOrder, req.spec.Experience),
 		WorkFormats:     dictOptions(analytics.WorkFormatNames, nil, req.spec.WorkFormats),
 		EmploymentForms: dictOptions(analytics.EmploymentFormNames, nil, req.spec.EmploymentForms),
-		Employer:        strings.Join(req.spec.Employers, ","), Open: req.spec.Open, Net: req.net,
+		Employer:        strings.Join(req.spec.Employers, ","), Skill: strings.Join(req.spec.Skills, ","), Open: req.spec.Open, Net: req.net,
 		Q: v.Get(paramQ), Sort: v.Get(paramSort),
 	}
 	if page == "vacancies" {

@@ -240,7 +240,8 @@ func (s *Snapshot) vacancy(i int) store.Vacancy {
 // closedMark stands for "closed" in a light vacancy (Match tests nil only).
 var closedMark = time.Unix(0, 0)
 
-// light fills v with what filter.Match reads of row i, allocating nothing.
+// light fills v with what filter.Match reads of row i, allocating nothing
+// once v.KeySkills has grown to the longest list.
 func (s *Snapshot) light(i int, v *store.Vacancy) {
 	r := &s.rows[i]
 	d := s.dict
@@ -251,6 +252,13 @@ func (s *Snapshot) light(i int, v *store.Vacancy) {
 	v.ClosedAt = nil
 	if r.closed != nilTime {
 		v.ClosedAt = &closedMark
+	}
+	v.KeySkills = v.KeySkills[:0] // the caller's buffer, reused row after row (empty stands for nil here: Match does not tell them apart)
+	if r.skN == math.MaxUint16 {
+		return
+	}
+	for j := 0; j < int(r.skN); j++ {
+		v.KeySkills = append(v.KeySkills, d[s.skills[int(r.skStart)+j]])
 	}
 }
 
