@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hhjobs/hhjobs/internal/analytics"
 	"github.com/hhjobs/hhjobs/internal/export"
 	"github.com/hhjobs/hhjobs/internal/report"
 )
@@ -68,7 +69,7 @@ func (s *Server) status() Status {
 }
 
 func (s *Server) handleAPIStatus(w http.ResponseWriter, r *http.Request) {
-	if err := checkParams(r.URL.Query()); err != nil {
+	if err := noParams(r.URL.Query()); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -146,4 +147,51 @@ func (s *Server) handleTableCSV(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.fail(w, r, badParam("t", "%q: no such table; valid are %s", id, strings.Join(ids, ", ")))
+}
+
+// Options is /api/options: the values the filters take in this snapshot
+// (roles and areas that hold vacancies, the dictionaries), for a client
+// building its own form.
+type Options struct {
+	Roles           []Option `json:"roles"`
+	Areas           []Option `json:"areas"` // regions, each followed by its cities
+	Experience      []Option `json:"experience"`
+	WorkFormats     []Option `json:"work_formats"`
+	EmploymentForms []Option `json:"employment_forms"`
+}
+
+// Option is one value of a filter.
+type Option struct {
+	ID     string `json:"id"`
+	Name   string `json:"name"`
+	Region bool   `json:"region,omitempty"` // an area that is a region (its cities follow it)
+}
+
+func (s *Server) handleAPIOptions(w http.ResponseWriter, r *http.Request) {
+	if err := noParams(r.URL.Query()); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	fo := s.snap.Load().options()
+	conv := func(os []option) []Option {
+		out := make([]Option, 0, len(os))
+		for _, o := range os {
+			name, city := strings.CutPrefix(o.Name, "— ")
+			out = append(out, Option{ID: o.ID, Name: name, Region: !city})
+		}
+		return out
+	}
+	plain := func(os []option) []Option {
+		out := make([]Option, 0, len(os))
+		for _, o := range os {
+			out = append(out, Option{ID: o.ID, Name: o.Name})
+		}
+		return out
+	}
+	writeJSON(w, Options{
+		Roles: plain(fo.roles), Areas: conv(fo.areas),
+		Experience:      plain(dictOptions(analytics.ExperienceNames, analytics.ExperienceOrder, nil)),
+		WorkFormats:     plain(dictOptions(analytics.WorkFormatNames, nil, nil)),
+		EmploymentForms: plain(dictOptions(analytics.EmploymentFormNames, nil, nil)),
+	})
 }

@@ -143,6 +143,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /api/stats", s.handleAPIStats)
 	mux.HandleFunc("GET /api/vacancies", s.handleAPIVacancies)
 	mux.HandleFunc("GET /api/status", s.handleAPIStatus)
+	mux.HandleFunc("GET /api/options", s.handleAPIOptions)
 	mux.HandleFunc("GET /favicon.ico", func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusNoContent) }) // no icon, and no 404 in the console
 	mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(staticFS())))
 	return s.secure(s.auth(mux))
@@ -249,6 +250,14 @@ func checkParams(v url.Values, own ...string) error {
 		if !known {
 			return badParam(k, "unknown parameter (filters: %s; here also: %s)", strings.Join(filter.Params, ", "), strings.Join(own, ", "))
 		}
+	}
+	return nil
+}
+
+// noParams refuses any parameter (an endpoint that takes no filters).
+func noParams(v url.Values) error {
+	for k := range v {
+		return badParam(k, "unknown parameter (this endpoint takes none)")
 	}
 	return nil
 }

@@ -123,6 +123,8 @@ func TestEndpoints(t *testing.T) {
 		{"/api/stats?by=experience", 200, `"groupings"`},
 		{"/api/vacancies?per_page=3", 200, `"alternate_url"`},
 		{"/api/status", 200, `"vacancies": 400`},
+		{"/api/options", 200, `"region": true`},
+		{"/api/options?role=1", 400, "role: unknown parameter"},
 		{"/static/app.js", 200, "hj-form"},
 		{"/static/app.css", 200, ".hj-bar"},
 		{"/static/header.html.tmpl", 404, ""},
@@ -142,6 +144,7 @@ func TestEndpoints(t *testing.T) {
 		{"/api/stats?by=colour", 400, "by:"},
 		{"/api/stats?area=Атлантида", 400, "area:"},
 		{"/api/status?x=1", 400, "x: unknown parameter"},
+		{"/api/status?area=1", 400, "area: unknown parameter"},
 		{"/api/stats?query=nope", 400, "query:"},
 	} {
 		resp, body := get(t, hs.URL+c.path)
