@@ -9,6 +9,7 @@ type Table struct {
 	Head        []string
 	Num         []bool // the column holds numbers
 	Rows        [][]string
+	Shown       [][]string // the same cells as the page shows them (ru-RU formats)
 }
 
 // Tables returns every table of the report of res, in page order.
@@ -22,17 +23,30 @@ func Tables(res *analytics.Result, meta Meta) []Table {
 				ct.Num = append(ct.Num, h.Num)
 			}
 			for _, r := range t.Rows {
-				row := make([]string, len(r))
+				row, shown := make([]string, len(r)), make([]string, len(r))
 				for i, c := range r {
-					row[i] = c.S
+					row[i], shown[i] = c.S, c.S
 					if c.Num && c.V != "" {
 						row[i] = c.V
 					}
 				}
 				ct.Rows = append(ct.Rows, row)
+				ct.Shown = append(ct.Shown, shown)
 			}
 			out = append(out, ct)
 		}
+	}
+	return out
+}
+
+// KPI is one headline figure of the report (label, value, what it rests on).
+type KPI struct{ Label, Value, Sub string }
+
+// KPIs returns the report's headline figures for res.
+func KPIs(res *analytics.Result, meta Meta) []KPI {
+	var out []KPI
+	for _, k := range build(displayResult(res), meta).KPIs {
+		out = append(out, KPI{Label: k.Label, Value: k.Value, Sub: k.Sub})
 	}
 	return out
 }

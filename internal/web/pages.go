@@ -20,7 +20,7 @@ import (
 //go:embed assets
 var assets embed.FS
 
-var pages = template.Must(template.ParseFS(assets, "assets/header.html.tmpl", "assets/vacancies.html.tmpl"))
+var pages = template.Must(template.ParseFS(assets, "assets/header.html.tmpl", "assets/vacancies.html.tmpl", "assets/compare.html.tmpl"))
 
 // staticFS serves the embedded script and style (no CDN, no network).
 func staticFS() fs.FS {
@@ -49,6 +49,8 @@ type statusLine struct {
 }
 
 type header struct {
+	Prefix                                 string // of the field names: "a." and "b." on the comparison
+	CompareQuery                           string // this view as side A of a comparison
 	Page, Action, Query, SavedQuery        string
 	Status                                 statusLine
 	Roles, Experience, Areas               []option
@@ -157,6 +159,14 @@ func (s *Server) header(page string, snap *Snapshot, req *request, v url.Values)
 		EmploymentForms: dictOptions(analytics.EmploymentFormNames, nil, req.spec.EmploymentForms),
 		Employer:        strings.Join(req.spec.Employers, ","), Skill: strings.Join(req.spec.Skills, ","), Open: req.spec.Open, Net: req.net,
 		Q: v.Get(paramQ), Sort: v.Get(paramSort),
+	}
+	{
+		cv, _ := url.ParseQuery(req.key)
+		pv := url.Values{}
+		for k, x := range cv {
+			pv["a."+k] = x
+		}
+		h.CompareQuery = pv.Encode()
 	}
 	if page == "vacancies" {
 		h.Action = "/vacancies"

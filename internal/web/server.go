@@ -138,6 +138,7 @@ func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /{$}", s.handleOverview)
 	mux.HandleFunc("GET /vacancies", s.handleVacancies)
+	mux.HandleFunc("GET /compare", s.handleCompare)
 	mux.HandleFunc("GET /vacancies.csv", s.handleVacanciesCSV)
 	mux.HandleFunc("GET /table.csv", s.handleTableCSV)
 	mux.HandleFunc("GET /api/stats", s.handleAPIStats)
