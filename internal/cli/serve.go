@@ -62,15 +62,14 @@ func runServe(ctx context.Context, f *Factory, o *ServeOptions) error {
 	if _, _, err := net.SplitHostPort(o.Addr); err != nil {
 		return usageErrorf("--addr %q: want HOST:PORT, e.g. 127.0.0.1:8080", o.Addr)
 	}
-	token := ""
-	if !web.IsLoopback(o.Addr) {
-		token = os.Getenv(ServeTokenEnv)
-		if token == "" {
-			return usageErrorf("--addr %s is reachable from other machines: set %s to a secret of at least %d characters (e.g. openssl rand -hex 16), or use 127.0.0.1", o.Addr, ServeTokenEnv, minServeToken)
-		}
-		if len(token) < minServeToken {
-			return usageErrorf("%s is too short: use at least %d characters (e.g. openssl rand -hex 16)", ServeTokenEnv, minServeToken)
-		}
+	// A token is required off loopback, and honoured on loopback when set
+	// (a shared machine's other users reach 127.0.0.1 too).
+	token := os.Getenv(ServeTokenEnv)
+	if token == "" && !web.IsLoopback(o.Addr) {
+		return usageErrorf("--addr %s is reachable from other machines: set %s to a secret of at least %d characters (e.g. openssl rand -hex 16), or use 127.0.0.1", o.Addr, ServeTokenEnv, minServeToken)
+	}
+	if token != "" && len(token) < minServeToken {
+		return usageErrorf("%s is too short: use at least %d characters (e.g. openssl rand -hex 16)", ServeTokenEnv, minServeToken)
 	}
 	if o.SyncEvery < 0 || (o.SyncEvery > 0 && o.SyncEvery < minEvery) {
 		return usageErrorf("--sync-every %s: want at least %s (or 0 for no sync)", o.SyncEvery, minEvery)
@@ -111,7 +110,7 @@ func runServe(ctx context.Context, f *Factory, o *ServeOptions) error {
 	u := "http://" + ln.Addr().String()
 	fmt.Fprintf(f.IO.Out, "listening %s\n", u)
 	if token != "" {
-		fmt.Fprintf(f.IO.Err, "serve: %s is reachable from the network; every request needs the token of %s (open %s/?token=… once, or send Authorization: Bearer …)\n", o.Addr, ServeTokenEnv, u)
+		fmt.Fprintf(f.IO.Err, "serve: every request needs the token of %s (open %s/?token=… once, or send Authorization: Bearer …)\n", ServeTokenEnv, u)
 	}
 	snap := srv.Snapshot()
 	fmt.Fprintf(f.IO.Err, "serve: %d vacancies in memory (snapshot built in %s); read-only; Ctrl-C stops\n", snap.Len(), snap.Took.Round(time.Millisecond))

@@ -40,6 +40,7 @@ func (l *lockedBuf) String() string {
 // startServe runs `hhjobs serve` in-process and returns its base URL.
 func startServe(t *testing.T, args ...string) (base string, stderr *lockedBuf) {
 	t.Helper()
+	t.Setenv(ServeTokenEnv, "") // no token: a loopback server then needs none
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
 	stderr = &lockedBuf{}
