@@ -125,6 +125,14 @@ func (s *Server) Rebuild(ctx context.Context) error {
 	// times the snapshot: hand it back to the system now rather than keep
 	// it as the process's high-water mark.
 	debug.FreeOSMemory()
+	// The unfiltered overview is the first page everyone opens and the
+	// slowest to compute (every section over every row): compute it now,
+	// in the background, so that the first visitor does not wait for it.
+	go func() {
+		if _, err := s.overview(context.WithoutCancel(ctx), url.Values{}); err != nil {
+			s.cfg.Log.Error("warming the overview", "err", err)
+		}
+	}()
 	s.cfg.Log.Info("snapshot", "vacancies", snap.Len(), "took", snap.Took.Round(time.Millisecond))
 	return nil
 }
