@@ -16,10 +16,11 @@ import (
 // canonical URL: going back to a view, or a second reader of it, costs
 // nothing. A new snapshot gets a new cache.
 type viewCache struct {
-	mu    sync.Mutex
-	max   int
-	order []string
-	m     map[string]*view
+	mu       sync.Mutex
+	max      int
+	order    []string
+	m        map[string]*view
+	inflight map[string]chan struct{} // views being computed: a second reader waits for the first
 }
 
 type view struct {
@@ -28,12 +29,39 @@ type view struct {
 	html []byte
 }
 
-func newViewCache(max int) *viewCache { return &viewCache{max: max, m: map[string]*view{}} }
+func newViewCache(max int) *viewCache {
+	return &viewCache{max: max, m: map[string]*view{}, inflight: map[string]chan struct{}{}}
+}
 
-func (c *viewCache) get(k string) *view {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.m[k]
+// claim returns the cached view of k, or, when nobody computes it, done
+// (to be called when the caller has put it); a view another request is
+// computing is waited for.
+func (c *viewCache) claim(ctx context.Context, k string) (v *view, done func(), err error) {
+	for {
+		c.mu.Lock()
+		if v := c.m[k]; v != nil {
+			c.mu.Unlock()
+			return v, nil, nil
+		}
+		ch, busy := c.inflight[k]
+		if !busy {
+			ch = make(chan struct{})
+			c.inflight[k] = ch
+			c.mu.Unlock()
+			return nil, func() {
+				c.mu.Lock()
+				delete(c.inflight, k)
+				c.mu.Unlock()
+				close(ch)
+			}, nil
+		}
+		c.mu.Unlock()
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return nil, nil, ctx.Err()
+		}
+	}
 }
 
 func (c *viewCache) put(k string, v *view) {
@@ -89,9 +117,11 @@ func (s *Server) overview(ctx context.Context, v url.Values) (*view, error) {
 		return nil, err
 	}
 	cache := s.cache.Load()
-	if vw := cache.get(req.key); vw != nil {
-		return vw, nil
+	vw, done, err := cache.claim(ctx, req.key)
+	if vw != nil || err != nil {
+		return vw, err
 	}
+	defer done()
 	res, err := analytics.Compute(ctx, req.flt.Wrap(snap), analytics.Config{
 		Filter: req.flt.StoreFilter(), Options: analytics.Options{Net: req.net}, Now: s.cfg.Now(),
 	})
@@ -103,7 +133,7 @@ func (s *Server) overview(ctx context.Context, v url.Values) (*view, error) {
 	if err := report.Render(&buf, res, meta); err != nil {
 		return nil, err
 	}
-	vw := &view{res: res, meta: meta, html: buf.Bytes()}
+	vw = &view{res: res, meta: meta, html: buf.Bytes()}
 	cache.put(req.key, vw)
 	return vw, nil
 }
