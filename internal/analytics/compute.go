@@ -23,11 +23,17 @@ type Config struct {
 	Groupings [][]Dim
 	// GroupsOnly skips skills, employers, trends, lifetimes and data quality (for `stats`).
 	GroupsOnly bool
-	// TopSkills (30), TopEmployers (20) and MinN (5: the smallest base a
-	// premium or an employer's pay level is shown on) tune the sections.
+	// TopSkills (30), TopEmployers (20) and MinN (DefaultMinNRank: the
+	// smallest base a premium or an employer's pay level is ranked on) tune the sections.
 	TopSkills    int
 	TopEmployers int
 	MinN         int
+	// Small are the small-sample rules (withheld medians and quartiles).
+	Small Thresholds
+	// Synonyms fold skill spellings into groups; nil means DefaultSynonyms.
+	Synonyms *Synonyms
+	// UniquePostings takes one copy of each mass posting into salary figures (postings.go).
+	UniquePostings bool
 	// Now is the time of the analysis (the censoring time of vacancies never seen).
 	Now time.Time
 }
@@ -82,6 +88,11 @@ type SalaryMix struct {
 	ModeAssumed     int            `json:"mode_assumed"`
 	TaxConverted    int            `json:"tax_converted"`
 	OutliersAbs     int            `json:"outliers_abs"`
+	// Pay per shift or hour turned into a month (roster.go): with the vacancy's
+	// own roster, with constants filling a gap, or as a full-time equivalent.
+	RosterKnown   int `json:"roster_known"`
+	RosterAssumed int `json:"roster_assumed"`
+	RosterFTE     int `json:"roster_fte"`
 }
 
 // SharePoint is a share in one period.
@@ -102,23 +113,35 @@ type SkillStat struct {
 	Spellings map[string]int `json:"spellings"`
 	// Monthly is the share per month of publication.
 	Monthly []SharePoint `json:"monthly"`
-	// Premium is the pooled premium: the mean over roles (weighted by NWith)
-	// of median(with)/median(without) − 1, over roles where both bases are ≥ MinN.
-	Premium      float64 `json:"premium"`
-	PremiumBase  int     `json:"premium_base"` // salaries with the skill behind Premium (0 = no premium)
-	PremiumRoles int     `json:"premium_roles"`
+	// Recent and Previous are the shares in the last 28 days of the data
+	// and the 28 before (windows.go).
+	Recent   WindowShare `json:"recent_28d"`
+	Previous WindowShare `json:"previous_28d"`
+	// Premium is the pooled premium (premium.go): the mean over role ×
+	// experience cells (weighted by NWith) of median(with)/median(without) − 1,
+	// over cells where both bases are ≥ MinN, with its 95 % interval.
+	Premium      float64     `json:"premium"`
+	PremiumCI95  *[2]float64 `json:"premium_ci95"`
+	PremiumBase  int         `json:"premium_base"` // salaries with the skill behind Premium (0 = no premium)
+	PremiumRoles int         `json:"premium_roles"`
+	PremiumCells int         `json:"premium_cells"`
 }
 
-// SkillPremium compares medians with and without a skill inside one role.
+// SkillPremium compares medians with and without a skill inside one role ×
+// experience cell.
 type SkillPremium struct {
 	Skill         string  `json:"skill"`
 	RoleID        string  `json:"role_id"`
 	Role          string  `json:"role"`
+	ExperienceID  string  `json:"experience_id"`
+	Experience    string  `json:"experience"`
 	NWith         int     `json:"n_with"`
 	NWithout      int     `json:"n_without"`
 	MedianWith    float64 `json:"median_with"`
 	MedianWithout float64 `json:"median_without"`
 	Premium       float64 `json:"premium"` // MedianWith/MedianWithout − 1
+	// CI95 is the premium's approximate 95 % interval (premium.go).
+	CI95 [2]float64 `json:"premium_ci95"`
 }
 
 // SkillReport is skill demand: shares of the vacancies whose key skills are known.
@@ -142,32 +165,6 @@ type Period struct {
 	Hybrid         int       `json:"hybrid"`
 	RemoteShare    float64   `json:"remote_share"`
 	HybridShare    float64   `json:"hybrid_share"`
-}
-
-// DayPoint is the Kaplan-Meier curve sampled at a whole day.
-type DayPoint struct {
-	Day    int     `json:"day"`
-	S      float64 `json:"s"`
-	AtRisk int     `json:"at_risk"`
-}
-
-// LifetimeGroup is the Kaplan-Meier summary of one group.
-type LifetimeGroup struct {
-	Key           string  `json:"key"`
-	Label         string  `json:"label"`
-	N             int     `json:"n"`
-	Events        int     `json:"events"`
-	Censored      int     `json:"censored"`
-	MedianDays    float64 `json:"median_days"`
-	MedianReached bool    `json:"median_reached"`
-}
-
-// Lifetime is how long vacancies stay open: Kaplan-Meier with open vacancies censored.
-type Lifetime struct {
-	LifetimeGroup
-	Curve          []DayPoint      `json:"curve"`
-	ByExperience   []LifetimeGroup `json:"by_experience"`
-	NaiveClosedAvg float64         `json:"naive_closed_mean_days"` // biased; shown only for contrast
 }
 
 // RunQuality is the state of the latest run of one query.
@@ -203,23 +200,26 @@ type Quality struct {
 // EmployerReport ranks employers.
 type EmployerReport struct {
 	ByOpen []GroupStats `json:"by_open"`
-	ByPay  []GroupStats `json:"by_pay"` // Salary.N ≥ MinN, by median
+	ByPay  []GroupStats `json:"by_pay"` // Salary.N ≥ MinN, by the median's CI lower bound
 }
 
 // Result is everything Compute found.
 type Result struct {
-	GeneratedAt time.Time       `json:"generated_at"`
-	Basis       string          `json:"basis"` // gross | net
-	Filter      store.Filter    `json:"-"`
-	Total       GroupStats      `json:"total"`
-	Mix         SalaryMix       `json:"salary_mix"`
-	Groupings   []Grouping      `json:"groupings"`
-	Skills      *SkillReport    `json:"skills,omitempty"`
-	Employers   *EmployerReport `json:"employers,omitempty"`
-	Weekly      []Period        `json:"weekly,omitempty"`
-	Monthly     []Period        `json:"monthly,omitempty"`
-	Lifetime    *Lifetime       `json:"lifetime,omitempty"`
-	Quality     *Quality        `json:"quality,omitempty"`
+	GeneratedAt time.Time        `json:"generated_at"`
+	Basis       string           `json:"basis"` // gross | net
+	Small       SmallSampleRules `json:"small_samples"`
+	Filter      store.Filter     `json:"-"`
+	Total       GroupStats       `json:"total"`
+	Mix         SalaryMix        `json:"salary_mix"`
+	Groupings   []Grouping       `json:"groupings"`
+	Skills      *SkillReport     `json:"skills,omitempty"`
+	Employers   *EmployerReport  `json:"employers,omitempty"`
+	Weekly      []Period         `json:"weekly,omitempty"`
+	Monthly     []Period         `json:"monthly,omitempty"`
+	Lifetime    *Lifetime        `json:"lifetime,omitempty"`
+	Quality     *Quality         `json:"quality,omitempty"`
+	Postings    *Postings        `json:"postings,omitempty"`
+	Revisions   []*Revisions     `json:"revisions,omitempty"` // filled by the report (revisions.go)
 }
 
 // Grouping returns the grouping over dims, or nil.
@@ -258,6 +258,7 @@ func (a *acc) add(open bool, s Salary) {
 		a.excluded++
 	case s.Flags.Has(FlagOutlier):
 		a.outliersAbs++
+	case s.Flags.Has(FlagCopy): // --unique-postings: one copy per posting
 	default:
 		a.vals = append(a.vals, s.MonthlyRUR)
 	}
@@ -295,10 +296,12 @@ type skillAcc struct {
 	name      string
 	count     int
 	spellings map[string]int
+	win       [2]int // in the recent and the previous window (windows.go)
 }
 
 type salaryRec struct {
 	monthly float64
+	exp     uint8 // index in ExperienceOrder + 1 (0: not stated)
 	roles   []int32
 	skills  []int32 // sorted skill ids
 }
@@ -322,11 +325,13 @@ type computer struct {
 	roleIDs    map[string]int32
 	roles      []store.IDName
 	recs       []salaryRec
-	life       []Obs
-	lifeExp    []uint8
-	closedSum  float64
-	closedN    int
+	life       *lifeGroups // lifetimes by experience (lifetime.go)
+	window     LifeWindow
 	skillsSeen bool
+	win        windows
+	posts      postingFinder
+	copies     map[string]bool
+	rosterPass
 }
 
 // Compute reads the filtered vacancies in one pass and computes the analytics.
@@ -338,7 +343,7 @@ func Compute(ctx context.Context, s store.Store, cfg Config) (*Result, error) {
 		cfg.TopEmployers = 20
 	}
 	if cfg.MinN <= 0 {
-		cfg.MinN = 5
+		cfg.MinN = DefaultMinNRank
 	}
 	if cfg.Now.IsZero() {
 		cfg.Now = time.Now()
@@ -346,10 +351,13 @@ func Compute(ctx context.Context, s store.Store, cfg Config) (*Result, error) {
 	if cfg.Groupings == nil {
 		cfg.Groupings = DefaultGroupings()
 	}
+	if cfg.Synonyms == nil {
+		cfg.Synonyms = DefaultSynonyms()
+	}
 	cfg.Filter.Raw = false
 	// Read only what the computation uses: `stats --by role` needs the
 	// salary and the roles, not the whole row.
-	cfg.Filter.Fields = store.FieldsAll &^ (store.FieldName | store.FieldCreated)
+	cfg.Filter.Fields = store.FieldsAll // the name finds mass postings, the created dates start lifetimes
 	if cfg.GroupsOnly {
 		cfg.Filter.Fields = store.FieldSalary
 		for _, g := range cfg.Groupings {
@@ -395,12 +403,33 @@ func Compute(ctx context.Context, s store.Store, cfg Config) (*Result, error) {
 		c.skillIDs, c.skMonth, c.skBase = map[string]int32{}, map[[2]int64]int{}, map[int64]int{}
 		c.rawSkill = map[string]int32{}
 		c.roleIDs = map[string]int32{}
+		c.life = newLifeGroups(c, []Dim{DimExperience})
+		if c.window, err = lifeWindow(ctx, s, cfg.Filter.QueryID); err != nil {
+			return nil, err
+		}
+	}
+	if cfg.UniquePostings {
+		p, copies, err := findCopies(ctx, s, cfg.Filter)
+		if err != nil {
+			return nil, err
+		}
+		p.Unique, c.copies, c.res.Postings = true, copies, &p
+	}
+	c.rosters, _ = s.(store.RosterReader)
+	if !cfg.GroupsOnly {
+		c.win.end = dataEnd(ctx, s, cfg.Filter, cfg.Now)
 	}
 	if err := s.EachVacancy(ctx, cfg.Filter, func(v store.Vacancy) error {
-		c.add(v)
+		if !c.hold(ctx, v) {
+			c.add(v)
+		}
 		return ctx.Err()
 	}); err != nil {
+		c.abandon()
 		return nil, fmt.Errorf("read vacancies: %w", err)
+	}
+	if err := c.replayRosters(ctx); err != nil {
+		return nil, err
 	}
 	if !cfg.GroupsOnly && !c.skillsSeen && c.skBaseTotal() > 0 {
 		// The store did not fill KeySkills in EachVacancy: count from EachSkill
@@ -478,7 +507,8 @@ func or(a, b string) string {
 }
 
 func (c *computer) add(v store.Vacancy) {
-	sal := Normalise(v, c.rates, c.cfg.Options)
+	sal := NormaliseRoster(v, c.roster, c.rates, c.cfg.Options)
+	c.markCopy(v, &sal)
 	open := v.ClosedAt == nil
 	c.total.add(open, sal)
 	c.mix(v, sal)
@@ -503,9 +533,12 @@ func (c *computer) add(v store.Vacancy) {
 	if c.cfg.GroupsOnly {
 		return
 	}
+	if !c.cfg.UniquePostings {
+		c.posts.add(v)
+	}
 	c.addPeriods(v, sal, open)
 	c.addSkills(v, sal)
-	c.addLife(v)
+	c.life.add(v)
 }
 
 func (c *computer) addCombos(g *groupingAcc, i int, keys, labels []string, open bool, sal Salary) {
@@ -570,6 +603,7 @@ func (c *computer) mix(v store.Vacancy, s Salary) {
 	if s.Flags.Has(FlagOutlier) {
 		m.OutliersAbs++
 	}
+	m.countRoster(s)
 }
 
 // civilDay is the number of the MSK calendar day of t since 1970-01-01.
@@ -688,9 +722,10 @@ func (c *computer) addSkills(v store.Vacancy, s Salary) {
 		c.skills[id].count++
 		c.skMonth[[2]int64{int64(id), month}]++
 	}
+	c.addWindow(startOf(v), ids)
 	if s.Usable() && len(v.Roles) > 0 {
 		slices.Sort(ids)
-		rec := salaryRec{monthly: s.MonthlyRUR, skills: ids}
+		rec := salaryRec{monthly: s.MonthlyRUR, skills: ids, exp: uint8(slices.Index(ExperienceOrder, v.ExperienceID) + 1)}
 		for _, r := range v.Roles {
 			rec.roles = append(rec.roles, c.role(r))
 		}
@@ -700,7 +735,7 @@ func (c *computer) addSkills(v store.Vacancy, s Salary) {
 
 // skillID folds raw and returns its skill's id (−1 when it folds to nothing).
 func (c *computer) skillID(raw string) int32 {
-	key, name := SkillKey(raw)
+	key, name := c.cfg.Synonyms.Key(raw)
 	if key == "" {
 		return -1
 	}
@@ -713,38 +748,11 @@ func (c *computer) skillID(raw string) int32 {
 	return id
 }
 
-func (c *computer) addLife(v store.Vacancy) {
-	start := startOf(v)
-	if start.IsZero() {
-		return
-	}
-	var end time.Time
-	event := v.ClosedAt != nil
-	switch {
-	case event:
-		end = *v.ClosedAt
-	case !v.LastSeenAt.IsZero():
-		end = v.LastSeenAt
-	default:
-		end = c.cfg.Now
-	}
-	days := end.Sub(start).Hours() / 24
-	if days < 0 {
-		days = 0
-	}
-	c.life = append(c.life, Obs{T: days, Event: event})
-	c.lifeExp = append(c.lifeExp, uint8(slices.Index(ExperienceOrder, v.ExperienceID)+1))
-	if event {
-		c.closedSum += days
-		c.closedN++
-	}
-}
-
 func (c *computer) skillsFromEachSkill(ctx context.Context, s store.Store) error {
 	seen := map[[2]string]bool{}
 	spelt := map[[2]string]bool{}
 	return s.EachSkill(ctx, c.cfg.Filter, func(vid, raw string) error {
-		key, name := SkillKey(raw)
+		key, name := c.cfg.Synonyms.Key(raw)
 		if key == "" {
 			return nil
 		}
@@ -795,6 +803,7 @@ func (c *computer) finish() {
 		sortGroups(out.Groups)
 		r.Groupings = append(r.Groupings, out)
 	}
+	c.withholdGroups()
 	if c.cfg.GroupsOnly {
 		return
 	}
@@ -803,14 +812,7 @@ func (c *computer) finish() {
 		byOpen := slices.Clone(emp.Groups)
 		slices.SortStableFunc(byOpen, func(a, b GroupStats) int { return cmp.Compare(b.Open, a.Open) })
 		er.ByOpen = head(byOpen, c.cfg.TopEmployers)
-		var paid []GroupStats
-		for _, g := range emp.Groups {
-			if g.Salary.N >= c.cfg.MinN && g.Key[0] != "" {
-				paid = append(paid, g)
-			}
-		}
-		slices.SortStableFunc(paid, func(a, b GroupStats) int { return cmp.Compare(b.Salary.Median, a.Salary.Median) })
-		er.ByPay = head(paid, c.cfg.TopEmployers)
+		er.ByPay = head(rankByPay(emp.Groups, c.cfg.MinN), c.cfg.TopEmployers)
 		r.Employers = er
 		if !slices.ContainsFunc(c.cfg.Groupings, func(g []Dim) bool { return slices.Equal(g, []Dim{DimEmployer}) }) {
 			r.Groupings = slices.DeleteFunc(r.Groupings, func(g Grouping) bool { return slices.Equal(g.Dims, []Dim{DimEmployer}) })
@@ -818,8 +820,13 @@ func (c *computer) finish() {
 	}
 	r.Weekly = finishPeriods(c.weeks, dayStart)
 	r.Monthly = finishPeriods(c.months, monthStart)
+	c.withholdPeriods()
 	r.Skills = c.finishSkills()
-	r.Lifetime = c.finishLife()
+	r.Lifetime = c.life.lifetimeReport(c.window)
+	if !c.cfg.UniquePostings {
+		p, _ := c.posts.finish()
+		r.Postings = &p
+	}
 }
 
 func head[T any](s []T, n int) []T {
@@ -884,16 +891,9 @@ func (c *computer) finishSkills() *SkillReport {
 			n := c.skMonth[[2]int64{int64(id), m}]
 			st.Monthly = append(st.Monthly, SharePoint{Start: monthStart(m), Base: c.skBase[m], Count: n, Share: float64(n) / float64(c.skBase[m])})
 		}
+		st.Recent, st.Previous = c.win.share(0, sk.win[0]), c.win.share(1, sk.win[1])
 		prem := c.premium(id, st.Name)
-		var wsum float64
-		for _, p := range prem {
-			wsum += float64(p.NWith) * p.Premium
-			st.PremiumBase += p.NWith
-		}
-		if st.PremiumBase > 0 {
-			st.Premium = wsum / float64(st.PremiumBase)
-			st.PremiumRoles = len(prem)
-		}
+		poolPremium(&st, prem)
 		sr.Premiums = append(sr.Premiums, prem...)
 		sr.Top = append(sr.Top, st)
 	}
@@ -909,96 +909,6 @@ func mostFrequent(m map[string]int) string {
 		}
 	}
 	return best
-}
-
-// premium compares, inside each role, the median salary of the vacancies
-// that list the skill with the median of those that do not.
-func (c *computer) premium(skill int32, name string) []SkillPremium {
-	with := map[int32][]float64{}
-	without := map[int32][]float64{}
-	for _, r := range c.recs {
-		_, has := slices.BinarySearch(r.skills, skill)
-		for _, role := range r.roles {
-			if has {
-				with[role] = append(with[role], r.monthly)
-			} else {
-				without[role] = append(without[role], r.monthly)
-			}
-		}
-	}
-	var out []SkillPremium
-	for role, w := range with {
-		wo := without[role]
-		if len(w) < c.cfg.MinN || len(wo) < c.cfg.MinN {
-			continue
-		}
-		kw, _ := TrimIQR(w)
-		kwo, _ := TrimIQR(wo)
-		if len(kw) == 0 || len(kwo) == 0 {
-			continue
-		}
-		mw, mwo := Quantile(kw, 0.5), Quantile(kwo, 0.5)
-		out = append(out, SkillPremium{
-			Skill: name, RoleID: c.roles[role].ID, Role: c.roles[role].Name,
-			NWith: len(kw), NWithout: len(kwo), MedianWith: mw, MedianWithout: mwo, Premium: mw/mwo - 1,
-		})
-	}
-	// Ties go by role id: the order feeds the pooled premium's sum, and a
-	// report must not change between runs over the same data.
-	slices.SortFunc(out, func(a, b SkillPremium) int {
-		if c := cmp.Compare(b.NWith, a.NWith); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.RoleID, b.RoleID)
-	})
-	return out
-}
-
-func (c *computer) finishLife() *Lifetime {
-	if len(c.life) == 0 {
-		return &Lifetime{}
-	}
-	groups := make([][]Obs, len(ExperienceOrder)+1)
-	for i, o := range c.life {
-		groups[c.lifeExp[i]] = append(groups[c.lifeExp[i]], o)
-	}
-	c.lifeExp = nil
-	km := KaplanMeier(c.life)
-	lt := &Lifetime{LifetimeGroup: lifeGroup("", "Все вакансии", km)}
-	if c.closedN > 0 {
-		lt.NaiveClosedAvg = c.closedSum / float64(c.closedN)
-	}
-	maxDay := int(km.Curve[len(km.Curve)-1].T) + 1
-	if maxDay > 366 {
-		maxDay = 366
-	}
-	j := 0
-	atRisk := km.N
-	for d := 0; d <= maxDay; d++ {
-		for j < len(km.Curve) && km.Curve[j].T < float64(d) {
-			atRisk -= km.Curve[j].Events + km.Curve[j].Censored
-			j++
-		}
-		lt.Curve = append(lt.Curve, DayPoint{Day: d, S: km.At(float64(d)), AtRisk: atRisk})
-	}
-	for i, g := range groups {
-		if len(g) == 0 {
-			continue
-		}
-		key := ""
-		label := Unknown
-		if i > 0 {
-			key = ExperienceOrder[i-1]
-			label = ExperienceNames[key]
-		}
-		lt.ByExperience = append(lt.ByExperience, lifeGroup(key, label, KaplanMeier(g)))
-	}
-	c.life = nil
-	return lt
-}
-
-func lifeGroup(key, label string, km KM) LifetimeGroup {
-	return LifetimeGroup{Key: key, Label: label, N: km.N, Events: km.Events, Censored: km.Censored, MedianDays: km.Median, MedianReached: km.MedianReached}
 }
 
 func quality(ctx context.Context, s store.Store, f store.Filter, rates []store.CurrencyRate) (*Quality, error) {

@@ -23,9 +23,6 @@ const (
 	HoursPerMonth = 164.4
 	// ShiftsPerMonth assumes one 8-hour shift per working day: 164.4 / 8.
 	ShiftsPerMonth = HoursPerMonth / 8
-	// NDFL is the flat Russian personal income tax rate used for gross ↔ net
-	// (a simplification: the progressive scale of 2025 and non-resident rates are ignored).
-	NDFL = 0.13
 	// MinMonthlyRUR and MaxMonthlyRUR bound plausible monthly salaries; values
 	// outside are flagged as outliers.
 	MinMonthlyRUR = 10_000
@@ -63,14 +60,17 @@ type Flag uint16
 
 // Flags.
 const (
-	FlagNoSalary     Flag = 1 << iota // neither from nor to
-	FlagExcludedMode                  // FLY_IN_FLY_OUT, SERVICE or an unknown mode: no monthly equivalent
-	FlagNoRate                        // no stored rate for the currency
-	FlagRateAfter                     // no rate on or before the date: the earliest later one was used
-	FlagModeAssumed                   // no salary_range.mode (legacy salary): MONTH assumed
-	FlagTaxUnknown                    // gross unknown: the amount is taken as already on the wanted basis
-	FlagTaxConverted                  // gross → net or net → gross applied
-	FlagOutlier                       // monthly RUR outside [MinMonthlyRUR, MaxMonthlyRUR]
+	FlagNoSalary      Flag = 1 << iota // neither from nor to
+	FlagExcludedMode                   // FLY_IN_FLY_OUT, SERVICE or an unknown mode: no monthly equivalent
+	FlagNoRate                         // no stored rate for the currency
+	FlagRateAfter                      // no rate on or before the date: the earliest later one was used
+	FlagModeAssumed                    // no salary_range.mode (legacy salary): MONTH assumed
+	FlagTaxUnknown                     // gross unknown: the amount is taken as already on the wanted basis
+	FlagTaxConverted                   // gross → net or net → gross applied
+	FlagOutlier                        // monthly RUR outside [MinMonthlyRUR, MaxMonthlyRUR]
+	FlagRosterAssumed                  // SHIFT or HOUR without (all of) its roster: constants of roster.go used
+	FlagFTE                            // HOUR with neither roster nor shift length: a full-time equivalent (164.4 h)
+	FlagCopy                           // a copy of a mass posting, left out of salary figures (postings.go)
 )
 
 // Has reports whether f includes g.
@@ -104,7 +104,7 @@ type Salary struct {
 }
 
 // Usable reports whether the salary enters medians: computed and not an absolute outlier.
-func (s Salary) Usable() bool { return s.OK && !s.Flags.Has(FlagOutlier) }
+func (s Salary) Usable() bool { return s.OK && !s.Flags.Has(FlagOutlier) && !s.Flags.Has(FlagCopy) }
 
 // Disclosed reports whether the vacancy published any salary.
 func (s Salary) Disclosed() bool { return !s.Flags.Has(FlagNoSalary) }
@@ -170,11 +170,21 @@ func (r *Rates) Lookup(code string, on time.Time) (rate float64, date time.Time,
 //  1. point estimate of the fork: both → midpoint, from only → from, to only → to;
 //  2. roubles: amount / rate, the rate of the vacancy's first_seen_at date
 //     (latest on or before, else earliest after);
-//  3. monthly: MONTH ×1, HOUR ×164.4, SHIFT ×20.55; FLY_IN_FLY_OUT, SERVICE and
+//  3. monthly: MONTH ×1; SHIFT × the roster's shifts a month, HOUR × its
+//     shifts × hours (roster.go; without a roster SHIFT ×20.55, HOUR ×164.4,
+//     the full-time equivalent); FLY_IN_FLY_OUT, SERVICE and
 //     unknown modes get no monthly equivalent; a missing mode means MONTH;
-//  4. tax: gross → net ×(1−0.13), net → gross ÷(1−0.13); unknown gross is left as is;
+//  4. tax: gross ↔ net by the NDFL scale of the same date (tax.go: a resident,
+//     12 × the monthly amount a year; 13 % before 2021, 13/15 % until 2025, 13–22 % since),
+//     applied to the rouble amount whatever the currency; unknown gross is left as is;
 //  5. outlier flag when the result is outside [10 000, 5 000 000].
 func Normalise(v store.Vacancy, rates *Rates, opt Options) Salary {
+	return NormaliseRoster(v, nil, rates, opt)
+}
+
+// NormaliseRoster is Normalise with the vacancy's roster (nil: unknown), which
+// turns SHIFT and HOUR pay into the month that roster gives (roster.go).
+func NormaliseRoster(v store.Vacancy, roster *store.Roster, rates *Rates, opt Options) Salary {
 	var s Salary
 	from, to := positive(v.SalaryFrom), positive(v.SalaryTo)
 	var point float64
@@ -205,10 +215,10 @@ func Normalise(v store.Vacancy, rates *Rates, opt Options) Salary {
 	switch s.Mode {
 	case ModeMonth:
 		factor = 1
-	case ModeHour:
-		factor = HoursPerMonth
-	case ModeShift:
-		factor = ShiftsPerMonth
+	case ModeHour, ModeShift:
+		var f Flag
+		factor, f = monthlyFactor(s.Mode, roster)
+		s.Flags |= f
 	default:
 		s.Flags |= FlagExcludedMode
 		return s
@@ -231,10 +241,10 @@ func Normalise(v store.Vacancy, rates *Rates, opt Options) Salary {
 	case v.SalaryGross == nil:
 		s.Flags |= FlagTaxUnknown
 	case *v.SalaryGross && opt.Net:
-		m *= 1 - NDFL
+		m = ScaleOn(seen).NetMonthly(m)
 		s.Flags |= FlagTaxConverted
 	case !*v.SalaryGross && !opt.Net:
-		m /= 1 - NDFL
+		m = ScaleOn(seen).GrossMonthly(m)
 		s.Flags |= FlagTaxConverted
 	}
 	s.OK = true

@@ -30,7 +30,8 @@ func Quantile(sorted []float64, p float64) float64 {
 
 // Summary describes a sample of monthly salaries. N is its size (the base of
 // every figure); the quantiles are type 7 (see Quantile). An empty sample has
-// N = 0 and zeros elsewhere (check N before showing a figure).
+// N = 0 and zeros elsewhere (check N, or HasMedian and HasQuartiles, before
+// showing a figure; its JSON, ci.go, writes null for what may not be shown).
 type Summary struct {
 	N      int     `json:"n"`
 	Mean   float64 `json:"mean"`
@@ -41,6 +42,14 @@ type Summary struct {
 	P75    float64 `json:"p75"`
 	P90    float64 `json:"p90"`
 	Max    float64 `json:"max"`
+	// CI95 is the distribution-free 95 % interval of the median (HasCI: the
+	// sample is big enough for one, n ≥ 6); see MedianCIRanks.
+	CI95  [2]float64 `json:"-"`
+	HasCI bool       `json:"-"`
+	// Withheld names the small-sample rule that blanked figures (Withhold).
+	Withheld          string `json:"-"`
+	MedianWithheld    bool   `json:"-"`
+	QuantilesWithheld bool   `json:"-"`
 }
 
 // Summarise sorts xs in place and describes it.
@@ -61,6 +70,7 @@ func Summarise(xs []float64) Summary {
 	s.Median = Quantile(xs, 0.5)
 	s.P75 = Quantile(xs, 0.75)
 	s.P90 = Quantile(xs, 0.90)
+	s.setCI(xs)
 	return s
 }
 

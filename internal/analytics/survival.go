@@ -1,69 +1,185 @@
 package analytics
 
-import "sort"
+import (
+	"math"
+	"slices"
+	"sort"
+)
 
-// Obs is one subject of a survival analysis: T is the time observed (days);
-// Event is true when the end (closing) was seen, false when censored (still
-// open when last seen).
+// Subject is one subject of a survival analysis with delayed entry (left
+// truncation) and right censoring — R survival's Surv(entry, exit, event).
+// Times are days since the subject's start. The subject is known to be alive
+// at Entry (it was first observed then: anything that ended before Entry could
+// not have been observed at all) and is followed until Exit, which is its end
+// when Event is true, or the last time it was seen alive (censored) when not.
+type Subject struct {
+	Entry float64
+	Exit  float64
+	Event bool
+}
+
+// Obs is a subject observed from time 0: T is the time observed (days);
+// Event is true when the end (closing) was seen, false when censored.
 type Obs struct {
 	T     float64
 	Event bool
 }
 
 // KMPoint is one step of a Kaplan-Meier curve: S is the survival probability
-// just after time T; AtRisk and Events are the counts at T.
+// just after time T; AtRisk and Events are the counts at T; Greenwood is the
+// running sum Σ dᵢ/(nᵢ(nᵢ−dᵢ)) over event times ≤ T, so that Greenwood's
+// variance of S(T) is S(T)²·Greenwood.
 type KMPoint struct {
-	T        float64 `json:"t"`
-	S        float64 `json:"s"`
-	AtRisk   int     `json:"at_risk"`
-	Events   int     `json:"events"`
-	Censored int     `json:"censored"`
+	T         float64 `json:"t"`
+	S         float64 `json:"s"`
+	AtRisk    int     `json:"at_risk"`
+	Events    int     `json:"events"`
+	Censored  int     `json:"censored"`
+	Greenwood float64 `json:"-"`
 }
+
+// MedianTol is the tolerance of the median's S ≤ ½ test. A product of
+// factors (1 − d/n) that is exactly ½ in exact arithmetic (24 closures on
+// days 1…24: S(12) = 12/24) can land a few ulps above ½ in floating point; without
+// the tolerance the median would move to the next event time (13 instead of 12).
+const MedianTol = 1e-9
 
 // KM is a Kaplan-Meier estimate.
 type KM struct {
-	N        int       `json:"n"`
-	Events   int       `json:"events"`
-	Censored int       `json:"censored"`
-	Curve    []KMPoint `json:"curve"` // one point per distinct time with an event or a censoring
-	// Median is the smallest time at which S ≤ 0.5; MedianReached is false
-	// (and Median 0) when the curve never gets there.
+	N        int       `json:"n"`        // subjects
+	Events   int       `json:"events"`   // events that entered the estimate
+	Censored int       `json:"censored"` // censored subjects
+	Dropped  int       `json:"dropped"`  // events at or before their entry: never at risk (inconsistent data)
+	Curve    []KMPoint `json:"curve"`    // one point per distinct exit time (event or censoring)
+	// Median is the smallest time t with S(t) ≤ ½ + MedianTol (the "smallest
+	// t" convention; R's survfit would report the midpoint of a flat stretch
+	// exactly at ½ instead). MedianReached is false (and Median 0) when the
+	// curve never gets there. MedianAtRisk is the risk set at the median.
 	Median        float64 `json:"median"`
 	MedianReached bool    `json:"median_reached"`
+	MedianAtRisk  int     `json:"median_at_risk"`
+	// CILow and CIHigh are the 95 % confidence interval of the median
+	// (Brookmeyer-Crowley, see KaplanMeierLT); CIHighOK is false when the
+	// upper limit is beyond the last observation.
+	CILow    float64 `json:"ci_low"`
+	CILowOK  bool    `json:"ci_low_ok"`
+	CIHigh   float64 `json:"ci_high"`
+	CIHighOK bool    `json:"ci_high_ok"`
 }
 
-// KaplanMeier estimates the survival function of obs (which it sorts):
-// S(t) = Π over event times tᵢ ≤ t of (1 − dᵢ/nᵢ), where nᵢ counts the subjects
-// still at risk just before tᵢ and dᵢ the events at tᵢ. Subjects censored at
-// tᵢ count as at risk at tᵢ (events come before censorings at equal times).
+// KaplanMeier estimates the survival function of subjects all observed from
+// time 0 on (every subject at risk from the start, even for events at 0).
 func KaplanMeier(obs []Obs) KM {
-	sort.Slice(obs, func(i, j int) bool { return obs[i].T < obs[j].T })
-	km := KM{N: len(obs)}
-	s := 1.0
-	atRisk := len(obs)
-	for i := 0; i < len(obs); {
-		t := obs[i].T
+	subj := make([]Subject, len(obs))
+	for i, o := range obs {
+		subj[i] = Subject{Entry: math.Inf(-1), Exit: o.T, Event: o.Event}
+	}
+	return KaplanMeierLT(subj)
+}
+
+// z95 is the standard normal quantile of 0.975.
+const z95 = 1.959963984540054
+
+// KaplanMeierLT is the product-limit estimator with delayed entry and right
+// censoring (Klein & Moeschberger 2003, §4.6; R: survfit(Surv(entry, exit,
+// event) ~ 1)):
+//
+//	S(t) = Π over event times tᵢ ≤ t of (1 − dᵢ/nᵢ),
+//	nᵢ = #{j : entryⱼ < tᵢ ≤ exitⱼ},
+//
+// dᵢ being the events at tᵢ. Conventions at equal times: a subject censored
+// at tᵢ is at risk at tᵢ (events come before censorings); a subject entering
+// at tᵢ is not (it is at risk only for events after its entry, as in R).
+//
+// The 95 % interval of the median is Brookmeyer & Crowley's (1982): the set
+// of t where the pointwise test of S(t) = ½ is not rejected, computed on the
+// log(−log S) scale (Kalbfleisch-Prentice) with Greenwood's variance:
+// se(log(−log S)) = √(Σ dᵢ/(nᵢ(nᵢ−dᵢ))) / |log S|, the pointwise band
+// S^exp(±1.96·se); the low end is the first t where the lower band reaches ½,
+// the high end the first t where the upper band does (as R's quantile() of a
+// survfit with conf.type = "log-log").
+func KaplanMeierLT(subj []Subject) KM {
+	km := KM{N: len(subj)}
+	entries := make([]float64, 0, len(subj))
+	used := make([]Subject, 0, len(subj))
+	for _, s := range subj {
+		if !s.Event {
+			km.Censored++
+		}
+		if s.Exit <= s.Entry {
+			// Never at risk: seen once and still open (no information), or an
+			// end before the entry (inconsistent data).
+			if s.Event {
+				km.Dropped++
+			}
+			continue
+		}
+		entries = append(entries, s.Entry)
+		used = append(used, s)
+	}
+	slices.Sort(entries)
+	slices.SortFunc(used, func(a, b Subject) int {
+		if a.Exit != b.Exit {
+			if a.Exit < b.Exit {
+				return -1
+			}
+			return 1
+		}
+		return 0
+	})
+	s, gw := 1.0, 0.0
+	ie, ix := 0, 0 // entries before t; exits before t
+	for ix < len(used) {
+		t := used[ix].Exit
+		for ie < len(entries) && entries[ie] < t {
+			ie++
+		}
+		n := ie - ix
 		d, c := 0, 0
-		for i < len(obs) && obs[i].T == t {
-			if obs[i].Event {
+		for ix < len(used) && used[ix].Exit == t {
+			if used[ix].Event {
 				d++
 			} else {
 				c++
 			}
-			i++
+			ix++
 		}
 		if d > 0 {
-			s *= 1 - float64(d)/float64(atRisk)
+			s *= 1 - float64(d)/float64(n)
+			if n > d {
+				gw += float64(d) / float64(n*(n-d))
+			} else {
+				gw = math.Inf(1)
+			}
 		}
-		km.Curve = append(km.Curve, KMPoint{T: t, S: s, AtRisk: atRisk, Events: d, Censored: c})
+		km.Curve = append(km.Curve, KMPoint{T: t, S: s, AtRisk: n, Events: d, Censored: c, Greenwood: gw})
 		km.Events += d
-		km.Censored += c
-		if !km.MedianReached && s <= 0.5 {
-			km.Median, km.MedianReached = t, true
+		if !km.MedianReached && s <= 0.5+MedianTol {
+			km.Median, km.MedianReached, km.MedianAtRisk = t, true, n
 		}
-		atRisk -= d + c
+		lo, hi := band(s, gw)
+		if !km.CILowOK && lo <= 0.5+MedianTol {
+			km.CILow, km.CILowOK = t, true
+		}
+		if !km.CIHighOK && hi <= 0.5+MedianTol {
+			km.CIHigh, km.CIHighOK = t, true
+		}
 	}
 	return km
+}
+
+// band is the pointwise 95 % band of S on the log(−log S) scale.
+func band(s, gw float64) (lo, hi float64) {
+	switch {
+	case math.IsInf(gw, 1):
+		// The last one at risk ended: S = 0 with no variance estimate (R gives
+		// NA); the band is uninformative, so it never closes the interval.
+		return 0, 1
+	case s >= 1:
+		return 1, 1
+	}
+	se := math.Sqrt(gw) / math.Abs(math.Log(s))
+	return math.Pow(s, math.Exp(z95*se)), math.Pow(s, math.Exp(-z95*se))
 }
 
 // At returns S(t) of the curve (1 before the first step).
@@ -73,4 +189,13 @@ func (k KM) At(t float64) float64 {
 		return 1
 	}
 	return k.Curve[i-1].S
+}
+
+// AtRiskAt returns the risk set of the last curve step at or before t (0 before the first).
+func (k KM) AtRiskAt(t float64) int {
+	i := sort.Search(len(k.Curve), func(i int) bool { return k.Curve[i].T > t })
+	if i == 0 {
+		return 0
+	}
+	return k.Curve[i-1].AtRisk
 }

@@ -87,7 +87,7 @@ func (f *Factory) Harvester(ctx context.Context, hf HarvestFlags) (*harvest.Harv
 	} else {
 		log = slog.New(slog.NewTextHandler(f.IO.Err, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	}
-	return &harvest.Harvester{API: api, Store: st, Metrics: m, Concurrency: hf.Concurrency, Now: f.Now, Log: log,
+	return &harvest.Harvester{API: api, Store: st, Metrics: m, Concurrency: hf.Concurrency, Log: log,
 		Started:     func(q store.Query, run store.Run, resumed bool) { printRunStart(f.IO.Err, q, run, resumed) },
 		TokenAdvice: f.tokenAdvice()}, nil
 }

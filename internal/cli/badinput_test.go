@@ -94,6 +94,8 @@ func TestBadInput(t *testing.T) {
 		{"sandbox fault rate over 1", []string{"sandbox", "--fault-rate", "2"}, nil, ExitUsage, "--fault-rate"},
 		{"sandbox on a bad address", []string{"sandbox", "--addr", "256.0.0.1:1", "--vacancies", "100"}, nil, ExitError, "--addr"},
 		{"demo with too few vacancies", []string{"demo", "--vacancies", "5"}, nil, ExitUsage, "--vacancies"},
+		{"sandbox with a bad clock", []string{"sandbox", "--clock", "yesterday"}, nil, ExitUsage, "--clock"},
+		{"stats --lifetime by an unknown column", []string{"stats", "--lifetime", "--by", "salary"}, nil, ExitUsage, "--by"},
 		// databases and files
 		{"db path is a directory", []string{"--db", t.TempDir(), "status"}, nil, ExitError, "directory"},
 		{"db in a missing directory", []string{"--db", filepath.Join(work, "nope", "h.db"), "status"}, nil, ExitError, "does not exist"},

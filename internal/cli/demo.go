@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -30,11 +31,14 @@ func NewCmdDemo(f *Factory) *cobra.Command {
 	o := &DemoOptions{}
 	cmd := &cobra.Command{
 		Use:   "demo",
-		Short: "Offline end to end: sandbox, app token, HR preset, collect, report",
-		Long: `Run the whole pipeline offline: start the hh.ru sandbox in-process, get an
-application token from it, collect the HR preset completely, and write the HTML
-report. Everything goes into --dir (a fresh database each run); the last line on
-stdout is the report's path.`,
+		Short: "Offline end to end: a simulated market, app token, HR preset over Russia, collect, 60 daily syncs, report",
+		Long: `Run the whole pipeline offline on two simulated months: start the hh.ru
+sandbox in-process with a simulated market and clock (vacancies arrive, change
+pay, are republished and close after a known log-normal lifetime), let it run
+about 60 days, collect the HR preset over Russia (--area 113), then sync it once
+a simulated day for 60 days, and write the HTML report. The demo prints the
+market's true median lifetime next to the estimate. Everything goes into --dir
+(a fresh database each run); the last line on stdout is the report's path.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if o.Vacancies < 100 {
@@ -44,7 +48,7 @@ stdout is the report's path.`,
 		},
 	}
 	cmd.Flags().StringVar(&o.Dir, "dir", "hhjobs-demo", "directory for the demo's database, tokens and report")
-	cmd.Flags().IntVar(&o.Vacancies, "vacancies", 20000, "vacancies in the sandbox (plus its hard cells)")
+	cmd.Flags().IntVar(&o.Vacancies, "vacancies", demoDays*demoPerDay, "vacancies the simulated market publishes over its "+fmt.Sprint(demoDays)+" days (all roles and areas)")
 	cmd.Flags().Int64Var(&o.Seed, "seed", 1, "sandbox data seed")
 	return cmd
 }
@@ -64,8 +68,10 @@ func runDemo(ctx context.Context, f *Factory, o *DemoOptions) error {
 			return err
 		}
 	}
-	fmt.Fprintf(f.IO.Err, "demo: building the sandbox (%d vacancies, seed %d)…\n", o.Vacancies, o.Seed)
-	sb, err := sandbox.New(sandbox.Config{Seed: o.Seed, Vacancies: o.Vacancies})
+	clock, market, start := demoMarket(o)
+	fmt.Fprintf(f.IO.Err, "demo: a simulated market from %s: %.0f vacancies a day, log-normal lifetimes (true median %.0f days), seed %d\n",
+		start.Format(time.DateOnly), market.PerDay, market.MedianDays, o.Seed)
+	sb, err := sandbox.New(sandbox.Config{Seed: o.Seed, Now: clock.Now, NoHardCells: true, Market: market})
 	if err != nil {
 		return err
 	}
@@ -93,12 +99,31 @@ func runDemo(ctx context.Context, f *Factory, o *DemoOptions) error {
 	sub := &IOStreams{In: f.IO.In, Out: f.IO.Err, Err: f.IO.Err, errTTY: f.IO.errTTY}
 	steps := [][]string{
 		{"auth", "app"},
-		{"collect", "--preset", "hr", "--name", "hr", "--rps", "0", "--concurrency", "8"},
-		{"stats", "--by", "experience"},
-		{"report", "--out", report},
+		{"collect", "--preset", "hr", "--area", "113", "--date-from", start.In(msk).Format(time.DateOnly), "--name", "hr", "--rps", "0", "--concurrency", "8"},
 	}
+	for day := 1; day <= demoSyncDays; day++ {
+		steps = append(steps, []string{"sync", "hr", "--rps", "0", "--concurrency", "8"})
+	}
+	steps = append(steps, []string{"stats", "--by", "experience"}, []string{"report", "--out", report})
+	clock.Advance(demoWarmDays * 24 * time.Hour)
+	var quiet bytes.Buffer // the syncs' own output, shown only if one fails
+	day := 0
 	for _, step := range steps {
-		fmt.Fprintf(f.IO.Err, "demo: hhjobs %s\n", strings.Join(step, " "))
+		sub := sub
+		if step[0] == "sync" {
+			clock.Advance(24 * time.Hour)
+			day++
+			quiet.Reset()
+			sub = &IOStreams{In: f.IO.In, Out: &quiet, Err: &quiet}
+		}
+		if step[0] == "report" {
+			if err := demoTruth(ctx, f, filepath.Join(dir, "hhjobs.db"), sb); err != nil {
+				return err
+			}
+		}
+		if step[0] != "sync" || day%10 == 0 {
+			fmt.Fprintf(f.IO.Err, "demo: %s (simulated) hhjobs %s\n", clock.Now().In(msk).Format(time.DateOnly), strings.Join(step, " "))
+		}
 		child := NewFactory(sub)
 		root := NewCmdRoot(child)
 		root.SetArgs(append(append([]string{}, global...), step...))
@@ -107,6 +132,7 @@ func runDemo(ctx context.Context, f *Factory, o *DemoOptions) error {
 		err := root.ExecuteContext(ctx)
 		child.Close()
 		if err != nil {
+			f.IO.Err.Write(quiet.Bytes())
 			return fmt.Errorf("demo step 'hhjobs %s': %w", strings.Join(step, " "), err)
 		}
 	}

@@ -20,6 +20,8 @@ type ExportOptions struct {
 	Table  string
 	Filter *FilterFlags      // --role, --area, --since, --query, … (internal/filter)
 	CSV    export.CSVOptions // --excel, --raw-text
+	Net    bool
+	Basis  string
 }
 
 // NewCmdExport builds `hhjobs export`.
@@ -47,7 +49,9 @@ leaves no half file; --out - writes to stdout.`,
 	cmd.Flags().StringVar(&o.Table, "table", "vacancies", "vacancies or skills")
 	cmd.Flags().BoolVar(&o.CSV.Excel, "excel", false, "with --format csv: for Russian-locale Excel (UTF-8 BOM, ';' delimiter, decimal comma)")
 	cmd.Flags().BoolVar(&o.CSV.RawText, "raw-text", false, "with --format csv: text cells exactly as stored (no neutralising quote before =, +, -, @, TAB, CR)")
-	o.Filter = addFilterFlags(cmd)
+	o.Filter = addFilterFlags(cmd) // --since, --open, --role, …: the one filter language
+	cmd.Flags().BoolVar(&o.Net, "net", false, "salary_monthly_rur "+netHelp)
+	addBasisFlag(cmd, &o.Basis)
 	return cmd
 }
 
@@ -79,6 +83,10 @@ func runExport(ctx context.Context, f *Factory, o *ExportOptions) error {
 	if err != nil {
 		return err
 	}
+	basis, err := salaryBasis(o.Basis, o.Net)
+	if err != nil {
+		return err
+	}
 	st, err := f.ReadStore(ctx)
 	if err != nil {
 		return err
@@ -88,7 +96,7 @@ func runExport(ctx context.Context, f *Factory, o *ExportOptions) error {
 		return err
 	}
 	st = flt.Wrap(st)
-	opts := export.Options{Format: o.Format, Table: o.Table, Filter: flt.StoreFilter(), CSV: o.CSV}
+	opts := export.Options{Format: o.Format, Table: o.Table, Filter: flt.StoreFilter(), CSV: o.CSV, Salary: basis}
 	var n int
 	if o.Out == "-" {
 		bw := bufio.NewWriterSize(f.IO.Out, 1<<16)

@@ -195,6 +195,14 @@ func TestHostileData(t *testing.T) {
 		t.Fatal(e)
 	}
 	checkCSV(t, "stats", []byte(out), ',', 2)
+	code, out, e = run("stats", "--by", "employer", "--excel")
+	if code != 0 || !strings.HasPrefix(out, "\uFEFF") {
+		t.Fatalf("stats --excel: %d %.200q %s", code, out, e)
+	}
+	recs := checkCSV(t, "stats --excel", []byte(out), ';', 2)
+	if share := recs[1][5]; recs[0][5] != "disclosure_share" || !strings.Contains(share, ",") {
+		t.Errorf("stats --excel: disclosure_share %q, want a decimal comma", share)
+	}
 
 	// Reports and exports, created under umask 077: private files.
 	dir := t.TempDir()

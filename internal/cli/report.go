@@ -14,8 +14,13 @@ import (
 // ReportOptions are the flags of `hhjobs report`.
 type ReportOptions struct {
 	Out    string
-	Filter *FilterFlags // --role, --area, --since, --query, … (internal/filter)
+	Filter *FilterFlags // --role, --area, --since, --open, --query, … (internal/filter)
 	Net    bool
+	Basis  string
+	Uniq   bool
+	Small  analytics.Thresholds
+	Rank   int
+	Syn    string
 }
 
 // NewCmdReport builds `hhjobs report`.
@@ -34,8 +39,13 @@ atomically; its path is the last line on stdout.`,
 		},
 	}
 	cmd.Flags().StringVar(&o.Out, "out", "hhjobs-report.html", "report file")
-	o.Filter = addFilterFlags(cmd)
-	cmd.Flags().BoolVar(&o.Net, "net", false, "salaries after tax (NDFL 13 %) instead of gross")
+	o.Filter = addFilterFlags(cmd) // --since, --open, --role, …: the one filter language
+	cmd.Flags().BoolVar(&o.Net, "net", false, netHelp)
+	addBasisFlag(cmd, &o.Basis)
+	addSmallSampleFlags(cmd, &o.Small)
+	cmd.Flags().BoolVar(&o.Uniq, "unique-postings", false, "salary figures on one copy of each mass posting (one employer, same title and pay, several areas within 3 days)")
+	cmd.Flags().StringVar(&o.Syn, "synonyms", "", "extra skill synonym groups (a file like the shipped one; also read: skill_synonyms.txt in the config dir)")
+	cmd.Flags().IntVar(&o.Rank, "min-n-rank", analytics.DefaultMinNRank, "rank employers by pay and skills by premium only on groups of at least this many salaries")
 	return cmd
 }
 
@@ -46,6 +56,20 @@ func runReport(ctx context.Context, f *Factory, o *ReportOptions) error {
 	spec, err := parseFilterFlags(o.Filter)
 	if err != nil {
 		return err
+	}
+	if err := checkSmallSampleFlags(o.Small); err != nil {
+		return err
+	}
+	basis, err := salaryBasis(o.Basis, o.Net)
+	if err != nil {
+		return err
+	}
+	syn, err := loadSynonyms(f, o.Syn)
+	if err != nil {
+		return err
+	}
+	if o.Rank < 1 {
+		return usageErrorf("--min-n-rank %d: want a number of salaries ≥ 1 (default %d)", o.Rank, analytics.DefaultMinNRank)
 	}
 	st, err := f.ReadStore(ctx)
 	if err != nil {
@@ -59,7 +83,7 @@ func runReport(ctx context.Context, f *Factory, o *ReportOptions) error {
 	if err != nil {
 		return err
 	}
-	cfg := analytics.Config{Filter: flt.StoreFilter(), Options: analytics.Options{Net: o.Net}, Now: f.Now()}
+	cfg := analytics.Config{Filter: flt.StoreFilter(), Options: basis, Now: f.Now(), Small: o.Small, MinN: o.Rank, Synonyms: syn, UniquePostings: o.Uniq}
 	if err := report.Generate(ctx, flt.Wrap(st), cfg, report.Meta{Query: spec.Query, Since: flt.Since, Filters: flt.Describe()}, path); err != nil {
 		return err
 	}

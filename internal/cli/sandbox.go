@@ -20,6 +20,7 @@ type SandboxOptions struct {
 	IO   *IOStreams
 	Addr string
 	Cfg  sandbox.Config
+	Time sandboxTime // --clock, --market (sandbox_clock.go)
 }
 
 // NewCmdSandbox builds `hhjobs sandbox`.
@@ -50,6 +51,9 @@ stdout is "listening http://HOST:PORT". Ground truth for tests is at
 			env(&opts.Cfg.ClientID, "HH_CLIENT_ID", sandbox.DefaultClientID)
 			env(&opts.Cfg.ClientSecret, "HH_CLIENT_SECRET", sandbox.DefaultClientSecret)
 			env(&opts.Cfg.RedirectURI, "HH_REDIRECT_URI", sandbox.DefaultRedirectURI)
+			if err := opts.Time.apply(&opts.Cfg); err != nil {
+				return err
+			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -72,6 +76,7 @@ stdout is "listening http://HOST:PORT". Ground truth for tests is at
 	fl.StringVar(&opts.Cfg.ClientID, "client-id", "", "the registered OAuth client id (env HH_CLIENT_ID; default a demo value)")
 	fl.StringVar(&opts.Cfg.ClientSecret, "client-secret", "", "the registered client secret (env HH_CLIENT_SECRET; default a demo value)")
 	fl.StringVar(&opts.Cfg.RedirectURI, "redirect-uri", "", "the registered redirect URI (env HH_REDIRECT_URI; default a demo value)")
+	opts.Time.flags(fl)
 	return cmd
 }
 
@@ -90,7 +95,7 @@ func runSandbox(ctx context.Context, opts *SandboxOptions) error {
 	fmt.Fprintf(opts.IO.Err, "sandbox: %d vacancies (seed %d) built in %s\n", opts.Cfg.Vacancies, opts.Cfg.Seed, time.Since(start).Round(time.Millisecond))
 	fmt.Fprintf(opts.IO.Err, "sandbox: OAuth client: HH_CLIENT_ID=%s HH_CLIENT_SECRET=%s HH_REDIRECT_URI=%s\n",
 		opts.Cfg.ClientID, sandboxSecretHint(opts.Cfg.ClientSecret), opts.Cfg.RedirectURI)
-	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
+	hs := &http.Server{Handler: opts.Time.handler(srv), ReadHeaderTimeout: 10 * time.Second}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	select {

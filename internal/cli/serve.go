@@ -96,9 +96,10 @@ func runServe(ctx context.Context, f *Factory, o *ServeOptions) error {
 		Stats: func(ctx context.Context, st store.Store, v url.Values) ([]byte, error) {
 			return StatsJSONBytes(ctx, st, v, f.Now())
 		},
-		Token: token,
-		Now:   f.Now,
-		Log:   slog.New(slog.NewTextHandler(f.IO.Err, nil)),
+		StatsParams: StatsParams,
+		Token:       token,
+		Now:         f.Now,
+		Log:         slog.New(slog.NewTextHandler(f.IO.Err, nil)),
 	}
 	if o.SyncEvery > 0 {
 		cfg.Sync, cfg.SyncEvery = serveSync(f, st, o.Harvest), o.SyncEvery

@@ -92,6 +92,7 @@ func TestServeStatsIsTheCLIs(t *testing.T) {
 		{[]string{"--by", "role"}, "by=role"},
 		{[]string{"--by", "role,experience", "--area", "Москва", "--open"}, "by=role,experience&area=" + "%D0%9C%D0%BE%D1%81%D0%BA%D0%B2%D0%B0" + "&open=true"},
 		{[]string{"--by", "region", "--work-format", "REMOTE", "--since", "2026-03-01", "--net"}, "by=region&work-format=REMOTE&since=2026-03-01&basis=net"},
+		{[]string{"--by", "role", "--basis", "net", "--unique-postings", "--min-n-median", "5", "--open"}, "by=role&basis=net&unique-postings=true&min-n-median=5&open=true"},
 		{[]string{"--by", "experience", "--skill", "MS Excel,Подбор персонала"}, "by=experience&skill=" + url.QueryEscape("MS Excel,Подбор персонала")},
 		{[]string{"--by", "employer", "--experience", "between3And6", "--until", "2026-04-01", "--query", "hr"}, "by=employer&experience=between3And6&until=2026-04-01&query=hr"},
 	} {
@@ -108,7 +109,7 @@ func TestServeStatsIsTheCLIs(t *testing.T) {
 			t.Errorf("%s: /api/stats differs from stats --json %v\ncli: %.600s\napi: %.600s", c.query, c.flags, a, b)
 		}
 	}
-	for _, q := range []string{"by=nonsense", "role=космонавт", "since=yesterday", "open=perhaps", "colour=red", "by=", "basis=both"} {
+	for _, q := range []string{"by=nonsense", "role=космонавт", "since=yesterday", "open=perhaps", "colour=red", "by=", "basis=both", "min-n-median=0", "unique-postings=maybe"} {
 		status, body := get(t, base+"/api/stats?"+q)
 		if status != 400 || strings.Count(strings.TrimSpace(body), "\n") != 0 {
 			t.Errorf("%s: %d %q", q, status, body)

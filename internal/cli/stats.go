@@ -15,16 +15,24 @@ import (
 
 	"github.com/hhjobs/hhjobs/internal/analytics"
 	"github.com/hhjobs/hhjobs/internal/export"
+	"github.com/hhjobs/hhjobs/internal/filter"
 	"github.com/hhjobs/hhjobs/internal/safetext"
 )
 
 // StatsOptions are the flags of `hhjobs stats`.
 type StatsOptions struct {
 	By     []string
-	Filter *FilterFlags // --role, --area, --since, --query, … (internal/filter)
+	Filter *FilterFlags // --role, --area, --since, --open, --query, … (internal/filter)
 	Net    bool
+	Basis  string
+	Uniq   bool
 	JSON   bool
 	CSV    export.CSVOptions // --excel, --raw-text
+	Small  analytics.Thresholds
+	// Lifetime prints vacancy lifetimes (stats_lifetime.go) instead of salaries.
+	Lifetime bool
+	// Revisions prints salary revisions (stats_revisions.go) instead of salaries.
+	Revisions bool
 }
 
 // NewCmdStats builds `hhjobs stats`.
@@ -44,11 +52,16 @@ An aligned table on a terminal, CSV otherwise; --json always prints JSON.`,
 		},
 	}
 	cmd.Flags().StringSliceVar(&o.By, "by", []string{"role"}, "group by (comma-separated for a combination): "+analytics.DimList())
-	o.Filter = addFilterFlags(cmd)
-	cmd.Flags().BoolVar(&o.Net, "net", false, "salaries after tax (NDFL 13 %) instead of gross")
+	o.Filter = addFilterFlags(cmd) // --since, --open, --role, …: the one filter language
+	cmd.Flags().BoolVar(&o.Net, "net", false, netHelp)
+	addBasisFlag(cmd, &o.Basis)
 	cmd.Flags().BoolVar(&o.JSON, "json", false, "print JSON to stdout")
 	cmd.Flags().BoolVar(&o.CSV.Excel, "excel", false, "CSV for Russian-locale Excel: UTF-8 BOM, ';' delimiter, decimal comma")
 	cmd.Flags().BoolVar(&o.CSV.RawText, "raw-text", false, "CSV: write text cells as they are (no neutralising quote before =, +, -, @)")
+	addSmallSampleFlags(cmd, &o.Small)
+	cmd.Flags().BoolVar(&o.Uniq, "unique-postings", false, "salary figures on one copy of each mass posting (one employer, same title and pay, several areas within 3 days)")
+	cmd.Flags().BoolVar(&o.Lifetime, "lifetime", false, "vacancy lifetimes per group (Kaplan-Meier with delayed entry; docs/methodology.md §5)")
+	cmd.Flags().BoolVar(&o.Revisions, "revisions", false, "salary revisions per group: pay changes observed between two syncs (docs/methodology.md §5)")
 	return cmd
 }
 
@@ -56,28 +69,63 @@ An aligned table on a terminal, CSV otherwise; --json always prints JSON.`,
 type StatsJSON struct {
 	Query   string     `json:"query,omitempty"`
 	Since   *time.Time `json:"since,omitempty"`
+	Open    bool       `json:"open,omitempty"`    // --open: only vacancies open at the end of the data
 	Filters url.Values `json:"filters,omitempty"` // every filter given, in canonical form
 	*analytics.Result
 }
 
-// values gives the flags of `stats` as the parameters of /api/stats.
-func (o *StatsOptions) values() url.Values {
+// values gives the flags of `stats` as the parameters of /api/stats
+// (basis as resolved from --basis and --net).
+func (o *StatsOptions) values(basis analytics.Options) url.Values {
 	v := o.Filter.Values()
 	v[paramBy] = o.By
-	if o.Net {
+	if basis.Net {
 		v.Set(paramBasis, "net")
+	}
+	if o.Uniq {
+		v.Set(paramUnique, "true")
+	}
+	if o.Small.MinNMedian != analytics.DefaultMinNMedian {
+		v.Set(paramMinNMedian, strconv.Itoa(o.Small.MinNMedian))
+	}
+	if o.Small.MinNQuartiles != analytics.DefaultMinNQuartiles {
+		v.Set(paramMinNQuartiles, strconv.Itoa(o.Small.MinNQuartiles))
 	}
 	return v
 }
 
+// query is the --query flag (stats_lifetime.go, stats_revisions.go).
+func (o *StatsOptions) query() string { return o.Filter.Values().Get(filter.ParamQuery) }
+
 func runStats(ctx context.Context, f *Factory, o *StatsOptions) error {
-	v := o.values()
+	if err := checkSmallSampleFlags(o.Small); err != nil {
+		return err
+	}
+	basis, err := salaryBasis(o.Basis, o.Net)
+	if err != nil {
+		return err
+	}
+	v := o.values(basis)
 	if _, err := parseStatsRequest(v); err != nil {
 		return asFlagError(err)
 	}
 	st, err := f.ReadStore(ctx)
 	if err != nil {
 		return err
+	}
+	if o.Lifetime && o.Revisions {
+		return usageErrorf("--lifetime and --revisions are separate tables: pick one")
+	}
+	if o.Lifetime || o.Revisions {
+		req, _ := parseStatsRequest(v)
+		flt, err := resolveFilter(ctx, st, req.spec)
+		if err != nil {
+			return err
+		}
+		if o.Lifetime {
+			return runStatsLifetime(ctx, f, o, flt.Wrap(st), flt.StoreFilter(), req.dims)
+		}
+		return runStatsRevisions(ctx, f, o, flt.Wrap(st), flt.StoreFilter(), req.dims, basis)
 	}
 	if o.JSON {
 		b, err := StatsJSONBytes(ctx, st, v, f.Now())
@@ -93,8 +141,12 @@ func runStats(ctx context.Context, f *Factory, o *StatsOptions) error {
 	}
 	res := out.Result
 	t := res.Total
-	fmt.Fprintf(f.IO.Err, "%d vacancies, %.1f%% with a salary; monthly RUR %s; n = salaries behind the quantiles (outliers excluded)\n",
-		t.Vacancies, t.DisclosureShare*100, res.Basis)
+	fmt.Fprintf(f.IO.Err, "%d vacancies, %.1f%% with a salary; monthly RUR %s; n = salaries behind the quantiles (outliers excluded); "+
+		"median with its 95%% CI shown from n = %d, quartiles from n = %d\n",
+		t.Vacancies, t.DisclosureShare*100, res.Basis, res.Small.MinNMedian, res.Small.MinNQuartiles)
+	if p := res.Postings; p != nil && p.Unique {
+		fmt.Fprintf(f.IO.Err, "salaries: one copy per mass posting (--unique-postings): %d copies left out\n", p.Dropped)
+	}
 	groups := append([]analytics.GroupStats{t}, res.Groupings[0].Groups...)
 	if f.IO.IsStdoutTTY() {
 		return statsTable(f.IO.Out, dims, groups)
@@ -102,7 +154,7 @@ func runStats(ctx context.Context, f *Factory, o *StatsOptions) error {
 	return statsCSV(f.IO.Out, dims, groups, o.CSV)
 }
 
-var statsCols = []string{"vacancies", "open", "disclosed", "disclosure_share", "n", "p25", "median", "p75", "mean", "outliers", "excluded"}
+var statsCols = []string{"vacancies", "open", "disclosed", "disclosure_share", "n", "p25", "median", "p75", "mean", "outliers", "excluded", "median_ci95_low", "median_ci95_high", "withheld"}
 
 func statsCSV(w io.Writer, dims []analytics.Dim, groups []analytics.GroupStats, co export.CSVOptions) error {
 	cw := export.NewCSVWriter(w, co)
@@ -112,8 +164,12 @@ func statsCSV(w io.Writer, dims []analytics.Dim, groups []analytics.GroupStats, 
 	}
 	// The labels (employer, area names…) are text from hh.ru; every figure is a number.
 	kinds := make([]export.Kind, len(head), len(head)+len(statsCols))
-	for range statsCols {
-		kinds = append(kinds, export.Number)
+	for _, c := range statsCols {
+		k := export.Number
+		if c == "withheld" { // the name of a rule, not a figure
+			k = export.Text
+		}
+		kinds = append(kinds, k)
 	}
 	if err := cw.Write(append(head, statsCols...), nil); err != nil {
 		return err
@@ -128,15 +184,16 @@ func statsCSV(w io.Writer, dims []analytics.Dim, groups []analytics.GroupStats, 
 			rec = append(rec, g.Key[j], g.Label[j])
 		}
 		s := g.Salary
-		q := func(v float64) string {
-			if s.N == 0 {
-				return ""
+		q := func(v float64, ok bool) string {
+			if !ok {
+				return "" // empty sample or withheld (see the withheld column)
 			}
 			return strconv.FormatInt(int64(math.Round(v)), 10)
 		}
+		med, qs, ci := s.HasMedian(), s.HasQuartiles(), s.HasMedian() && s.HasCI
 		rec = append(rec, strconv.Itoa(g.Vacancies), strconv.Itoa(g.Open), strconv.Itoa(g.Disclosed),
-			strconv.FormatFloat(g.DisclosureShare, 'f', 4, 64), strconv.Itoa(s.N), q(s.P25), q(s.Median), q(s.P75), q(s.Mean),
-			strconv.Itoa(g.OutliersAbs+g.OutliersIQR), strconv.Itoa(g.Excluded))
+			strconv.FormatFloat(g.DisclosureShare, 'f', 4, 64), strconv.Itoa(s.N), q(s.P25, qs), q(s.Median, med), q(s.P75, qs), q(s.Mean, med),
+			strconv.Itoa(g.OutliersAbs+g.OutliersIQR), strconv.Itoa(g.Excluded), q(s.CI95[0], ci), q(s.CI95[1], ci), s.Withheld)
 		if err := cw.Write(rec, kinds); err != nil {
 			return err
 		}
@@ -149,7 +206,7 @@ func statsTable(w io.Writer, dims []analytics.Dim, groups []analytics.GroupStats
 	for _, d := range dims {
 		head = append(head, strings.ToUpper(string(d)))
 	}
-	head = append(head, "VACANCIES", "SALARY %", "N", "P25", "MEDIAN", "P75", "MEAN", "OUTLIERS")
+	head = append(head, "VACANCIES", "SALARY %", "N", "P25", "MEDIAN", "MEDIAN 95% CI", "P75", "MEAN", "OUTLIERS")
 	rows := [][]string{head}
 	for i, g := range groups {
 		var row []string
@@ -161,14 +218,22 @@ func statsTable(w io.Writer, dims []analytics.Dim, groups []analytics.GroupStats
 			row = append(row, safetext.Terminal(safetext.Clip(g.Label[j], 40)))
 		}
 		s := g.Salary
-		q := func(v float64) string {
-			if s.N == 0 {
+		q := func(v float64, ok bool) string {
+			switch {
+			case s.N == 0:
 				return "—"
+			case !ok:
+				return "n<" // withheld: too few salaries (see the summary line)
 			}
 			return spaced(int64(math.Round(v)))
 		}
+		med, qs := s.HasMedian(), s.HasQuartiles()
+		ci := q(0, false)
+		if med && s.HasCI {
+			ci = spaced(int64(math.Round(s.CI95[0]))) + "–" + spaced(int64(math.Round(s.CI95[1])))
+		}
 		row = append(row, spaced(int64(g.Vacancies)), strconv.FormatFloat(g.DisclosureShare*100, 'f', 1, 64), spaced(int64(s.N)),
-			q(s.P25), q(s.Median), q(s.P75), q(s.Mean), strconv.Itoa(g.OutliersAbs+g.OutliersIQR))
+			q(s.P25, qs), q(s.Median, med), ci, q(s.P75, qs), q(s.Mean, med), strconv.Itoa(g.OutliersAbs+g.OutliersIQR))
 		rows = append(rows, row)
 	}
 	// Text columns left-aligned, numbers right-aligned; widths in runes.

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -17,15 +18,23 @@ import (
 // Parameters of a stats request beyond the filters (flags of `stats`, query
 // parameters of /api/stats).
 const (
-	paramBy    = "by"
-	paramBasis = "basis"
+	paramBy            = "by"
+	paramBasis         = "basis"
+	paramUnique        = "unique-postings"
+	paramMinNMedian    = "min-n-median"
+	paramMinNQuartiles = "min-n-quartiles"
 )
+
+// StatsParams are the parameters of /api/stats besides the filters.
+var StatsParams = []string{paramBy, paramBasis, paramUnique, paramMinNMedian, paramMinNQuartiles}
 
 // statsRequest is a parsed stats request.
 type statsRequest struct {
-	dims []analytics.Dim
-	spec filter.Spec
-	net  bool
+	dims  []analytics.Dim
+	spec  filter.Spec
+	net   bool
+	uniq  bool
+	small analytics.Thresholds
 }
 
 // parseStatsRequest reads by, basis and the filters from v; a bad value is
@@ -51,6 +60,26 @@ func parseStatsRequest(v url.Values) (statsRequest, error) {
 	default:
 		return r, &filter.ParamError{Param: paramBasis, Msg: fmt.Sprintf("%q: want gross or net", b)}
 	}
+	switch u := strings.ToLower(v.Get(paramUnique)); u {
+	case "", "false", "0":
+	case "true", "1":
+		r.uniq = true
+	default:
+		return r, &filter.ParamError{Param: paramUnique, Msg: fmt.Sprintf("%q: want true or false", u)}
+	}
+	r.small = analytics.Thresholds{MinNMedian: analytics.DefaultMinNMedian, MinNQuartiles: analytics.DefaultMinNQuartiles}
+	for _, p := range []struct {
+		name string
+		dst  *int
+	}{{paramMinNMedian, &r.small.MinNMedian}, {paramMinNQuartiles, &r.small.MinNQuartiles}} {
+		if raw := v.Get(p.name); raw != "" {
+			n, err := strconv.Atoi(raw)
+			if err != nil || n < 1 {
+				return r, &filter.ParamError{Param: p.name, Msg: fmt.Sprintf("%q: want a number of salaries ≥ 1", raw)}
+			}
+			*p.dst = n
+		}
+	}
 	r.spec, err = filter.Parse(v)
 	return r, err
 }
@@ -69,12 +98,13 @@ func computeStats(ctx context.Context, st store.Store, v url.Values, now time.Ti
 	restore := analytics.BatchGC()
 	res, err := analytics.Compute(ctx, flt.Wrap(st), analytics.Config{
 		Filter: flt.StoreFilter(), Options: analytics.Options{Net: r.net}, Groupings: [][]analytics.Dim{r.dims}, GroupsOnly: true, Now: now,
+		Small: r.small, UniquePostings: r.uniq,
 	})
 	restore()
 	if err != nil {
 		return nil, nil, err
 	}
-	out := &StatsJSON{Query: r.spec.Query, Result: res}
+	out := &StatsJSON{Query: r.spec.Query, Result: res, Open: r.spec.Open}
 	if !flt.Since.IsZero() {
 		out.Since = &flt.Since
 	}

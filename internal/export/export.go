@@ -33,7 +33,8 @@ type Options struct {
 	Format string // csv | jsonl | parquet
 	Table  string // vacancies (default) | skills
 	Filter store.Filter
-	CSV    CSVOptions // csv only: Excel mode, raw text (cells.go)
+	CSV    CSVOptions        // csv only: Excel mode, raw text (cells.go)
+	Salary analytics.Options // basis of salary_monthly_rur (gross unless Net)
 }
 
 // Columns are the CSV and Parquet columns of the vacancies table, in order.
@@ -120,8 +121,11 @@ func Write(ctx context.Context, s store.Store, w io.Writer, o Options) (int, err
 }
 
 type rowMaker struct {
-	rates *analytics.Rates
-	areas *analytics.AreaIndex
+	basis   analytics.Options
+	ctx     context.Context
+	rosters store.RosterReader // nil: SHIFT and HOUR pay by the constants
+	rates   *analytics.Rates
+	areas   *analytics.AreaIndex
 }
 
 func newRowMaker(ctx context.Context, s store.Store) (*rowMaker, error) {
@@ -143,7 +147,8 @@ func optStr(s string) *string {
 	return &s
 }
 
-// row flattens v. salary_monthly_rur is the gross monthly point estimate of
+// row flattens v. salary_monthly_rur is the monthly point estimate (gross
+// unless m.basis says net) of
 // docs/methodology.md, rounded to the rouble (outliers included: they are
 // computable; nil when not computable).
 func (m *rowMaker) row(v store.Vacancy) Row {
@@ -175,7 +180,7 @@ func (m *rowMaker) row(v store.Vacancy) Row {
 			r.Region = v.AreaName
 		}
 	}
-	if s := analytics.Normalise(v, m.rates, analytics.Options{}); s.OK {
+	if s := m.salary(v); s.OK {
 		x := int64(math.Round(s.MonthlyRUR))
 		r.SalaryMonthlyRUR = &x
 	}
@@ -187,6 +192,8 @@ func writeVacancies(ctx context.Context, s store.Store, w io.Writer, o Options) 
 	if err != nil {
 		return 0, err
 	}
+	m.basis = o.Salary
+	m.withRosters(ctx, s)
 	f := o.Filter
 	f.Raw = o.Format == "jsonl"
 	n := 0

@@ -259,8 +259,8 @@ func (f *Filter) StoreFilter() store.Filter {
 	return store.Filter{QueryID: f.QueryID, Since: f.Since, OpenOnly: f.Open}
 }
 
-// Describe says in Russian what the filter keeps beyond the saved query
-// and the since bound (which the report states itself): "" for nothing.
+// Describe says in Russian what the filter keeps beyond the saved query,
+// the since bound and open (which the report states itself): "" for nothing.
 func (f *Filter) Describe() string {
 	if f == nil {
 		return ""
@@ -289,9 +289,6 @@ func (f *Filter) Describe() string {
 	add("навык", f.Skills, same)
 	if !f.Until.IsZero() {
 		parts = append(parts, "опубликованные до "+f.Until.Add(-time.Second).In(analytics.MSK).Format("02.01.2006 15:04"))
-	}
-	if f.Open {
-		parts = append(parts, "только открытые")
 	}
 	return strings.Join(parts, "; ")
 }

@@ -13,7 +13,42 @@ func (f *Filter) Wrap(st store.Store) store.Store {
 	if f == nil {
 		return st
 	}
-	return &filtered{Store: st, f: f}
+	// The optional readers of the store stay visible through the filter,
+	// so that a filtered report reads rosters and revisions as a whole one.
+	base := &filtered{Store: st, f: f}
+	rr, isR := st.(store.RosterReader)
+	vw, isV := st.(store.VersionWalker)
+	switch {
+	case isR && isV:
+		return &struct {
+			*filtered
+			store.RosterReader
+			versions
+		}{base, rr, versions{base, vw}}
+	case isR:
+		return &struct {
+			*filtered
+			store.RosterReader
+		}{base, rr}
+	case isV:
+		return &struct {
+			*filtered
+			versions
+		}{base, versions{base, vw}}
+	}
+	return base
+}
+
+// versions passes the version history through with the filter's store
+// part; a revision count joins it with the (filtered) vacancy walk, which
+// leaves out the versions of vacancies the filter does not keep.
+type versions struct {
+	s  *filtered
+	vw store.VersionWalker
+}
+
+func (v versions) EachChangedVersion(ctx context.Context, f store.Filter, fn func(store.Version) error) error {
+	return v.vw.EachChangedVersion(ctx, v.s.merge(f), fn)
 }
 
 // MatchingStore is a store that can test a vacancy before building it

@@ -128,8 +128,9 @@ func TestBadArgumentFailsTheRun(t *testing.T) {
 	if res.Run.Status != store.RunFailed || strings.Contains(res.Run.Error, "rerun to retry") {
 		t.Errorf("run %+v, want failed without 'rerun to retry'", res.Run)
 	}
-	if n := e.metrics.Snapshot().Requests - before; n != 1 {
-		t.Errorf("%d requests: a bad_argument must stop the run at once, unretried", n)
+	// The run's clock probe (per_page=0, no filters) and the one refused search.
+	if n := e.metrics.Snapshot().Requests - before; n != 2 {
+		t.Errorf("%d requests, want 2: a bad_argument must stop the run at once, unretried", n)
 	}
 }
 

@@ -141,9 +141,15 @@ func stopFor(err error) error {
 	return err
 }
 
+// now is the server's present (DESIGN §4.1): h.Now when set (it replaces the
+// server's clock, for tests), else the
+// API's clock from its responses' Date headers, else this machine's.
 func (h *Harvester) now() time.Time {
 	if h.Now != nil {
 		return h.Now()
+	}
+	if h.API != nil {
+		return h.API.Now()
 	}
 	return time.Now()
 }
@@ -246,6 +252,14 @@ func (h *Harvester) startRun(ctx context.Context, q store.Query, opt RunOptions)
 		run.Status = store.RunRunning
 		h.log().Info("resuming run", "run", run.ID, "query", q.Name)
 		return run, true, nil
+	}
+	// The run's window ends at the server's present, not this machine's.
+	if h.Now == nil && h.API != nil {
+		if err := h.API.SyncClock(ctx); err != nil {
+			// The run's own requests will meet the same trouble and say so;
+			// until a response comes, the local clock stands in.
+			h.log().Debug("could not read the server's clock; using the local one", "err", err)
+		}
 	}
 	start := h.now()
 	upper := CeilGrid(start)
@@ -648,7 +662,11 @@ func (r *runner) storePage(ctx context.Context, s *store.Slice, res *hhapi.Searc
 	}
 	// A page is committed whole even if the run is being cancelled right now.
 	bg := context.WithoutCancel(ctx)
-	up, err := r.h.Store.UpsertSearchItems(bg, r.q.ID, r.run.ID, items, r.h.now())
+	seen := res.Date // the page's own response time; else the server clock's estimate
+	if seen.IsZero() || r.h.Now != nil {
+		seen = r.h.now()
+	}
+	up, err := r.h.Store.UpsertSearchItems(bg, r.q.ID, r.run.ID, items, seen)
 	if err != nil {
 		return fmt.Errorf("store page: %w", err)
 	}
@@ -661,7 +679,11 @@ func (r *runner) storePage(ctx context.Context, s *store.Slice, res *hhapi.Searc
 	}
 	s.Pages++
 	s.Stored += len(items)
-	lease := r.h.now().Add(r.h.lease())
+	// Leases are compared with the store's clock, not the API server's.
+	lease := time.Now().Add(r.h.lease())
+	if r.h.Now != nil {
+		lease = r.h.Now().Add(r.h.lease())
+	}
 	s.LeaseUntil = &lease
 	if err := r.h.Store.UpdateSlice(bg, *s); err != nil {
 		return err

@@ -19,6 +19,7 @@ import (
 	"net/url"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/hhjobs/hhjobs/internal/httpx"
 )
@@ -34,6 +35,8 @@ type Client struct {
 	// a prefix such as http://127.0.0.1:8080/hh/ works.
 	BaseURL *url.URL
 	HTTP    *http.Client
+
+	clock serverClock // the server's clock, from Date headers (clock.go)
 }
 
 // New returns a Client for baseURL ("" = DefaultBaseURL). The URL must be
@@ -96,6 +99,7 @@ func (c *Client) Do(req *http.Request, v any) (*http.Response, error) {
 		return nil, c.wrapTransportErr(req, err)
 	}
 	defer resp.Body.Close()
+	c.clock.observe(resp.Header, time.Now())
 	if err := CheckResponse(resp); err != nil {
 		return resp, err
 	}
@@ -156,9 +160,15 @@ func (c *Client) get(ctx context.Context, path string, q url.Values, v any) erro
 // SearchVacancies runs GET /vacancies with p.Values().
 func (c *Client) SearchVacancies(ctx context.Context, p SearchParams) (*SearchPage, error) {
 	var page SearchPage
-	if err := c.get(ctx, "vacancies", p.Values(), &page); err != nil {
+	req, err := c.NewRequest(ctx, http.MethodGet, "vacancies", p.Values())
+	if err != nil {
 		return nil, err
 	}
+	resp, err := c.Do(req, &page)
+	if err != nil {
+		return nil, err
+	}
+	page.Date, _ = http.ParseTime(resp.Header.Get("Date"))
 	return &page, nil
 }
 

@@ -3,6 +3,7 @@ package hhapi
 import (
 	"encoding/json"
 	"fmt"
+	"time"
 )
 
 // IDName is hh.ru's ubiquitous {id, name} pair (dictionary entries, roles,
@@ -238,6 +239,9 @@ type SearchPage struct {
 	Arguments    json.RawMessage `json:"arguments,omitempty"` // with describe_arguments=true
 	Fixes        json.RawMessage `json:"fixes,omitempty"`
 	Suggests     json.RawMessage `json:"suggests,omitempty"`
+	// Date is the response's Date header (the server's time of the page;
+	// zero without one): the time the page observed its vacancies.
+	Date time.Time `json:"-"`
 }
 
 // Currency is an entry of /dictionaries currency. Rate is units of this

@@ -19,7 +19,9 @@ type Options struct {
 	// limiter. NewClient uses it for RetryPolicy.Limiter too when unset.
 	Limiter *Limiter
 	Retry   RetryPolicy
-	// Deadline bounds each request, retries included (0 = DefaultDeadline).
+	// Deadline bounds each request, retries included (0 = DefaultDeadline,
+	// raised to outlast Retry.MaxOutage so that a longer --max-outage is
+	// not cut short by it).
 	Deadline time.Duration
 	Metrics  *Metrics
 	// Log enables debug tracing of every attempt (nil = off).
@@ -78,6 +80,17 @@ func NewClient(opts Options) (*http.Client, error) {
 		p.Limiter = lim
 	}
 	rt = Retry(rt, p, opts.Metrics)
-	rt = Deadline(rt, opts.Deadline) // deadline.go
+	rt = Deadline(rt, requestDeadline(opts)) // deadline.go
+
 	return &http.Client{Transport: rt}, nil
+}
+
+// requestDeadline is opts.Deadline, or by default DefaultDeadline raised to
+// the outage budget plus one stalled try and one back-off step.
+func requestDeadline(opts Options) time.Duration {
+	if opts.Deadline > 0 {
+		return opts.Deadline
+	}
+	p := opts.Retry.withDefaults()
+	return max(DefaultDeadline, p.MaxOutage+p.PerTry+p.Max)
 }

@@ -23,7 +23,8 @@ type DeadlineError struct {
 }
 
 func (e *DeadlineError) Error() string {
-	return fmt.Sprintf("no complete answer to %s within the %s limit per request", e.URL, e.Limit)
+	// No URL: the callers' wrapping (url.Error, hhapi) already names it.
+	return fmt.Sprintf("no complete answer within the %s limit per request", e.Limit)
 }
 
 // Deadline returns a RoundTripper that runs next (Retry, which buffers the

@@ -135,7 +135,11 @@ func readLimited(req *http.Request, resp *http.Response) ([]byte, error) {
 	lr := io.LimitedReader{R: resp.Body, N: limit + 1}
 	for {
 		if len(buf) == cap(buf) {
-			buf = append(buf, 0)[:len(buf)]
+			// Grow by doubling, but never past limit+1 (append's growth
+			// would allocate up to twice the ceiling).
+			nb := make([]byte, len(buf), min(max(2*int64(cap(buf)), 32<<10), limit+1))
+			copy(nb, buf)
+			buf = nb
 		}
 		n, err := lr.Read(buf[len(buf):cap(buf)])
 		buf = buf[:len(buf)+n]

@@ -56,6 +56,9 @@ func Generate(ctx context.Context, s store.Store, cfg analytics.Config, meta Met
 	if err != nil {
 		return err
 	}
+	if res.Revisions, err = revisions(ctx, s, cfg); err != nil {
+		return err
+	}
 	return export.AtomicWrite(path, func(w io.Writer) error { return Render(w, res, meta) })
 }
 
@@ -128,6 +131,7 @@ var groupHead = []th{
 	{Label: "База n", Num: true, Tip: "число зарплат за медианой (после исключения выбросов)"},
 	{Label: "P25", Num: true},
 	{Label: "Медиана", Num: true},
+	ciHead,
 	{Label: "P75", Num: true},
 	{Label: "Среднее", Num: true},
 	{Label: "Выбросы", Num: true, Tip: "исключены из медиан: вне [10 000; 5 000 000] ₽ или вне Q1−3·IQR…Q3+3·IQR группы"},
@@ -137,7 +141,8 @@ func groupCells(g analytics.GroupStats) []td {
 	n := g.Salary.N
 	return []td{
 		cnt(g.Vacancies), num(g.DisclosureShare, fmtPct(g.DisclosureShare)), cnt(n),
-		rub(n, g.Salary.P25), rub(n, g.Salary.Median), rub(n, g.Salary.P75), rub(n, g.Salary.Mean),
+		quartileCell(g.Salary, g.Salary.P25), medianCell(g.Salary, g.Salary.Median), ciCell(g.Salary),
+		quartileCell(g.Salary, g.Salary.P75), medianCell(g.Salary, g.Salary.Mean),
 		cnt(g.OutliersAbs + g.OutliersIQR),
 	}
 }
@@ -159,6 +164,7 @@ func groupTable(id, caption string, dims []analytics.Dim, groups []analytics.Gro
 		}
 		t.Rows = append(t.Rows, append(row, groupCells(g)...))
 	}
+	disclosureNote(&t, groups, limit)
 	return t
 }
 
@@ -166,14 +172,14 @@ func boxRows(groups []analytics.GroupStats, minN, limit int) []boxRow {
 	var rows []boxRow
 	for _, g := range groups {
 		s := g.Salary
-		if s.N < minN {
+		if s.N < minN || !s.HasQuartiles() {
 			continue
 		}
 		rows = append(rows, boxRow{
 			Label: strings.Join(g.Label, " · "), Sub: "n = " + fmtInt(int64(s.N)),
 			P10: s.P10, P25: s.P25, Med: s.Median, P75: s.P75, P90: s.P90,
 			Tip: fmt.Sprintf("%s: медиана %s; P25–P75 %s – %s; P10–P90 %s – %s; n = %s",
-				strings.Join(g.Label, " · "), fmtRub(s.Median), fmtRub(s.P25), fmtRub(s.P75), fmtRub(s.P10), fmtRub(s.P90), fmtInt(int64(s.N))),
+				strings.Join(g.Label, " · "), fmtRub(s.Median), fmtRub(s.P25), fmtRub(s.P75), fmtRub(s.P10), fmtRub(s.P90), fmtInt(int64(s.N))) + ciSub(s),
 		})
 		if limit > 0 && len(rows) == limit {
 			break
@@ -214,28 +220,27 @@ func build(res *analytics.Result, meta Meta) page {
 	if !meta.Since.IsZero() {
 		scope += ", опубликованные с " + fmtDate(meta.Since)
 	}
+	if res.Filter.OpenOnly {
+		scope += ", только открытые на конец данных (--open)"
+	}
 	if meta.Filters != "" {
 		scope += "; " + meta.Filters
 	}
 	p.Scope = scope
 	if res.Basis == "net" {
-		p.Basis = "на руки (после НДФЛ 13 %)"
+		p.Basis = "на руки (после НДФЛ: прогрессивная шкала с 2025 г.)"
 	} else {
-		p.Basis = "до вычета НДФЛ (gross)"
+		p.Basis = "до вычета НДФЛ (gross; «на руки» пересчитано по прогрессивной шкале)"
 	}
 	t := res.Total
 	p.KPIs = []kpi{
 		{"Вакансий", fmtInt(int64(t.Vacancies)), "открыто " + fmtInt(int64(t.Open))},
 		{"Зарплата указана", fmtPct(t.DisclosureShare), fmtInt(int64(t.Disclosed)) + " из " + fmtInt(int64(t.Vacancies))},
-		{"Медиана, ₽ в месяц", dash(t.Salary.N, fmtRub(t.Salary.Median)), "n = " + fmtInt(int64(t.Salary.N)) + ", " + p.Basis},
-		{"P25 – P75", dash(t.Salary.N, fmtK(roundK(t.Salary.P25))+" – "+fmtK(roundK(t.Salary.P75))), "межквартильный размах"},
+		{"Медиана, ₽ в месяц", shown(t.Salary.HasMedian(), fmtRub(t.Salary.Median)), "n = " + fmtInt(int64(t.Salary.N)) + ", " + p.Basis + ciSub(t.Salary)},
+		{"P25 – P75", shown(t.Salary.HasQuartiles(), fmtK(roundK(t.Salary.P25))+" – "+fmtK(roundK(t.Salary.P75))), "межквартильный размах"},
 	}
 	if lt := res.Lifetime; lt != nil && lt.N > 0 {
-		v := "не достигнута"
-		if lt.MedianReached {
-			v = fmtNum(lt.MedianDays, 1) + nbsp + "дн."
-		}
-		p.KPIs = append(p.KPIs, kpi{"Медиана срока жизни", v, "Каплан — Майер, n = " + fmtInt(int64(lt.N))})
+		p.KPIs = append(p.KPIs, lifetimeKPI(lt))
 	}
 
 	// Salaries by grade.
@@ -249,7 +254,7 @@ func build(res *analytics.Result, meta Meta) page {
 	roles := grouping(res, analytics.DimRole)
 	p.Sections = append(p.Sections, section{
 		ID: "roles", Title: "Зарплаты по ролям",
-		Intro:  []string{"Вакансия с несколькими профессиональными ролями учитывается в каждой из них. На графике — роли с базой не меньше 5 зарплат."},
+		Intro:  []string{"Вакансия с несколькими профессиональными ролями учитывается в каждой из них. На графике — роли с базой не меньше " + fmtInt(int64(res.Small.MinNQuartiles)) + " зарплат (от неё показываются квартили)."},
 		Charts: []chart{boxChart("box-role", "Зарплата по профессиональной роли", "ящик P25–P75, черта — медиана, усы P10–P90", boxRows(roles, 5, 12))},
 		Tables: []table{groupTable("t-role", "Роли", []analytics.Dim{analytics.DimRole}, roles, 100)},
 	})
@@ -259,8 +264,8 @@ func build(res *analytics.Result, meta Meta) page {
 		var bars []barRow
 		skT := table{ID: "t-skills", Caption: "Навыки", Head: []th{
 			{Label: "Навык"}, {Label: "Вакансий", Num: true}, {Label: "Доля", Num: true},
-			{Label: "Изменение доли", Num: true, Tip: "последний месяц минус первый, в процентных пунктах"},
-			{Label: "Премия", Num: true, Tip: "медиана с навыком / без навыка − 1 внутри той же роли, среднее по ролям с весом n"},
+			windowHead,
+			{Label: "Премия", Num: true, Tip: "медиана с навыком / без навыка − 1 внутри той же роли и того же опыта, среднее по таким группам с весом n; в подсказке — 95 % доверительный интервал"},
 			{Label: "База премии n", Num: true},
 		}}
 		for i, s := range sk.Top {
@@ -268,37 +273,20 @@ func build(res *analytics.Result, meta Meta) page {
 				bars = append(bars, barRow{Label: s.Name, V: s.Share, Value: fmtPct(s.Share),
 					Tip: fmt.Sprintf("%s: %s вакансий из %s", s.Name, fmtInt(int64(s.Vacancies)), fmtInt(int64(sk.Base)))})
 			}
-			change := math.NaN()
-			if len(s.Monthly) >= 2 {
-				change = s.Monthly[len(s.Monthly)-1].Share - s.Monthly[0].Share
-			}
-			ch := num(change, "—")
-			if !math.IsNaN(change) {
-				ch.S = fmtNum(change*100, 1) + nbsp + "п.п."
-				if change > 0 {
-					ch.S = "+" + ch.S
-				}
-			}
+			ch := windowChange(s)
 			prem := td{S: "—", Num: true}
 			if s.PremiumBase > 0 {
-				prem = num(s.Premium, fmtSignedPct(s.Premium))
+				prem = premiumCell(s.Premium, s.PremiumCI95)
 			}
 			name := txt(s.Name)
 			name.Tip = spellingsTip + spellings(s.Spellings)
 			skT.Rows = append(skT.Rows, []td{name, cnt(s.Vacancies), num(s.Share, fmtPct(s.Share)), ch, prem, cnt(s.PremiumBase)})
 		}
-		intro := []string{fmt.Sprintf("Доля — от %s %s, у которых загружено полное описание (ключевые навыки есть только в нём). Написания сведены: регистр, ё/е, кириллица/латиница в «1С», дефисы, точки и пробелы по краям, таблица синонимов (MS Excel = Excel); наведите на навык, чтобы увидеть исходные написания.",
+		intro := []string{fmt.Sprintf("Доля — от %s %s, у которых загружено полное описание (ключевые навыки есть только в нём). Написания сведены: регистр, ё/е, кириллица/латиница в «1С», дефисы, точки и пробелы по краям, группы синонимов (MS Excel = Excel, Adaptation = Адаптация персонала; свои группы — hhjobs report --synonyms); наведите на навык, чтобы увидеть исходные написания.",
 			fmtInt(int64(sk.Base)), plural(sk.Base, "вакансии", "вакансий", "вакансий"))}
-		prT := table{ID: "t-premium", Caption: "Премия за навык внутри роли", Head: []th{
-			{Label: "Навык"}, {Label: "Роль"}, {Label: "n с навыком", Num: true}, {Label: "n без", Num: true},
-			{Label: "Медиана с навыком", Num: true}, {Label: "Медиана без", Num: true}, {Label: "Премия", Num: true},
-		}}
-		for _, pr := range sk.Premiums {
-			prT.Rows = append(prT.Rows, []td{txt(pr.Skill), txt(pr.Role), cnt(pr.NWith), cnt(pr.NWithout),
-				num(pr.MedianWith, fmtRub(pr.MedianWith)), num(pr.MedianWithout, fmtRub(pr.MedianWithout)), num(pr.Premium, fmtSignedPct(pr.Premium))})
-		}
+		prT := premiumTable(sk.Premiums)
 		if len(prT.Rows) == 0 {
-			prT.Note = "Недостаточно данных: нужны не меньше 5 зарплат с навыком и 5 без него в одной роли."
+			prT.Note = "Недостаточно данных: нужны не меньше " + fmtInt(int64(res.Small.MinNRank)) + " зарплат с навыком и столько же без него в одной роли при одном требуемом опыте."
 		}
 		p.Sections = append(p.Sections, section{
 			ID: "skills", Title: "Востребованные навыки", Intro: intro,
@@ -315,7 +303,7 @@ func build(res *analytics.Result, meta Meta) page {
 			break
 		}
 		rbars = append(rbars, barRow{Label: g.Label[0], V: float64(g.Vacancies), Value: fmtInt(int64(g.Vacancies)) + med(g),
-			Tip: fmt.Sprintf("%s: %s вакансий, медиана %s (n = %s)", g.Label[0], fmtInt(int64(g.Vacancies)), dash(g.Salary.N, fmtRub(g.Salary.Median)), fmtInt(int64(g.Salary.N)))})
+			Tip: fmt.Sprintf("%s: %s вакансий, медиана %s (n = %s)", g.Label[0], fmtInt(int64(g.Vacancies)), shown(g.Salary.HasMedian(), fmtRub(g.Salary.Median)), fmtInt(int64(g.Salary.N)))})
 	}
 	p.Sections = append(p.Sections, section{
 		ID: "regions", Title: "Регионы и города",
@@ -341,7 +329,7 @@ func build(res *analytics.Result, meta Meta) page {
 		for i, g := range er.ByOpen {
 			byOpen.Rows[i] = slices.Insert(byOpen.Rows[i], 1, cnt(g.Open))
 		}
-		byPay := groupTable("t-emp-pay", "Работодатели по уровню оплаты (медиана; база n ≥ 5)", []analytics.Dim{analytics.DimEmployer}, er.ByPay, 0)
+		byPay := groupTable("t-emp-pay", "Работодатели по уровню оплаты: база n ≥ "+fmtInt(int64(res.Small.MinNRank))+", порядок — по нижней границе 95 % ДИ медианы", []analytics.Dim{analytics.DimEmployer}, er.ByPay, 0)
 		p.Sections = append(p.Sections, section{
 			ID: "employers", Title: "Работодатели",
 			Charts: []chart{hbarChart("bar-employers", "Топ работодателей по открытым вакансиям", "открытые вакансии", ebars, fmtK2)},
@@ -396,19 +384,16 @@ func build(res *analytics.Result, meta Meta) page {
 		wx = append(wx, weekLabel(w, res.GeneratedAt))
 		counts = append(counts, float64(w.Published))
 		ctips = append(ctips, fmt.Sprintf("неделя с %s: %s новых вакансий, закрыто %s", fmtDate(w.Start), fmtInt(int64(w.Published)), fmtInt(int64(w.Closed))))
-		m, a, b := math.NaN(), math.NaN(), math.NaN()
-		if w.Salary.N >= 5 {
-			m, a, b = w.Salary.Median, w.Salary.P25, w.Salary.P75
-		}
+		m, a, b := chartFigures(w.Salary)
 		medS.V, p25S.V, p75S.V = append(medS.V, m), append(p25S.V, a), append(p75S.V, b)
 		tip := fmt.Sprintf("неделя с %s: медиана %s, P25 %s, P75 %s (n = %s)", fmtDate(w.Start), fmtRub(m), fmtRub(a), fmtRub(b), fmtInt(int64(w.Salary.N)))
 		medS.Tips, p25S.Tips, p75S.Tips = append(medS.Tips, tip), append(p25S.Tips, tip), append(p75S.Tips, tip)
 	}
-	trT := periodTable("t-weeks", "По неделям публикации", "Неделя с", res.Weekly)
-	moT := periodTable("t-months", "По месяцам публикации", "Месяц", res.Monthly)
+	trT := periodTable("t-weeks", "По неделям публикации", "Неделя с", res.Weekly, res.GeneratedAt)
+	moT := periodTable("t-months", "По месяцам публикации", "Месяц", res.Monthly, res.GeneratedAt)
 	p.Sections = append(p.Sections, section{
 		ID: "trends", Title: "Динамика",
-		Intro: []string{"Неделя — с понедельника по московскому времени, по дате публикации (published_at). Медиана недели показана при базе не меньше 5 зарплат."},
+		Intro: []string{"Неделя — с понедельника по московскому времени, по дате публикации (published_at). Медиана недели показана при базе не меньше " + fmtInt(int64(res.Small.MinNMedian)) + " зарплат, квартили — не меньше " + fmtInt(int64(res.Small.MinNQuartiles)) + "."},
 		Charts: []chart{
 			columnChart("col-weeks", "Новые вакансии по неделям", "число опубликованных вакансий; * — неделя ещё не закончилась", wx, counts, ctips, fmtK2),
 			lineChart("line-median", "Зарплата по неделям публикации", "₽ в месяц, "+p.Basis, wx, []series{p75S, medS, p25S}, fmtK, 0),
@@ -418,33 +403,11 @@ func build(res *analytics.Result, meta Meta) page {
 
 	// Lifetime.
 	if lt := res.Lifetime; lt != nil {
-		var days []int
-		var sv []float64
-		for _, d := range lt.Curve {
-			days = append(days, d.Day)
-			sv = append(sv, d.S)
-		}
-		lT := table{ID: "t-life", Caption: "Срок жизни по опыту (Каплан — Майер)", Head: []th{
-			{Label: "Опыт"}, {Label: "Вакансий", Num: true}, {Label: "Закрыто", Num: true}, {Label: "Ещё открыто (цензурировано)", Num: true}, {Label: "Медиана, дн.", Num: true},
-		}}
-		for _, g := range append([]analytics.LifetimeGroup{lt.LifetimeGroup}, lt.ByExperience...) {
-			m := td{S: "не достигнута", Num: true}
-			if g.MedianReached {
-				m = num(g.MedianDays, fmtNum(g.MedianDays, 1))
-			}
-			lT.Rows = append(lT.Rows, []td{txt(g.Label), cnt(g.N), cnt(g.Events), cnt(g.Censored), m})
-		}
-		intro := []string{
-			"Срок жизни — от публикации (published_at; если её нет — первого появления в выдаче) до закрытия (closed_at: когда sync не нашёл вакансию и она оказалась в архиве). Открытые вакансии не выброшены и не усреднены: для них известно лишь, что они прожили не меньше, чем до последнего наблюдения, — это цензурированные наблюдения оценки Каплана — Майера.",
-		}
-		if lt.NaiveClosedAvg > 0 {
-			intro = append(intro, "Для сравнения: простое среднее по одним закрытым вакансиям — "+fmtNum(lt.NaiveClosedAvg, 1)+nbsp+"дн.; оно занижено, потому что долгоживущие вакансии ещё открыты.")
-		}
-		p.Sections = append(p.Sections, section{
-			ID: "lifetime", Title: "Срок жизни вакансии", Intro: intro,
-			Charts: []chart{stepChart("km-life", "Доля вакансий, ещё открытых через N дней", "кривая выживания Каплана — Майера", days, sv, lt.MedianDays, lt.MedianReached)},
-			Tables: []table{lT},
-		})
+		p.Sections = append(p.Sections, lifetimeSection(lt))
+	}
+
+	if len(res.Revisions) > 0 {
+		p.Sections = append(p.Sections, revisionSection(res.Revisions))
 	}
 
 	// Combinations.
@@ -455,7 +418,11 @@ func build(res *analytics.Result, meta Meta) page {
 		Tables: []table{groupTable("t-combo", "Роль × опыт × регион", []analytics.Dim{analytics.DimRole, analytics.DimExperience, analytics.DimRegion}, combo, 150)},
 	})
 
+	if s, ok := postingsSection(res); ok {
+		p.Sections = append(p.Sections, s)
+	}
 	p.Sections = append(p.Sections, qualitySection(res))
+	notePostings(&p, res)
 	p.Method = methodNotes(res)
 	return p
 }
@@ -470,7 +437,7 @@ func dash(n int, s string) string {
 }
 
 func med(g analytics.GroupStats) string {
-	if g.Salary.N == 0 {
+	if !g.Salary.HasMedian() {
 		return ""
 	}
 	return " · медиана " + fmtK(g.Salary.Median)
@@ -516,24 +483,26 @@ func spellings(m map[string]int) string {
 	return strings.Join(s, ", ")
 }
 
-func periodTable(id, caption, first string, ps []analytics.Period) table {
+func periodTable(id, caption, first string, ps []analytics.Period, now time.Time) table {
 	t := table{ID: id, Caption: caption, Head: []th{
 		{Label: first}, {Label: "Опубликовано", Num: true}, {Label: "Закрыто", Num: true}, {Label: "С зарплатой", Num: true},
-		{Label: "База n", Num: true}, {Label: "P25", Num: true}, {Label: "Медиана", Num: true}, {Label: "P75", Num: true},
+		{Label: "База n", Num: true}, {Label: "P25", Num: true}, {Label: "Медиана", Num: true}, ciHead, {Label: "P75", Num: true},
 	}}
 	for _, p := range ps {
 		share := math.NaN()
 		if p.Published > 0 {
 			share = float64(p.Disclosed) / float64(p.Published)
 		}
-		n := p.Salary.N
+		n, s := p.Salary.N, p.Salary
 		label := fmtDate(p.Start)
 		if id == "t-months" {
 			label = monthName(p.Start)
 		}
+		label += unfinishedMark(id, p.Start, now)
 		t.Rows = append(t.Rows, []td{{S: label, V: p.Start.Format(time.DateOnly)}, cnt(p.Published), cnt(p.Closed),
-			num(share, fmtPct(share)), cnt(n), rub(n, p.Salary.P25), rub(n, p.Salary.Median), rub(n, p.Salary.P75)})
+			num(share, fmtPct(share)), cnt(n), quartileCell(s, s.P25), medianCell(s, s.Median), ciCell(s), quartileCell(s, s.P75)})
 	}
+	noteUnfinished(&t)
 	return t
 }
 
@@ -555,7 +524,7 @@ func qualitySection(res *analytics.Result) section {
 		{txt("До вычета налога (gross)"), cnt(m.Gross), share(m.Gross, m.Disclosed)},
 		{txt("На руки (net)"), cnt(m.Net), share(m.Net, m.Disclosed)},
 		{txt("Налог не указан (взято как есть)"), cnt(m.GrossUnknown), share(m.GrossUnknown, m.Disclosed)},
-		{txt("Пересчитано gross ↔ net (НДФЛ 13 %)"), cnt(m.TaxConverted), share(m.TaxConverted, m.Disclosed)},
+		{txt("Пересчитано gross ↔ net (НДФЛ по шкале на дату)"), cnt(m.TaxConverted), share(m.TaxConverted, m.Disclosed)},
 		{txt("Приведено к месяцу и рублям"), cnt(m.Normalised), share(m.Normalised, m.Disclosed)},
 		{txt("Исключено: за вахту или за услугу"), cnt(m.ExcludedMode), share(m.ExcludedMode, m.Disclosed)},
 		{txt("Исключено: нет курса валюты"), cnt(m.NoRate), share(m.NoRate, m.Disclosed)},
@@ -566,6 +535,7 @@ func qualitySection(res *analytics.Result) section {
 	for _, k := range sortedKeys(m.Modes) {
 		rows = append(rows, []td{txt("Период оплаты " + modeName(k)), cnt(m.Modes[k]), share(m.Modes[k], m.Disclosed)})
 	}
+	rows = append(rows, rosterRows(m)...)
 	for _, k := range sortedKeys(m.Currencies) {
 		rows = append(rows, []td{txt("Валюта " + k), cnt(m.Currencies[k]), share(m.Currencies[k], m.Disclosed)})
 	}
@@ -638,18 +608,19 @@ func modeName(id string) string {
 }
 
 func methodNotes(res *analytics.Result) []string {
-	basis := "до вычета НДФЛ: зарплаты «на руки» делятся на 0,87"
+	basis := "до вычета НДФЛ: зарплата «на руки» пересчитывается в сумму до вычета"
 	if res.Basis == "net" {
-		basis = "на руки: зарплаты до вычета умножаются на 0,87"
+		basis = "на руки: из зарплаты до вычета вычитается НДФЛ"
 	}
 	return []string{
 		"Рубли: сумма / курс из /dictionaries (курс = единиц валюты за 1 ₽) на дату первого появления вакансии — последний сохранённый курс не позже этой даты, иначе самый ранний после неё.",
-		"Месяц: «за час» × 164,4 ч (средний месяц 40-часовой недели по производственному календарю), «за смену» × 20,55 (одна 8-часовая смена в рабочий день), «за месяц» × 1. «За вахту» и «за услугу» в месячные показатели не входят и посчитаны отдельно.",
-		"Налог: " + basis + " (упрощение: плоский НДФЛ 13 %, и для зарплат в валюте тоже; прогрессивная шкала не учитывается).",
+		monthNote,
+		"Налог: " + basis + taxNote,
 		"Вилка: «от – до» → середина, только «от» → «от», только «до» → «до»; доли каждого случая — в разделе «Качество данных».",
 		"Выбросы: месячная сумма вне [10 000; 5 000 000] ₽ или вне [Q1 − 3·IQR; Q3 + 3·IQR] своей группы (в группах от 10 зарплат). Выбросы не удаляются: они исключены из медиан и посчитаны.",
 		"Перцентили: линейная интерполяция между соседними порядковыми статистиками (тип 7, как в R и NumPy по умолчанию). Среднее — по тем же значениям без выбросов.",
 		"Каждая цифра сопровождается базой n; доля «с зарплатой» — от всех вакансий группы.",
+		smallSampleNote(res),
 		"Подробно: docs/methodology.md.",
 	}
 }

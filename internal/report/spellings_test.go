@@ -68,7 +68,8 @@ func TestSkillTooltipCountsEverySpelling(t *testing.T) {
 	}
 	checked, excel := 0, ""
 	for _, tip := range tips {
-		text := html.UnescapeString(tip[1])
+		// Labels from hh.ru are bidi-isolated (FSI … PDI, display.go).
+		text := strings.NewReplacer("\u2068", "", "\u2069", "").Replace(html.UnescapeString(tip[1]))
 		if strings.Contains(text, "«MS Excel»") {
 			excel = text
 		}

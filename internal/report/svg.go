@@ -291,7 +291,7 @@ func stepChart(id, title, caption string, days []int, s []float64, median float6
 	for d := 0.0; d <= maxDay+0.01; d += step {
 		c.text(x(d), bottom+18, "middle", "tick", fmtNum(d, 0))
 	}
-	c.text((left+right)/2, bottom+36, "middle", "sub", "дней с публикации")
+	c.text((left+right)/2, bottom+36, "middle", "sub", "дней жизни вакансии")
 	var b strings.Builder
 	b.WriteString("M" + f(x(0)) + " " + f(y(1)))
 	for i, d := range days {

@@ -48,6 +48,13 @@
 // (403 captcha_required on vacancy requests); Drift (new vacancies per
 // second of Config.Now time, checked on each API request).
 //
+// Simulated time (market.go): Config.Now may be a SimClock, which stands
+// still until moved; every answer's Date header follows Config.Now. With
+// Config.Market the dataset is a simulated market instead: it starts empty
+// at Now and, as Now moves, vacancies arrive, are republished, change pay
+// and are archived after a log-normal lifetime whose truth
+// GET /_sandbox/market reports.
+//
 // Admin HTTP (no UA, no token): GET /_sandbox/truth?<search params> →
 // {"found":N,"ids":[…]}; POST /_sandbox/publish|archive|remove|change?n=K →
 // {"ids":[…]}; GET /_sandbox/stats; POST /_sandbox/reset_stats;

@@ -214,6 +214,13 @@ func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) {
 		s.writeJSON(w, r, http.StatusOK, truthJSON{len(ids), ids})
 	case "/_sandbox/stats":
 		s.writeJSON(w, r, http.StatusOK, s.Stats())
+	case "/_sandbox/market":
+		if t, ok := s.MarketTruth(); ok {
+			s.writeJSON(w, r, http.StatusOK, t)
+			return
+		}
+		s.notFound(w, r)
+		return
 	case "/_sandbox/reset_stats":
 		if !post {
 			break

@@ -73,6 +73,9 @@ type Config struct {
 
 	// NoHardCells leaves out the HardDay/HardHour cells (4200 vacancies).
 	NoHardCells bool
+	// Market, when set, replaces the generated dataset with a simulated
+	// market that starts empty at Now() and lives on Now's time (market.go).
+	Market *Market
 
 	// Hostile serves attack data and broken answers (hostile.go);
 	// HostileStall is how long its stalled body stalls (default 45 s).
@@ -131,6 +134,7 @@ type Server struct {
 	vacReqs atomic.Int64 // for CaptchaAfter
 	st      stats
 	hostile *hostileState // Config.Hostile (hostile.go)
+	market  *marketState  // nil unless Config.Market
 }
 
 // New builds the deterministic dataset and returns a ready server.
@@ -190,7 +194,11 @@ func New(cfg Config) (*Server, error) {
 	s.hardDay = time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, msk)
 	s.hardHour = now.Add(-26 * time.Hour).Truncate(time.Hour).In(msk)
 	s.gen = newGen(s, cfg.Seed)
-	s.vacs = s.gen.generate(now.Unix())
+	if cfg.Market != nil {
+		s.nextID, s.market = 126000000, newMarketState(*cfg.Market, cfg.Seed, now)
+	} else {
+		s.vacs = s.gen.generate(now.Unix())
+	}
 	s.employers = map[string]*employer{}
 	for _, e := range s.gen.employers {
 		s.employers[e.id] = e
@@ -434,6 +442,7 @@ func (s *Server) chance(p float64) (bool, int) {
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("X-Request-Id", newRequestID())
+	w.Header().Set("Date", s.cfg.Now().UTC().Format(http.TimeFormat)) // the (possibly simulated) clock
 	path := r.URL.Path
 	s.log.Debug("sandbox request", "method", r.Method, "path", path, "query", r.URL.RawQuery, "remote", r.RemoteAddr)
 	if strings.HasPrefix(path, "/_sandbox/") {
@@ -494,6 +503,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.drift()
+	s.advanceMarket()
 	s.route(w, r)
 }
 

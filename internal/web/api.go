@@ -24,7 +24,11 @@ func writeJSON(w http.ResponseWriter, v any) {
 // parameters, computed by the same function on the snapshot.
 func (s *Server) handleAPIStats(w http.ResponseWriter, r *http.Request) {
 	v := r.URL.Query()
-	if err := checkParams(v, "by", "basis"); err != nil {
+	own := s.cfg.StatsParams
+	if own == nil {
+		own = []string{"by", "basis"}
+	}
+	if err := checkParams(v, own...); err != nil {
 		s.fail(w, r, err)
 		return
 	}

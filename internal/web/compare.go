@@ -58,6 +58,12 @@ func (s *Server) handleCompare(w http.ResponseWriter, r *http.Request) {
 		h := s.header("compare", snap, req, v)
 		h.Prefix, h.Action = side+".", "/compare"
 		cs := compareSide{Name: strings.ToUpper(side), Scope: req.flt.Describe(), Query: req.key, KPIs: report.KPIs(vw.res, vw.meta)}
+		if req.spec.Open {
+			cs.Scope = strings.TrimPrefix(cs.Scope+"; только открытые", "; ")
+		}
+		if !req.spec.Since.IsZero() {
+			cs.Scope = strings.TrimPrefix(cs.Scope+"; опубликованные с "+req.spec.Since.Format("02.01.2006"), "; ")
+		}
 		if cs.Scope == "" {
 			cs.Scope = "все вакансии"
 		}

@@ -43,13 +43,15 @@ type StatsFunc func(ctx context.Context, st store.Store, v url.Values) ([]byte, 
 
 // Config wires a Server.
 type Config struct {
-	Store     store.Store // the source the snapshot is built from (read-only use)
-	Stats     StatsFunc
-	Token     string                          // required on every request when not empty
-	Sync      func(ctx context.Context) error // one sync of the saved queries; nil: none
-	SyncEvery time.Duration
-	Now       func() time.Time
-	Log       *slog.Logger
+	Store store.Store // the source the snapshot is built from (read-only use)
+	Stats StatsFunc
+	// StatsParams are the parameters of Stats besides the filters (by, basis, …).
+	StatsParams []string
+	Token       string                          // required on every request when not empty
+	Sync        func(ctx context.Context) error // one sync of the saved queries; nil: none
+	SyncEvery   time.Duration
+	Now         func() time.Time
+	Log         *slog.Logger
 }
 
 // Server is the dashboard. Build it with New.

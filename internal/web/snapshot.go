@@ -375,3 +375,20 @@ func (s *Snapshot) CurrencyRates(context.Context) ([]store.CurrencyRate, error) 
 
 // Close does nothing: the source store belongs to whoever opened it.
 func (s *Snapshot) Close() error { return nil }
+
+// Rosters reads the rosters of these vacancies from the source (they live
+// in its raw JSON, which the snapshot does not hold).
+func (s *Snapshot) Rosters(ctx context.Context, ids []string) (map[string]store.Roster, error) {
+	if rr, ok := s.Store.(store.RosterReader); ok {
+		return rr.Rosters(ctx, ids)
+	}
+	return map[string]store.Roster{}, nil // no raw JSON to read them from
+}
+
+// EachChangedVersion streams the version history from the source.
+func (s *Snapshot) EachChangedVersion(ctx context.Context, f store.Filter, fn func(store.Version) error) error {
+	if vw, ok := s.Store.(store.VersionWalker); ok {
+		return vw.EachChangedVersion(ctx, f, fn)
+	}
+	return fmt.Errorf("this store cannot stream version history")
+}

@@ -46,7 +46,8 @@ func newServer(t testing.TB, st store.Store) (*web.Server, *httptest.Server) {
 		Stats: func(ctx context.Context, st store.Store, v url.Values) ([]byte, error) {
 			return cli.StatsJSONBytes(ctx, st, v, now)
 		},
-		Now: func() time.Time { return now },
+		StatsParams: cli.StatsParams,
+		Now:         func() time.Time { return now },
 	})
 	if err != nil {
 		t.Fatal(err)

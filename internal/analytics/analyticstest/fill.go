@@ -250,6 +250,9 @@ func Vacancy(i, n int, seed int64) (store.Vacancy, *time.Time) {
 	}
 	v.RawItem = rawItem(v)
 	if hasDetails {
+		// The full vacancy carries initial_created_at (here: never republished).
+		ic := v.PublishedAt
+		v.InitialCreatedAt = &ic
 		v.RawFull = rawFull(v)
 		t := v.FirstSeenAt
 		v.DetailFetchedAt = &t
@@ -296,7 +299,7 @@ func itemMap(v store.Vacancy) map[string]any {
 	} else {
 		employer = map[string]any{"name": v.EmployerName, "trusted": false}
 	}
-	return map[string]any{
+	m := map[string]any{
 		"id": v.ID, "name": v.Name, "area": map[string]string{"id": v.AreaID, "name": v.AreaName},
 		"salary_range": salary, "published_at": hhTime(v.PublishedAt), "created_at": hhTime(v.PublishedAt),
 		"alternate_url": "https://hh.ru/vacancy/" + v.ID, "employer": employer,
@@ -305,6 +308,35 @@ func itemMap(v store.Vacancy) map[string]any {
 		"schedule": idName(v.ScheduleID, v.ScheduleID), "archived": false,
 		"snippet": map[string]string{"requirement": "Опыт <highlighttext>подбора</highlighttext> персонала", "responsibility": "Закрытие вакансий"},
 	}
+	addRoster(m, v.ID)
+	return m
+}
+
+// addRoster gives the item a roster picked from its id (not from the random
+// stream, so the rest of the data stays as it was): mostly 5/2 × 8 h, some
+// 2/2 × 12 h, 6/1, 1/3 × 24 h, flexible ones, and one in ten without the fields.
+func addRoster(m map[string]any, id string) {
+	h := 0
+	for _, c := range id {
+		h = h*31 + int(c)
+	}
+	days, hours := "FIVE_ON_TWO_OFF", "HOURS_8"
+	switch h % 20 {
+	case 0, 1, 2:
+		days, hours = "TWO_ON_TWO_OFF", "HOURS_12"
+	case 3, 4:
+		days = "SIX_ON_ONE_OFF"
+	case 5:
+		days, hours = "ONE_ON_THREE_OFF", "HOURS_24"
+	case 6:
+		days, hours = "FLEXIBLE", "FLEXIBLE"
+	case 7:
+		hours = "HOURS_4"
+	case 8, 9:
+		return
+	}
+	m["work_schedule_by_days"] = []map[string]string{{"id": days, "name": days}}
+	m["working_hours"] = []map[string]string{{"id": hours, "name": hours}}
 }
 
 func rawFull(v store.Vacancy) json.RawMessage {
@@ -373,6 +405,7 @@ func Fill(ctx context.Context, s store.Store, n int, seed int64) error {
 	var open []int
 	for lo := 0; lo < n; lo += batch {
 		items, details = items[:0], details[:0]
+		firstClosing := len(closed)
 		for i := lo; i < min(n, lo+batch); i++ {
 			v, c := Vacancy(i, n, seed)
 			if c != nil {
@@ -390,6 +423,12 @@ func Fill(ctx context.Context, s store.Store, n int, seed int64) error {
 		for _, it := range items {
 			if it.FirstSeenAt.After(seen) {
 				seen = it.FirstSeenAt
+			}
+		}
+		// A sync can only close what was seen: no closing before the page's time.
+		for i := firstClosing; i < len(closed); i++ {
+			if closed[i].at.Before(seen) {
+				closed[i].at = seen.Add(12 * time.Hour)
 			}
 		}
 		if _, err := s.UpsertSearchItems(ctx, q.ID, run.ID, items, seen); err != nil {

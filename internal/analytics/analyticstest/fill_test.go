@@ -51,7 +51,7 @@ func TestFillAndCompute(t *testing.T) {
 			t.Errorf("excel spellings not folded: %v", s.Spellings)
 		}
 	}
-	if !res.Lifetime.MedianReached || res.Lifetime.Censored == 0 || res.Lifetime.Events == 0 {
+	if res.Lifetime.MedianDays == nil || res.Lifetime.Censored == 0 || res.Lifetime.Closed == 0 {
 		t.Errorf("lifetime %+v", res.Lifetime.LifetimeGroup)
 	}
 	if res.Quality.TruncatedSlices != 1 || res.Quality.LastSync == nil || res.Quality.WithDetails == 0 {
@@ -68,5 +68,33 @@ func TestFillAndCompute(t *testing.T) {
 		t.Errorf("Екатеринбург not rolled up to its region: %+v", reg.Groups)
 	}
 	t.Logf("weeks %d, remote %0.2f → %0.2f, KM median %.1f d (naive closed mean %.1f d)", len(res.Weekly),
-		res.Weekly[0].RemoteShare, res.Weekly[len(res.Weekly)-1].RemoteShare, res.Lifetime.MedianDays, res.Lifetime.NaiveClosedAvg)
+		res.Weekly[0].RemoteShare, res.Weekly[len(res.Weekly)-1].RemoteShare, *res.Lifetime.MedianDays, res.Lifetime.NaiveClosedAvg)
+}
+
+// Pay per shift or hour takes the roster stored in the raw JSON, on both
+// engines (TestSameResultsOnBothEngines compares the figures).
+func TestRostersFromStoredJSON(t *testing.T) {
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "t.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := analyticstest.Fill(ctx, db, 3000, 1); err != nil {
+		t.Fatal(err)
+	}
+	res, err := analytics.Compute(ctx, db, analytics.Config{Now: analyticstest.End, GroupsOnly: true, Groupings: [][]analytics.Dim{{analytics.DimRole}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := res.Mix
+	perShiftOrHour := m.Modes["SHIFT"] + m.Modes["HOUR"]
+	if m.RosterKnown == 0 || m.RosterAssumed == 0 || m.RosterKnown+m.RosterAssumed+m.RosterFTE != perShiftOrHour {
+		t.Errorf("roster counts %d known + %d assumed + %d FTE, want a mix summing to %d", m.RosterKnown, m.RosterAssumed, m.RosterFTE, perShiftOrHour)
+	}
+	// An id the store does not hold has no roster.
+	rs, err := db.Rosters(ctx, []string{"nope"})
+	if err != nil || len(rs) != 0 {
+		t.Errorf("unknown id: %v %v", rs, err)
+	}
 }

@@ -292,9 +292,9 @@ func testWriteCounters(t *testing.T, s store.Store) {
 func testExtendLease(t *testing.T, s store.Store) {
 	_, r := setup(t, s, "q")
 	must[[]store.Slice](t)(s.AddSlices(ctx, r.ID, []store.Slice{{Params: map[string][]string{"area": {"1"}}, State: store.SlicePending, Found: -1}}))
-	sl := must[store.Slice](t)(s.ClaimSlice(ctx, r.ID, "w1", 50*time.Millisecond))
+	sl := must[store.Slice](t)(s.ClaimSlice(ctx, r.ID, "w1", time.Second)) // long enough for a loaded machine
 	check(t, s.ExtendLease(ctx, sl.ID, "w1", time.Hour))
-	time.Sleep(120 * time.Millisecond)
+	time.Sleep(1200 * time.Millisecond)
 	if _, err := s.ClaimSlice(ctx, r.ID, "w2", time.Minute); !errors.Is(err, store.ErrNoSlice) {
 		t.Errorf("claim after the holder renewed: err %v, want ErrNoSlice", err)
 	}
@@ -425,14 +425,17 @@ func testClaimSliceLease(t *testing.T, s store.Store) {
 	if first.ID != added[0].ID {
 		t.Errorf("first claim got slice %d, want the oldest %d", first.ID, added[0].ID)
 	}
-	short := must[store.Slice](t)(s.ClaimSlice(ctx, r.ID, "b", 10*time.Millisecond))
+	// The short lease must outlive the next claim even on a loaded machine
+	// (10 ms did not under a load of 20 on two cores), yet expire soon.
+	const lease = time.Second
+	short := must[store.Slice](t)(s.ClaimSlice(ctx, r.ID, "b", lease))
 	if short.ID != added[1].ID {
 		t.Errorf("second claim got slice %d, want %d", short.ID, added[1].ID)
 	}
 	if _, err := s.ClaimSlice(ctx, r.ID, "c", time.Hour); !errors.Is(err, store.ErrNoSlice) {
 		t.Fatalf("claim while leases hold: %v, want ErrNoSlice", err)
 	}
-	time.Sleep(50 * time.Millisecond)
+	time.Sleep(lease + 100*time.Millisecond)
 	again := must[store.Slice](t)(s.ClaimSlice(ctx, r.ID, "c", time.Hour))
 	if again.ID != added[1].ID || again.Worker != "c" {
 		t.Errorf("after lease expiry got %+v, want slice %d for worker c", again, added[1].ID)

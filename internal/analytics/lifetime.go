@@ -1,0 +1,305 @@
+package analytics
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/hhjobs/hhjobs/internal/store"
+)
+
+// The thresholds below which a median lifetime is withheld (docs/methodology.md §5).
+const (
+	MinLifetimeClosures = 30 // closures observed in the group
+	MinAtRiskAtMedian   = 10 // vacancies at risk at the median
+)
+
+// Start names: what a lifetime is counted from.
+const (
+	StartInitialCreated = "initial_created_at"
+	StartPublished      = "published_at"
+)
+
+// LifeWindow is the observation window: the first collect's start → the last
+// sync's end. Nothing that closed before From could be seen closing.
+type LifeWindow struct {
+	From time.Time `json:"from"`
+	To   time.Time `json:"to"`
+}
+
+// DayPoint is the Kaplan-Meier curve sampled at a whole day.
+type DayPoint struct {
+	Day    int     `json:"day"`
+	S      float64 `json:"s"`
+	AtRisk int     `json:"at_risk"`
+}
+
+// LifetimeGroup is the delayed-entry Kaplan-Meier summary of one group
+// (the `stats --lifetime --json` contract of DESIGN §4.1). The median, its
+// interval and its risk set are null when withheld; Reason then says why.
+type LifetimeGroup struct {
+	Key      []string `json:"key"`
+	Label    []string `json:"label"`
+	N        int      `json:"n"`
+	Closed   int      `json:"closed"`   // closures observed (events of the estimate)
+	Censored int      `json:"censored"` // still open at the last observation
+	// MedianDays is the smallest t with S(t) ≤ ½ (see KM.Median).
+	MedianDays *float64 `json:"median_days"`
+	// MedianCI95 is [low, high]; high is null when the upper limit lies beyond the data.
+	MedianCI95     []*float64 `json:"median_ci95"`
+	AtRiskAtMedian *int       `json:"at_risk_at_median"`
+	// Start is what most lifetimes in the group are counted from;
+	// StartOther counts those counted from the other one.
+	Start      string     `json:"start"`
+	StartOther int        `json:"start_other"`
+	Window     LifeWindow `json:"window"`
+	Reason     string     `json:"reason,omitempty"`
+}
+
+// Lifetime is how long vacancies stay open (the report's section): the whole
+// sample, its curve, and the groups by experience.
+type Lifetime struct {
+	LifetimeGroup
+	Curve          []DayPoint      `json:"curve"`
+	ByExperience   []LifetimeGroup `json:"by_experience"`
+	NaiveClosedAvg float64         `json:"naive_closed_mean_days"` // from published_at; biased; shown only for contrast
+}
+
+// LifetimeStats is what `stats --lifetime` prints.
+type LifetimeStats struct {
+	Dims   []Dim           `json:"dims"`
+	Total  LifetimeGroup   `json:"total"`
+	Groups []LifetimeGroup `json:"groups"`
+}
+
+// LifeSubject turns a vacancy into a survival subject: its start is
+// initial_created_at when known (a republication resets published_at but not
+// it), else published_at, else first_seen_at; it enters the risk set when it
+// was first seen and leaves at closed_at (an event) or last_seen_at (censored).
+// initial reports whether the start was initial_created_at.
+func LifeSubject(v store.Vacancy) (s Subject, initial bool) {
+	start := v.PublishedAt
+	if v.InitialCreatedAt != nil && !v.InitialCreatedAt.IsZero() {
+		start, initial = *v.InitialCreatedAt, true
+	}
+	if start.IsZero() {
+		start = v.FirstSeenAt
+	}
+	exit := v.LastSeenAt
+	if v.ClosedAt != nil {
+		exit, s.Event = *v.ClosedAt, true
+	}
+	if exit.Before(v.FirstSeenAt) {
+		exit = v.FirstSeenAt
+	}
+	s.Entry = max(0, days(v.FirstSeenAt.Sub(start)))
+	s.Exit = max(0, days(exit.Sub(start)))
+	return s, initial
+}
+
+func days(d time.Duration) float64 { return d.Hours() / 24 }
+
+// lifeAcc collects the subjects of one group.
+type lifeAcc struct {
+	key, label []string
+	subj       []Subject
+	initial    int
+	closedSum  float64 // published_at → closed_at of closed ones, for the naive mean
+	closedN    int
+}
+
+func (a *lifeAcc) add(v store.Vacancy) {
+	s, initial := LifeSubject(v)
+	a.subj = append(a.subj, s)
+	if initial {
+		a.initial++
+	}
+	if v.ClosedAt != nil && !v.PublishedAt.IsZero() {
+		a.closedSum += max(0, days(v.ClosedAt.Sub(v.PublishedAt)))
+		a.closedN++
+	}
+}
+
+// finish estimates the group and decides whether its median can be stated.
+func (a *lifeAcc) finish(w LifeWindow) (LifetimeGroup, KM) {
+	km := KaplanMeierLT(a.subj)
+	g := LifetimeGroup{Key: a.key, Label: a.label, N: km.N, Closed: km.Events, Censored: km.Censored, Window: w,
+		Start: StartInitialCreated, StartOther: km.N - a.initial}
+	if 2*a.initial < km.N {
+		g.Start, g.StartOther = StartPublished, a.initial
+	}
+	switch {
+	case km.Events < MinLifetimeClosures:
+		g.Reason = fmt.Sprintf("недостаточно наблюдений: закрытий %d, нужно не меньше %d", km.Events, MinLifetimeClosures)
+	case !km.MedianReached:
+		g.Reason = fmt.Sprintf("медиана не достигнута: больше половины вакансий прожили дольше наблюдаемого (закрытий %d из %d)", km.Events, km.N)
+	case km.MedianAtRisk < MinAtRiskAtMedian:
+		g.Reason = fmt.Sprintf("недостаточно наблюдений: под риском на медиане %d, нужно не меньше %d", km.MedianAtRisk, MinAtRiskAtMedian)
+	default:
+		m, r := km.Median, km.MedianAtRisk
+		g.MedianDays, g.AtRiskAtMedian = &m, &r
+		g.MedianCI95 = []*float64{nil, nil}
+		if km.CILowOK {
+			lo := km.CILow
+			g.MedianCI95[0] = &lo
+		}
+		if km.CIHighOK {
+			hi := km.CIHigh
+			g.MedianCI95[1] = &hi
+		}
+	}
+	return g, km
+}
+
+// lifeGroups accumulates one grouping (nil dims: the whole sample only).
+type lifeGroups struct {
+	dims   []Dim
+	total  lifeAcc
+	groups map[string]*lifeAcc
+	c      *computer // for dimValues
+	vals   [][]kv
+}
+
+func newLifeGroups(c *computer, dims []Dim) *lifeGroups {
+	return &lifeGroups{dims: dims, groups: map[string]*lifeAcc{}, c: c, vals: make([][]kv, len(dims)),
+		total: lifeAcc{key: []string{""}, label: []string{"Все вакансии"}}}
+}
+
+func (l *lifeGroups) add(v store.Vacancy) {
+	l.total.add(v)
+	if len(l.dims) == 0 {
+		return
+	}
+	for i, d := range l.dims {
+		l.vals[i] = l.c.dimValues(d, v, l.vals[i][:0])
+	}
+	l.combos(v, 0, nil, nil)
+}
+
+func (l *lifeGroups) combos(v store.Vacancy, i int, keys, labels []string) {
+	if i == len(l.dims) {
+		k := strings.Join(keys, "\x1f")
+		a := l.groups[k]
+		if a == nil {
+			a = &lifeAcc{key: slices.Clone(keys), label: slices.Clone(labels)}
+			l.groups[k] = a
+		}
+		a.add(v)
+		return
+	}
+	for _, x := range l.vals[i] {
+		l.combos(v, i+1, append(keys, x.key), append(labels, x.label))
+	}
+}
+
+// finish returns the total, its estimate, and the groups largest first.
+func (l *lifeGroups) finish(w LifeWindow) (LifetimeGroup, KM, []LifetimeGroup) {
+	total, km := l.total.finish(w)
+	out := make([]LifetimeGroup, 0, len(l.groups))
+	for _, a := range l.groups {
+		g, _ := a.finish(w)
+		out = append(out, g)
+	}
+	slices.SortFunc(out, func(a, b LifetimeGroup) int {
+		if c := cmp.Compare(b.N, a.N); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(strings.Join(a.Label, " "), strings.Join(b.Label, " ")); c != 0 {
+			return c
+		}
+		return slices.Compare(a.Key, b.Key)
+	})
+	return total, km, out
+}
+
+// lifetimeReport builds the report's section from the accumulated sample.
+func (l *lifeGroups) lifetimeReport(w LifeWindow) *Lifetime {
+	total, km, groups := l.finish(w)
+	lt := &Lifetime{LifetimeGroup: total, ByExperience: groups}
+	if l.total.closedN > 0 {
+		lt.NaiveClosedAvg = l.total.closedSum / float64(l.total.closedN)
+	}
+	slices.SortStableFunc(lt.ByExperience, func(a, b LifetimeGroup) int {
+		ia, ib := slices.Index(ExperienceOrder, a.Key[0]), slices.Index(ExperienceOrder, b.Key[0])
+		if ia < 0 {
+			ia = len(ExperienceOrder)
+		}
+		if ib < 0 {
+			ib = len(ExperienceOrder)
+		}
+		return cmp.Compare(ia, ib)
+	})
+	if len(km.Curve) == 0 {
+		return lt
+	}
+	maxDay := min(int(km.Curve[len(km.Curve)-1].T)+1, 366)
+	for d := 0; d <= maxDay; d++ {
+		lt.Curve = append(lt.Curve, DayPoint{Day: d, S: km.At(float64(d)), AtRisk: km.AtRiskAt(float64(d))})
+	}
+	return lt
+}
+
+// lifeWindow is the observation window of the runs of queryID (0: all):
+// the earliest run's start → the latest finished run's end (or the latest
+// start when none has finished).
+func lifeWindow(ctx context.Context, s store.Store, queryID int64) (LifeWindow, error) {
+	var w LifeWindow
+	runs, err := s.Runs(ctx, queryID)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return w, fmt.Errorf("runs: %w", err)
+	}
+	for _, r := range runs {
+		if w.From.IsZero() || r.StartedAt.Before(w.From) {
+			w.From = r.StartedAt
+		}
+		end := r.StartedAt
+		if r.FinishedAt != nil {
+			end = *r.FinishedAt
+		}
+		if end.After(w.To) {
+			w.To = end
+		}
+	}
+	w.From, w.To = w.From.UTC().Truncate(time.Second), w.To.UTC().Truncate(time.Second)
+	return w, nil
+}
+
+// LifetimeConfig says what ComputeLifetime reads.
+type LifetimeConfig struct {
+	Filter store.Filter
+	By     []Dim // nil: the whole sample only
+}
+
+// ComputeLifetime estimates vacancy lifetimes per group of cfg.By (`stats --lifetime`).
+func ComputeLifetime(ctx context.Context, s store.Store, cfg LifetimeConfig) (*LifetimeStats, error) {
+	f := cfg.Filter
+	f.Raw = false
+	f.Fields = store.FieldCreated | store.FieldState
+	for _, d := range cfg.By {
+		if !slices.Contains(Dims, d) {
+			return nil, fmt.Errorf("unknown dimension %q", d)
+		}
+		f.Fields |= dimFields[d]
+	}
+	areas, err := s.Areas(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("areas: %w", err)
+	}
+	w, err := lifeWindow(ctx, s, f.QueryID)
+	if err != nil {
+		return nil, err
+	}
+	lg := newLifeGroups(&computer{areas: NewAreaIndex(areas)}, cfg.By)
+	if err := s.EachVacancy(ctx, f, func(v store.Vacancy) error {
+		lg.add(v)
+		return ctx.Err()
+	}); err != nil {
+		return nil, fmt.Errorf("read vacancies: %w", err)
+	}
+	total, _, groups := lg.finish(w)
+	return &LifetimeStats{Dims: cfg.By, Total: total, Groups: groups}, nil
+}

@@ -1,0 +1,126 @@
+package analytics
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/hhjobs/hhjobs/internal/store"
+)
+
+// rosterPass holds back the vacancies paid per shift or hour during the walk
+// (a few per cent of salaries) and adds them after it with their roster,
+// which a worker reads from the store's raw JSON in batches while the walk
+// goes on. The walk itself never touches raw JSON.
+type rosterPass struct {
+	rosters   store.RosterReader // nil: the store cannot read rosters (constants apply)
+	deferred  []store.Vacancy
+	pending   []string          // ids held since the last batch went to the worker
+	batches   chan []string     // to the worker (nil until the first batch)
+	results   chan rosterResult // from the worker, one per batch, then closed
+	replaying bool
+	roster    *store.Roster // the roster of the vacancy being added (nil: unknown)
+}
+
+type rosterResult struct {
+	m   map[string]store.Roster
+	err error
+}
+
+// hold keeps v for later when its pay needs a roster.
+func (c *computer) hold(ctx context.Context, v store.Vacancy) bool {
+	p := &c.rosterPass
+	if p.rosters == nil || p.replaying {
+		return false
+	}
+	if m := strings.ToUpper(v.SalaryMode); m != ModeShift && m != ModeHour {
+		return false
+	}
+	if positive(v.SalaryFrom) == nil && positive(v.SalaryTo) == nil {
+		return false
+	}
+	// The store may reuse its buffers after the callback returns.
+	v.Roles, v.WorkFormat, v.KeySkills = slices.Clone(v.Roles), slices.Clone(v.WorkFormat), slices.Clone(v.KeySkills)
+	p.deferred = append(p.deferred, v)
+	p.pending = append(p.pending, v.ID)
+	if len(p.pending) == store.RosterBatch {
+		p.send(ctx)
+	}
+	return true
+}
+
+// send hands the pending ids to the worker, starting it on the first batch.
+func (p *rosterPass) send(ctx context.Context) {
+	if p.batches == nil {
+		p.batches, p.results = make(chan []string, 64), make(chan rosterResult, 64)
+		go func() {
+			defer close(p.results)
+			for ids := range p.batches {
+				m, err := p.rosters.Rosters(ctx, ids)
+				p.results <- rosterResult{m, err}
+			}
+		}()
+	}
+	p.batches <- p.pending
+	p.pending = nil
+}
+
+// replayRosters collects the rosters of the held vacancies and adds them, in walk order.
+func (c *computer) replayRosters(ctx context.Context) error {
+	p := &c.rosterPass
+	if len(p.deferred) == 0 {
+		return nil
+	}
+	if len(p.pending) > 0 {
+		p.send(ctx)
+	}
+	close(p.batches)
+	all := map[string]store.Roster{}
+	var err error
+	for r := range p.results {
+		if r.err != nil && err == nil {
+			err = r.err
+		}
+		maps.Copy(all, r.m)
+	}
+	if err != nil {
+		return fmt.Errorf("read rosters: %w", err)
+	}
+	p.replaying = true
+	for _, v := range p.deferred {
+		p.roster = nil
+		if r, ok := all[v.ID]; ok {
+			p.roster = &r
+		}
+		c.add(v)
+	}
+	p.roster, p.deferred = nil, nil
+	return nil
+}
+
+// abandon stops the worker when the walk failed.
+func (p *rosterPass) abandon() {
+	if p.batches != nil {
+		close(p.batches)
+		for range p.results {
+		}
+		p.batches = nil
+	}
+}
+
+// countRoster adds s to the roster counters of the salary mix.
+func (m *SalaryMix) countRoster(s Salary) {
+	if s.Mode != ModeShift && s.Mode != ModeHour || !s.OK {
+		return
+	}
+	switch {
+	case s.Flags.Has(FlagFTE):
+		m.RosterFTE++
+	case s.Flags.Has(FlagRosterAssumed):
+		m.RosterAssumed++
+	default:
+		m.RosterKnown++
+	}
+}
