@@ -53,9 +53,9 @@ func (v versions) EachChangedVersion(ctx context.Context, f store.Filter, fn fun
 
 // MatchingStore is a store that can test a vacancy before building it
 // whole (the dashboard's in-memory snapshot): match gets a vacancy with at
-// least the fields Match reads, fn the full one.
+// least the always-filled fields and the parts in need, fn the full one.
 type MatchingStore interface {
-	EachVacancyMatching(ctx context.Context, f store.Filter, match func(*store.Vacancy) bool, fn func(store.Vacancy) error) error
+	EachVacancyMatching(ctx context.Context, f store.Filter, need store.Fields, match func(*store.Vacancy) bool, fn func(store.Vacancy) error) error
 }
 
 type filtered struct {
@@ -85,7 +85,7 @@ func (s *filtered) EachVacancy(ctx context.Context, flt store.Filter, fn func(st
 		return s.Store.EachVacancy(ctx, flt, fn)
 	}
 	if ms, ok := s.Store.(MatchingStore); ok {
-		return ms.EachVacancyMatching(ctx, flt, s.f.Match, fn)
+		return ms.EachVacancyMatching(ctx, flt, s.f.Fields(), s.f.Match, fn)
 	}
 	return s.Store.EachVacancy(ctx, flt, func(v store.Vacancy) error {
 		if !s.f.Match(&v) {

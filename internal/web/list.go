@@ -94,6 +94,7 @@ func (s *Server) matches(snap *Snapshot, lr *listReq) []int {
 	since := sinceNano(sf)
 	var idx []int
 	var lv store.Vacancy
+	need := lr.flt.Fields()
 	for i := range snap.rows {
 		if !snap.keep(i, sf, since) {
 			continue
@@ -101,7 +102,7 @@ func (s *Server) matches(snap *Snapshot, lr *listReq) []int {
 		if lr.q != "" && !containsFold(snap.rows[i].name, lr.q) {
 			continue
 		}
-		if snap.light(i, &lv); lr.flt.Match(&lv) {
+		if snap.light(i, &lv, need); lr.flt.Match(&lv) {
 			idx = append(idx, i)
 		}
 	}

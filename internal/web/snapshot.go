@@ -242,7 +242,7 @@ var closedMark = time.Unix(0, 0)
 
 // light fills v with what filter.Match reads of row i, allocating nothing
 // once v.KeySkills has grown to the longest list.
-func (s *Snapshot) light(i int, v *store.Vacancy) {
+func (s *Snapshot) light(i int, v *store.Vacancy, need store.Fields) {
 	r := &s.rows[i]
 	d := s.dict
 	v.ID, v.AreaID, v.EmployerID, v.EmployerName = r.id, d[r.areaID], d[r.empID], d[r.empName]
@@ -254,7 +254,7 @@ func (s *Snapshot) light(i int, v *store.Vacancy) {
 		v.ClosedAt = &closedMark
 	}
 	v.KeySkills = v.KeySkills[:0] // the caller's buffer, reused row after row (empty stands for nil here: Match does not tell them apart)
-	if r.skN == math.MaxUint16 {
+	if r.skN == math.MaxUint16 || need&store.FieldSkills == 0 {
 		return
 	}
 	for j := 0; j < int(r.skN); j++ {
@@ -265,7 +265,7 @@ func (s *Snapshot) light(i int, v *store.Vacancy) {
 // EachVacancyMatching is EachVacancy that tests each row with match on a
 // light copy first and builds only the vacancies that pass
 // (filter.MatchingStore).
-func (s *Snapshot) EachVacancyMatching(ctx context.Context, f store.Filter, match func(*store.Vacancy) bool, fn func(store.Vacancy) error) error {
+func (s *Snapshot) EachVacancyMatching(ctx context.Context, f store.Filter, need store.Fields, match func(*store.Vacancy) bool, fn func(store.Vacancy) error) error {
 	if fromSource(f) {
 		return s.Store.EachVacancy(ctx, f, func(v store.Vacancy) error {
 			if !match(&v) {
@@ -280,7 +280,7 @@ func (s *Snapshot) EachVacancyMatching(ctx context.Context, f store.Filter, matc
 		if !s.keep(i, f, since) {
 			continue
 		}
-		if s.light(i, &lv); !match(&lv) {
+		if s.light(i, &lv, need); !match(&lv) {
 			continue
 		}
 		if err := fn(s.vacancy(i)); err != nil {
