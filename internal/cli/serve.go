@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"runtime/debug"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -24,6 +25,11 @@ const ServeTokenEnv = "HHJOBS_SERVE_TOKEN"
 // minServeToken is the shortest token accepted: a guessable token on a
 // network address is no protection.
 const minServeToken = 16
+
+// serveMemoryLimit is the Go heap's soft limit for serve (GOMEMLIMIT
+// overrides it): the issue's budget of 600 MB RSS at a million vacancies,
+// less the runtime's and SQLite's own memory.
+const serveMemoryLimit = 460 << 20
 
 // ServeOptions are the flags of `hhjobs serve`.
 type ServeOptions struct {
@@ -81,6 +87,12 @@ func runServe(ctx context.Context, f *Factory, o *ServeOptions) error {
 		if err := f.Settings.requireUserAgent(); err != nil {
 			return err
 		}
+	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		// A long-lived server holds the snapshot (~330 B per vacancy) and
+		// computes views next to it: a soft limit makes the collector work
+		// harder instead of letting the heap double between collections.
+		debug.SetMemoryLimit(serveMemoryLimit)
 	}
 	st, err := f.ReadStore(ctx)
 	if err != nil {
