@@ -106,6 +106,7 @@ func NewCmdRoot(f *Factory) *cobra.Command {
 		NewCmdDemo(f),
 		NewCmdBench(f),
 		NewCmdQuery(f), NewCmdAreas(f), NewCmdRoles(f),
+		NewCmdServe(f),
 	)
 	return root
 }

@@ -18,12 +18,10 @@ type ExportOptions struct {
 	Format string
 	Out    string
 	Table  string
-	Query  string
-	Since  string
+	Filter *FilterFlags      // --role, --area, --since, --query, … (internal/filter)
 	CSV    export.CSVOptions // --excel, --raw-text
 	Net    bool
 	Basis  string
-	Open   bool
 }
 
 // NewCmdExport builds `hhjobs export`.
@@ -49,13 +47,11 @@ leaves no half file; --out - writes to stdout.`,
 	cmd.Flags().StringVar(&o.Format, "format", "", "csv, jsonl or parquet (required)")
 	cmd.Flags().StringVar(&o.Out, "out", "-", "output file, or - for stdout")
 	cmd.Flags().StringVar(&o.Table, "table", "vacancies", "vacancies or skills")
-	cmd.Flags().StringVar(&o.Query, "query", "", "only vacancies seen by this saved query")
 	cmd.Flags().BoolVar(&o.CSV.Excel, "excel", false, "with --format csv: for Russian-locale Excel (UTF-8 BOM, ';' delimiter, decimal comma)")
 	cmd.Flags().BoolVar(&o.CSV.RawText, "raw-text", false, "with --format csv: text cells exactly as stored (no neutralising quote before =, +, -, @, TAB, CR)")
-	cmd.Flags().StringVar(&o.Since, "since", "", "only vacancies published on or after DATE (YYYY-MM-DD, Moscow time, or RFC 3339)")
+	o.Filter = addFilterFlags(cmd) // --since, --open, --role, …: the one filter language
 	cmd.Flags().BoolVar(&o.Net, "net", false, "salary_monthly_rur "+netHelp)
 	addBasisFlag(cmd, &o.Basis)
-	cmd.Flags().BoolVar(&o.Open, "open", false, "only vacancies open at the end of the data (not seen closed)")
 	return cmd
 }
 
@@ -83,7 +79,8 @@ func runExport(ctx context.Context, f *Factory, o *ExportOptions) error {
 	if o.Out == "-" && o.Format == "parquet" && f.IO.IsStdoutTTY() {
 		return usageErrorf("refusing to write binary Parquet to a terminal: use --out FILE or a pipe")
 	}
-	if _, err := parseSince(o.Since); err != nil {
+	spec, err := parseFilterFlags(o.Filter)
+	if err != nil {
 		return err
 	}
 	basis, err := salaryBasis(o.Basis, o.Net)
@@ -94,12 +91,12 @@ func runExport(ctx context.Context, f *Factory, o *ExportOptions) error {
 	if err != nil {
 		return err
 	}
-	flt, err := analyticsFilter(ctx, st, o.Query, o.Since)
+	flt, err := resolveFilter(ctx, st, spec)
 	if err != nil {
 		return err
 	}
-	flt.OpenOnly = o.Open
-	opts := export.Options{Format: o.Format, Table: o.Table, Filter: flt, CSV: o.CSV, Salary: basis}
+	st = flt.Wrap(st)
+	opts := export.Options{Format: o.Format, Table: o.Table, Filter: flt.StoreFilter(), CSV: o.CSV, Salary: basis}
 	var n int
 	if o.Out == "-" {
 		bw := bufio.NewWriterSize(f.IO.Out, 1<<16)

@@ -13,16 +13,14 @@ import (
 
 // ReportOptions are the flags of `hhjobs report`.
 type ReportOptions struct {
-	Out   string
-	Query string
-	Since string
-	Net   bool
-	Basis string
-	Open  bool
-	Uniq  bool
-	Small analytics.Thresholds
-	Rank  int
-	Syn   string
+	Out    string
+	Filter *FilterFlags // --role, --area, --since, --open, --query, … (internal/filter)
+	Net    bool
+	Basis  string
+	Uniq   bool
+	Small  analytics.Thresholds
+	Rank   int
+	Syn    string
 }
 
 // NewCmdReport builds `hhjobs report`.
@@ -41,11 +39,9 @@ atomically; its path is the last line on stdout.`,
 		},
 	}
 	cmd.Flags().StringVar(&o.Out, "out", "hhjobs-report.html", "report file")
-	cmd.Flags().StringVar(&o.Query, "query", "", "only vacancies seen by this saved query")
-	cmd.Flags().StringVar(&o.Since, "since", "", "only vacancies published on or after DATE (YYYY-MM-DD, Moscow time, or RFC 3339)")
+	o.Filter = addFilterFlags(cmd) // --since, --open, --role, …: the one filter language
 	cmd.Flags().BoolVar(&o.Net, "net", false, netHelp)
 	addBasisFlag(cmd, &o.Basis)
-	cmd.Flags().BoolVar(&o.Open, "open", false, "only vacancies open at the end of the data (not seen closed)")
 	addSmallSampleFlags(cmd, &o.Small)
 	cmd.Flags().BoolVar(&o.Uniq, "unique-postings", false, "salary figures on one copy of each mass posting (one employer, same title and pay, several areas within 3 days)")
 	cmd.Flags().StringVar(&o.Syn, "synonyms", "", "extra skill synonym groups (a file like the shipped one; also read: skill_synonyms.txt in the config dir)")
@@ -57,7 +53,8 @@ func runReport(ctx context.Context, f *Factory, o *ReportOptions) error {
 	if o.Out == "" || o.Out == "-" {
 		return usageErrorf("--out needs a file name")
 	}
-	if _, err := parseSince(o.Since); err != nil {
+	spec, err := parseFilterFlags(o.Filter)
+	if err != nil {
 		return err
 	}
 	if err := checkSmallSampleFlags(o.Small); err != nil {
@@ -78,17 +75,16 @@ func runReport(ctx context.Context, f *Factory, o *ReportOptions) error {
 	if err != nil {
 		return err
 	}
-	flt, err := analyticsFilter(ctx, st, o.Query, o.Since)
+	flt, err := resolveFilter(ctx, st, spec)
 	if err != nil {
 		return err
 	}
-	flt.OpenOnly = o.Open
 	path, err := filepath.Abs(o.Out)
 	if err != nil {
 		return err
 	}
-	cfg := analytics.Config{Filter: flt, Options: basis, Now: f.Now(), Small: o.Small, MinN: o.Rank, Synonyms: syn, UniquePostings: o.Uniq}
-	if err := report.Generate(ctx, st, cfg, report.Meta{Query: o.Query, Since: flt.Since}, path); err != nil {
+	cfg := analytics.Config{Filter: flt.StoreFilter(), Options: basis, Now: f.Now(), Small: o.Small, MinN: o.Rank, Synonyms: syn, UniquePostings: o.Uniq}
+	if err := report.Generate(ctx, flt.Wrap(st), cfg, report.Meta{Query: spec.Query, Since: flt.Since, Filters: flt.Describe()}, path); err != nil {
 		return err
 	}
 	fmt.Fprintf(f.IO.Err, "report: wrote %s\n", path)

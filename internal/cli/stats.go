@@ -2,11 +2,10 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"math"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -16,22 +15,20 @@ import (
 
 	"github.com/hhjobs/hhjobs/internal/analytics"
 	"github.com/hhjobs/hhjobs/internal/export"
+	"github.com/hhjobs/hhjobs/internal/filter"
 	"github.com/hhjobs/hhjobs/internal/safetext"
-	"github.com/hhjobs/hhjobs/internal/store"
 )
 
 // StatsOptions are the flags of `hhjobs stats`.
 type StatsOptions struct {
-	By    []string
-	Query string
-	Since string
-	Net   bool
-	Basis string
-	Open  bool
-	Uniq  bool
-	JSON  bool
-	CSV   export.CSVOptions // --excel, --raw-text
-	Small analytics.Thresholds
+	By     []string
+	Filter *FilterFlags // --role, --area, --since, --open, --query, … (internal/filter)
+	Net    bool
+	Basis  string
+	Uniq   bool
+	JSON   bool
+	CSV    export.CSVOptions // --excel, --raw-text
+	Small  analytics.Thresholds
 	// Lifetime prints vacancy lifetimes (stats_lifetime.go) instead of salaries.
 	Lifetime bool
 	// Revisions prints salary revisions (stats_revisions.go) instead of salaries.
@@ -55,11 +52,9 @@ An aligned table on a terminal, CSV otherwise; --json always prints JSON.`,
 		},
 	}
 	cmd.Flags().StringSliceVar(&o.By, "by", []string{"role"}, "group by (comma-separated for a combination): "+analytics.DimList())
-	cmd.Flags().StringVar(&o.Query, "query", "", "only vacancies seen by this saved query")
-	cmd.Flags().StringVar(&o.Since, "since", "", "only vacancies published on or after DATE (YYYY-MM-DD, Moscow time, or RFC 3339)")
+	o.Filter = addFilterFlags(cmd) // --since, --open, --role, …: the one filter language
 	cmd.Flags().BoolVar(&o.Net, "net", false, netHelp)
 	addBasisFlag(cmd, &o.Basis)
-	cmd.Flags().BoolVar(&o.Open, "open", false, "only vacancies open at the end of the data (not seen closed)")
 	cmd.Flags().BoolVar(&o.JSON, "json", false, "print JSON to stdout")
 	cmd.Flags().BoolVar(&o.CSV.Excel, "excel", false, "CSV for Russian-locale Excel: UTF-8 BOM, ';' delimiter, decimal comma")
 	cmd.Flags().BoolVar(&o.CSV.RawText, "raw-text", false, "CSV: write text cells as they are (no neutralising quote before =, +, -, @)")
@@ -70,59 +65,39 @@ An aligned table on a terminal, CSV otherwise; --json always prints JSON.`,
 	return cmd
 }
 
-// parseSince reads a --since value: a date (Moscow midnight) or RFC 3339.
-func parseSince(s string) (time.Time, error) {
-	if s == "" {
-		return time.Time{}, nil
-	}
-	for _, layout := range []string{time.DateOnly, time.RFC3339, "2006-01-02T15:04:05-0700"} {
-		if t, err := time.ParseInLocation(layout, s, analytics.MSK); err == nil {
-			return t, nil
-		}
-	}
-	return time.Time{}, usageErrorf("--since %q: want a date like 2025-06-01 or an RFC 3339 time", s)
-}
-
-// analyticsFilter resolves --query and --since into a store filter.
-func analyticsFilter(ctx context.Context, st store.Store, query, since string) (store.Filter, error) {
-	var flt store.Filter
-	t, err := parseSince(since)
-	if err != nil {
-		return flt, err
-	}
-	flt.Since = t
-	if query != "" {
-		q, err := st.QueryByName(ctx, query)
-		if errors.Is(err, store.ErrNotFound) {
-			return flt, usageErrorf("no saved query %q (see 'hhjobs status')", query)
-		}
-		if err != nil {
-			return flt, err
-		}
-		flt.QueryID = q.ID
-	}
-	return flt, nil
-}
-
 // StatsJSON is the output of `stats --json`.
 type StatsJSON struct {
-	Query string     `json:"query,omitempty"`
-	Since *time.Time `json:"since,omitempty"`
-	Open  bool       `json:"open,omitempty"` // --open: only vacancies open at the end of the data
+	Query   string     `json:"query,omitempty"`
+	Since   *time.Time `json:"since,omitempty"`
+	Open    bool       `json:"open,omitempty"`    // --open: only vacancies open at the end of the data
+	Filters url.Values `json:"filters,omitempty"` // every filter given, in canonical form
 	*analytics.Result
 }
 
+// values gives the flags of `stats` as the parameters of /api/stats
+// (basis as resolved from --basis and --net).
+func (o *StatsOptions) values(basis analytics.Options) url.Values {
+	v := o.Filter.Values()
+	v[paramBy] = o.By
+	if basis.Net {
+		v.Set(paramBasis, "net")
+	}
+	if o.Uniq {
+		v.Set(paramUnique, "true")
+	}
+	if o.Small.MinNMedian != analytics.DefaultMinNMedian {
+		v.Set(paramMinNMedian, strconv.Itoa(o.Small.MinNMedian))
+	}
+	if o.Small.MinNQuartiles != analytics.DefaultMinNQuartiles {
+		v.Set(paramMinNQuartiles, strconv.Itoa(o.Small.MinNQuartiles))
+	}
+	return v
+}
+
+// query is the --query flag (stats_lifetime.go, stats_revisions.go).
+func (o *StatsOptions) query() string { return o.Filter.Values().Get(filter.ParamQuery) }
+
 func runStats(ctx context.Context, f *Factory, o *StatsOptions) error {
-	dims, err := analytics.ParseDims(o.By)
-	if err != nil {
-		return &UsageError{Err: fmt.Errorf("--by: %w", err)}
-	}
-	if len(dims) == 0 {
-		return usageErrorf("--by needs one of: %s", analytics.DimList())
-	}
-	if _, err := parseSince(o.Since); err != nil {
-		return err
-	}
 	if err := checkSmallSampleFlags(o.Small); err != nil {
 		return err
 	}
@@ -130,41 +105,41 @@ func runStats(ctx context.Context, f *Factory, o *StatsOptions) error {
 	if err != nil {
 		return err
 	}
+	v := o.values(basis)
+	if _, err := parseStatsRequest(v); err != nil {
+		return asFlagError(err)
+	}
 	st, err := f.ReadStore(ctx)
 	if err != nil {
 		return err
 	}
-	flt, err := analyticsFilter(ctx, st, o.Query, o.Since)
-	if err != nil {
-		return err
-	}
-	flt.OpenOnly = o.Open
 	if o.Lifetime && o.Revisions {
 		return usageErrorf("--lifetime and --revisions are separate tables: pick one")
 	}
-	if o.Lifetime {
-		return runStatsLifetime(ctx, f, o, st, flt, dims)
-	}
-	if o.Revisions {
-		return runStatsRevisions(ctx, f, o, st, flt, dims, basis)
-	}
-	restore := analytics.BatchGC()
-	res, err := analytics.Compute(ctx, st, analytics.Config{
-		Filter: flt, Options: basis, Groupings: [][]analytics.Dim{dims}, GroupsOnly: true, Now: f.Now(), Small: o.Small, UniquePostings: o.Uniq,
-	})
-	restore()
-	if err != nil {
-		return err
+	if o.Lifetime || o.Revisions {
+		req, _ := parseStatsRequest(v)
+		flt, err := resolveFilter(ctx, st, req.spec)
+		if err != nil {
+			return err
+		}
+		if o.Lifetime {
+			return runStatsLifetime(ctx, f, o, flt.Wrap(st), flt.StoreFilter(), req.dims)
+		}
+		return runStatsRevisions(ctx, f, o, flt.Wrap(st), flt.StoreFilter(), req.dims, basis)
 	}
 	if o.JSON {
-		out := StatsJSON{Query: o.Query, Result: res, Open: o.Open}
-		if !flt.Since.IsZero() {
-			out.Since = &flt.Since
+		b, err := StatsJSONBytes(ctx, st, v, f.Now())
+		if err != nil {
+			return asFlagError(err)
 		}
-		enc := json.NewEncoder(f.IO.Out)
-		enc.SetIndent("", "  ")
-		return enc.Encode(out)
+		_, err = f.IO.Out.Write(b)
+		return err
 	}
+	out, dims, err := computeStats(ctx, st, v, f.Now())
+	if err != nil {
+		return asFlagError(err)
+	}
+	res := out.Result
 	t := res.Total
 	fmt.Fprintf(f.IO.Err, "%d vacancies, %.1f%% with a salary; monthly RUR %s; n = salaries behind the quantiles (outliers excluded); "+
 		"median with its 95%% CI shown from n = %d, quartiles from n = %d\n",

@@ -31,7 +31,7 @@ func runStatsLifetime(ctx context.Context, f *Factory, o *StatsOptions, st store
 		return err
 	}
 	if o.JSON {
-		out := LifetimeJSON{GeneratedAt: f.Now().UTC().Truncate(time.Second), Query: o.Query, LifetimeStats: res}
+		out := LifetimeJSON{GeneratedAt: f.Now().UTC().Truncate(time.Second), Query: o.query(), LifetimeStats: res}
 		if !flt.Since.IsZero() {
 			out.Since = &flt.Since
 		}

@@ -29,7 +29,7 @@ func runStatsRevisions(ctx context.Context, f *Factory, o *StatsOptions, st stor
 		return err
 	}
 	if o.JSON {
-		out := RevisionsJSON{GeneratedAt: f.Now().UTC().Truncate(time.Second), Query: o.Query, Revisions: res}
+		out := RevisionsJSON{GeneratedAt: f.Now().UTC().Truncate(time.Second), Query: o.query(), Revisions: res}
 		if !flt.Since.IsZero() {
 			out.Since = &flt.Since
 		}

@@ -46,6 +46,8 @@ func SafeHH(s string) template.HTML {
 type Meta struct {
 	Query string    // saved query name ("" = all vacancies)
 	Since time.Time // publication lower bound (zero = none)
+	// Filters describes the other filters in Russian ("" = none).
+	Filters string
 }
 
 // Generate computes the analytics of s and writes the report to path atomically.
@@ -220,6 +222,9 @@ func build(res *analytics.Result, meta Meta) page {
 	}
 	if res.Filter.OpenOnly {
 		scope += ", только открытые на конец данных (--open)"
+	}
+	if meta.Filters != "" {
+		scope += "; " + meta.Filters
 	}
 	p.Scope = scope
 	if res.Basis == "net" {

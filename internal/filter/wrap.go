@@ -1,0 +1,132 @@
+package filter
+
+import (
+	"context"
+
+	"github.com/hhjobs/hhjobs/internal/store"
+)
+
+// Wrap returns st seen through f: EachVacancy, EachSkill and CountVacancies
+// return only what f matches, so analytics, the report and the exporters
+// need no filter code of their own. Every other method is st's.
+func (f *Filter) Wrap(st store.Store) store.Store {
+	if f == nil {
+		return st
+	}
+	// The optional readers of the store stay visible through the filter,
+	// so that a filtered report reads rosters and revisions as a whole one.
+	base := &filtered{Store: st, f: f}
+	rr, isR := st.(store.RosterReader)
+	vw, isV := st.(store.VersionWalker)
+	switch {
+	case isR && isV:
+		return &struct {
+			*filtered
+			store.RosterReader
+			versions
+		}{base, rr, versions{base, vw}}
+	case isR:
+		return &struct {
+			*filtered
+			store.RosterReader
+		}{base, rr}
+	case isV:
+		return &struct {
+			*filtered
+			versions
+		}{base, versions{base, vw}}
+	}
+	return base
+}
+
+// versions passes the version history through with the filter's store
+// part; a revision count joins it with the (filtered) vacancy walk, which
+// leaves out the versions of vacancies the filter does not keep.
+type versions struct {
+	s  *filtered
+	vw store.VersionWalker
+}
+
+func (v versions) EachChangedVersion(ctx context.Context, f store.Filter, fn func(store.Version) error) error {
+	return v.vw.EachChangedVersion(ctx, v.s.merge(f), fn)
+}
+
+// MatchingStore is a store that can test a vacancy before building it
+// whole (the dashboard's in-memory snapshot): match gets a vacancy with at
+// least the always-filled fields and the parts in need, fn the full one.
+type MatchingStore interface {
+	EachVacancyMatching(ctx context.Context, f store.Filter, need store.Fields, match func(*store.Vacancy) bool, fn func(store.Vacancy) error) error
+}
+
+type filtered struct {
+	store.Store
+	f *Filter
+}
+
+// merge narrows the caller's store filter by f's.
+func (s *filtered) merge(in store.Filter) store.Filter {
+	out := in
+	if out.Since.IsZero() || s.f.Since.After(out.Since) {
+		out.Since = s.f.Since
+	}
+	out.OpenOnly = out.OpenOnly || s.f.Open
+	if out.QueryID == 0 {
+		out.QueryID = s.f.QueryID
+	}
+	if out.Fields != 0 {
+		out.Fields |= s.f.Fields()
+	}
+	return out
+}
+
+func (s *filtered) EachVacancy(ctx context.Context, flt store.Filter, fn func(store.Vacancy) error) error {
+	flt = s.merge(flt)
+	if !s.f.needsMatch() {
+		return s.Store.EachVacancy(ctx, flt, fn)
+	}
+	if ms, ok := s.Store.(MatchingStore); ok {
+		return ms.EachVacancyMatching(ctx, flt, s.f.Fields(), s.f.Match, fn)
+	}
+	return s.Store.EachVacancy(ctx, flt, func(v store.Vacancy) error {
+		if !s.f.Match(&v) {
+			return nil
+		}
+		return fn(v)
+	})
+}
+
+// ids returns the ids of the vacancies f matches within flt.
+func (s *filtered) ids(ctx context.Context, flt store.Filter) (map[string]bool, error) {
+	flt.Fields = s.f.Fields() | store.FieldName // never 0, which means every part
+	flt.Raw = false
+	ids := map[string]bool{}
+	err := s.EachVacancy(ctx, flt, func(v store.Vacancy) error {
+		ids[v.ID] = true
+		return nil
+	})
+	return ids, err
+}
+
+func (s *filtered) EachSkill(ctx context.Context, flt store.Filter, fn func(vacancyID, skill string) error) error {
+	if !s.f.needsMatch() {
+		return s.Store.EachSkill(ctx, s.merge(flt), fn)
+	}
+	ids, err := s.ids(ctx, flt)
+	if err != nil {
+		return err
+	}
+	return s.Store.EachSkill(ctx, s.merge(flt), func(id, skill string) error {
+		if !ids[id] {
+			return nil
+		}
+		return fn(id, skill)
+	})
+}
+
+func (s *filtered) CountVacancies(ctx context.Context, flt store.Filter) (int, error) {
+	if !s.f.needsMatch() {
+		return s.Store.CountVacancies(ctx, s.merge(flt))
+	}
+	ids, err := s.ids(ctx, flt)
+	return len(ids), err
+}

@@ -1,0 +1,185 @@
+package web
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"math"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/hhjobs/hhjobs/internal/analytics"
+	"github.com/hhjobs/hhjobs/internal/store"
+)
+
+// Vacancy list parameters (besides the filters).
+const (
+	paramQ       = "q"    // words of the title, case-insensitive
+	paramSort    = "sort" // date (newest first) | pay (highest first)
+	paramPage    = "page" // 1-based
+	paramPerPage = "per_page"
+)
+
+var listParams = []string{paramQ, paramSort, paramPage, paramPerPage, "basis"}
+
+// ListItem is one row of the vacancy list (/api/vacancies).
+type ListItem struct {
+	ID           string    `json:"id"`
+	Name         string    `json:"name"`
+	Employer     string    `json:"employer"`
+	EmployerID   string    `json:"employer_id,omitempty"` // empty for anonymous vacancies
+	Area         string    `json:"area"`
+	PublishedAt  time.Time `json:"published_at"`
+	Open         bool      `json:"open"`
+	MonthlyRUR   *int64    `json:"salary_monthly_rur"` // gross point estimate; null when none or unusable
+	AlternateURL string    `json:"alternate_url"`
+}
+
+// List is a page of the vacancy list.
+type List struct {
+	Total   int        `json:"total"`
+	Page    int        `json:"page"`
+	PerPage int        `json:"per_page"`
+	Sort    string     `json:"sort"`
+	Items   []ListItem `json:"items"`
+}
+
+type listReq struct {
+	*request
+	q       string
+	sort    string
+	page    int
+	perPage int
+}
+
+func (s *Server) parseList(ctx context.Context, snap *Snapshot, v url.Values) (*listReq, error) {
+	if err := checkParams(v, listParams...); err != nil {
+		return nil, err
+	}
+	req, err := s.parse(ctx, snap, v)
+	if err != nil {
+		return nil, err
+	}
+	lr := &listReq{request: req, q: strings.ToLower(strings.TrimSpace(v.Get(paramQ))), sort: "date", page: 1, perPage: 50}
+	switch so := v.Get(paramSort); so {
+	case "", "date":
+	case "pay":
+		lr.sort = "pay"
+	default:
+		return nil, badParam(paramSort, "%q: want date or pay", so)
+	}
+	for _, p := range []struct {
+		name     string
+		dst      *int
+		min, max int
+	}{{paramPage, &lr.page, 1, 1 << 20}, {paramPerPage, &lr.perPage, 1, 500}} {
+		if raw := v.Get(p.name); raw != "" {
+			n, err := strconv.Atoi(raw)
+			if err != nil || n < p.min || n > p.max {
+				return nil, badParam(p.name, "%q: want a whole number from %d to %d", raw, p.min, p.max)
+			}
+			*p.dst = n
+		}
+	}
+	return lr, nil
+}
+
+// matches returns the rows of snap the list request selects, sorted.
+func (s *Server) matches(snap *Snapshot, lr *listReq) []int {
+	sf := lr.flt.StoreFilter()
+	since := sinceNano(sf)
+	var idx []int
+	var lv store.Vacancy
+	need := lr.flt.Fields()
+	for i := range snap.rows {
+		if !snap.keep(i, sf, since) {
+			continue
+		}
+		if lr.q != "" && !containsFold(snap.rows[i].name, lr.q) {
+			continue
+		}
+		if snap.light(i, &lv, need); lr.flt.Match(&lv) {
+			idx = append(idx, i)
+		}
+	}
+	if lr.sort == "pay" {
+		slices.SortStableFunc(idx, func(a, b int) int {
+			x, y := snap.monthly[a], snap.monthly[b]
+			switch xn, yn := math.IsNaN(float64(x)), math.IsNaN(float64(y)); {
+			case xn && yn:
+				return cmp.Compare(snap.rows[b].pub, snap.rows[a].pub)
+			case xn:
+				return 1
+			case yn:
+				return -1
+			}
+			return cmp.Or(cmp.Compare(y, x), cmp.Compare(snap.rows[b].pub, snap.rows[a].pub))
+		})
+	} else {
+		slices.SortStableFunc(idx, func(a, b int) int { return cmp.Compare(snap.rows[b].pub, snap.rows[a].pub) })
+	}
+	return idx
+}
+
+// containsFold reports whether sub occurs in s, case ignored, without
+// allocating (a million titles per search). Cyrillic and Latin letters keep
+// their byte length across case, which the window comparison relies on.
+func containsFold(s, sub string) bool {
+	n := len(sub)
+	for i := 0; i+n <= len(s); i++ {
+		if utf8.RuneStart(s[i]) && strings.EqualFold(s[i:i+n], sub) {
+			return true
+		}
+	}
+	return false
+}
+
+// item builds the list row of snapshot row i.
+func (s *Server) item(ctx context.Context, snap *Snapshot, i int, withURL bool) ListItem {
+	r := &snap.rows[i]
+	it := ListItem{
+		ID: r.id, Name: r.name, Employer: snap.dict[r.empName], EmployerID: snap.dict[r.empID], Area: snap.dict[r.areaName],
+		PublishedAt: snap.at(r.pub).In(analytics.MSK), Open: r.closed == nilTime,
+	}
+	if m := snap.monthly[i]; !math.IsNaN(float64(m)) {
+		x := int64(math.Round(float64(m)))
+		it.MonthlyRUR = &x
+	}
+	it.AlternateURL = "https://hh.ru/vacancy/" + url.PathEscape(it.ID)
+	if withURL {
+		// The vacancy's own link as hh.ru sent it (hh.kz, a regional mirror…);
+		// only an https link is used.
+		if v, err := snap.Store.GetVacancy(ctx, it.ID); err == nil {
+			for _, raw := range [][]byte{v.RawItem, v.RawFull} {
+				var x struct {
+					AlternateURL string `json:"alternate_url"`
+				}
+				if json.Unmarshal(raw, &x) == nil && strings.HasPrefix(x.AlternateURL, "https://") {
+					it.AlternateURL = x.AlternateURL
+					break
+				}
+			}
+		}
+	}
+	return it
+}
+
+// list answers a page of the vacancy list.
+func (s *Server) list(ctx context.Context, v url.Values) (*List, error) {
+	snap := s.snap.Load()
+	lr, err := s.parseList(ctx, snap, v)
+	if err != nil {
+		return nil, err
+	}
+	idx := s.matches(snap, lr)
+	out := &List{Total: len(idx), Page: lr.page, PerPage: lr.perPage, Sort: lr.sort, Items: []ListItem{}}
+	from := (lr.page - 1) * lr.perPage
+	for k := from; k < len(idx) && k < from+lr.perPage; k++ {
+		out.Items = append(out.Items, s.item(ctx, snap, idx[k], true))
+	}
+	return out, nil
+}

@@ -1,0 +1,394 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/hhjobs/hhjobs/internal/analytics"
+	"github.com/hhjobs/hhjobs/internal/store"
+)
+
+// Snapshot is an in-memory, columnar copy of what the analytics read from
+// the store: every string interned once in a dictionary, each vacancy a
+// fixed-size row of codes, numbers and instants (about 150 bytes plus its id
+// and title). It is built through the store interface (so SQLite and
+// PostgreSQL give the same snapshot), never changes after it is built, and
+// is swapped whole after a sync: readers never wait for the writer.
+//
+// Snapshot implements store.Store: EachVacancy, EachSkill, CountVacancies,
+// Areas, Roles and CurrencyRates answer from memory; everything else (the
+// runs and slices the data-quality section reads, raw JSON, a saved query's
+// membership) goes to the source store. Analytics therefore run unchanged
+// on it and give the figures they give on the database.
+type Snapshot struct {
+	store.Store // the source, for what the snapshot does not hold
+
+	Built time.Time     // when the build started
+	Took  time.Duration // how long it took
+
+	loc        *time.Location
+	areas      []store.Area
+	roles      []store.Role
+	rates      []store.CurrencyRate
+	dict       []string
+	roleSets   [][]store.IDName
+	wfSets     [][]string
+	skills     []int32 // flat skill codes, rows point into it
+	hasSkills  bool
+	rows       []row
+	monthly    []float32 // gross monthly RUR point estimate (NaN: none), for sorting by pay
+	ratesIndex *analytics.Rates
+	areaIndex  *analytics.AreaIndex
+}
+
+// nilTime marks an absent instant in a row.
+const nilTime = math.MinInt64
+
+type row struct {
+	id, name                                   string // unique per vacancy: not worth a dictionary entry
+	areaID, areaName, empID, empName           int32
+	exp, ef, sched, cur, mode, freq            int32
+	roleSet, wfSet                             int32
+	skStart                                    uint32
+	skN                                        uint16
+	gross                                      int8 // -1 nil, 0 false, 1 true
+	archived                                   bool
+	hasFrom, hasTo                             bool
+	salFrom, salTo                             int64
+	pub, created, initial, first, last, closed int64 // UnixNano; nilTime = absent
+	detail                                     int64
+}
+
+type builder struct {
+	s      *Snapshot
+	ix     map[string]int32
+	roleIx map[string]int32
+	wfIx   map[string]int32
+}
+
+func (b *builder) str(v string) int32 {
+	if i, ok := b.ix[v]; ok {
+		return i
+	}
+	i := int32(len(b.s.dict))
+	b.s.dict = append(b.s.dict, v)
+	b.ix[v] = i
+	return i
+}
+
+func nano(t *time.Time) int64 {
+	if t == nil || t.IsZero() {
+		return nilTime
+	}
+	return t.UnixNano()
+}
+
+// BuildSnapshot reads every vacancy of src once (no raw JSON) into a snapshot.
+func BuildSnapshot(ctx context.Context, src store.Store) (*Snapshot, error) {
+	start := time.Now()
+	s := &Snapshot{Store: src, Built: start, loc: time.Local}
+	var err error
+	if s.areas, err = src.Areas(ctx); err != nil {
+		return nil, fmt.Errorf("areas: %w", err)
+	}
+	if s.roles, err = src.Roles(ctx); err != nil {
+		return nil, fmt.Errorf("roles: %w", err)
+	}
+	if s.rates, err = src.CurrencyRates(ctx); err != nil {
+		return nil, fmt.Errorf("currency rates: %w", err)
+	}
+	s.ratesIndex, s.areaIndex = analytics.NewRates(s.rates), analytics.NewAreaIndex(s.areas)
+	b := &builder{s: s, ix: map[string]int32{"": 0}, roleIx: map[string]int32{}, wfIx: map[string]int32{}}
+	s.dict = []string{""}
+	if n, err := src.CountVacancies(ctx, store.Filter{}); err == nil {
+		s.rows = make([]row, 0, n)
+		s.monthly = make([]float32, 0, n)
+	}
+	first := true
+	err = src.EachVacancy(ctx, store.Filter{Fields: store.FieldsAll}, func(v store.Vacancy) error {
+		if first {
+			s.loc, first = v.PublishedAt.Location(), false
+		}
+		r := row{
+			id: v.ID, name: v.Name, areaID: b.str(v.AreaID), areaName: b.str(v.AreaName),
+			empID: b.str(v.EmployerID), empName: b.str(v.EmployerName), exp: b.str(v.ExperienceID),
+			ef: b.str(v.EmploymentFormID), sched: b.str(v.ScheduleID), cur: b.str(v.SalaryCurrency),
+			mode: b.str(v.SalaryMode), freq: b.str(v.SalaryFrequency), archived: v.Archived, gross: -1,
+			pub: v.PublishedAt.UnixNano(), created: nano(v.CreatedAt), initial: nano(v.InitialCreatedAt),
+			first: nano(&v.FirstSeenAt), last: nano(&v.LastSeenAt), closed: nano(v.ClosedAt), detail: nano(v.DetailFetchedAt),
+		}
+		if v.SalaryGross != nil {
+			r.gross = 0
+			if *v.SalaryGross {
+				r.gross = 1
+			}
+		}
+		if v.SalaryFrom != nil {
+			r.hasFrom, r.salFrom = true, *v.SalaryFrom
+		}
+		if v.SalaryTo != nil {
+			r.hasTo, r.salTo = true, *v.SalaryTo
+		}
+		r.roleSet = b.roleSet(v.Roles)
+		r.wfSet = b.wfSet(v.WorkFormat)
+		if v.KeySkills != nil {
+			s.hasSkills = true
+			r.skStart, r.skN = uint32(len(s.skills)), uint16(min(len(v.KeySkills), math.MaxUint16))
+			for _, k := range v.KeySkills[:r.skN] {
+				s.skills = append(s.skills, b.str(k))
+			}
+		} else {
+			r.skN = math.MaxUint16 // details not fetched: nil, not empty
+		}
+		s.rows = append(s.rows, r)
+		m := float32(math.NaN())
+		if sal := analytics.Normalise(v, s.ratesIndex, analytics.Options{}); sal.Usable() {
+			m = float32(sal.MonthlyRUR)
+		}
+		s.monthly = append(s.monthly, m)
+		return ctx.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read vacancies: %w", err)
+	}
+	s.Took = time.Since(start)
+	return s, nil
+}
+
+func (b *builder) roleSet(rs []store.IDName) int32 {
+	key := ""
+	for _, r := range rs {
+		key += r.ID + "\x00" + r.Name + "\x01"
+	}
+	if i, ok := b.roleIx[key]; ok {
+		return i
+	}
+	i := int32(len(b.s.roleSets))
+	b.s.roleSets = append(b.s.roleSets, append([]store.IDName(nil), rs...))
+	b.roleIx[key] = i
+	return i
+}
+
+func (b *builder) wfSet(ws []string) int32 {
+	key := ""
+	for _, w := range ws {
+		key += w + "\x00"
+	}
+	if i, ok := b.wfIx[key]; ok {
+		return i
+	}
+	i := int32(len(b.s.wfSets))
+	b.s.wfSets = append(b.s.wfSets, append([]string(nil), ws...))
+	b.wfIx[key] = i
+	return i
+}
+
+// Len is the number of vacancies in the snapshot.
+func (s *Snapshot) Len() int { return len(s.rows) }
+
+func (s *Snapshot) at(n int64) time.Time { return time.Unix(0, n).In(s.loc) }
+
+func (s *Snapshot) ptime(n int64) *time.Time {
+	if n == nilTime {
+		return nil
+	}
+	t := s.at(n)
+	return &t
+}
+
+// vacancy rebuilds row i. Role and work-format slices are shared between
+// rows: readers must not modify them (analytics and export do not).
+func (s *Snapshot) vacancy(i int) store.Vacancy {
+	r := &s.rows[i]
+	d := s.dict
+	v := store.Vacancy{
+		ID: r.id, Name: r.name, AreaID: d[r.areaID], AreaName: d[r.areaName], EmployerID: d[r.empID],
+		EmployerName: d[r.empName], Roles: s.roleSets[r.roleSet], ExperienceID: d[r.exp], EmploymentFormID: d[r.ef],
+		WorkFormat: s.wfSets[r.wfSet], ScheduleID: d[r.sched], SalaryCurrency: d[r.cur], SalaryMode: d[r.mode],
+		SalaryFrequency: d[r.freq], PublishedAt: s.at(r.pub), CreatedAt: s.ptime(r.created), InitialCreatedAt: s.ptime(r.initial),
+		Archived: r.archived, ClosedAt: s.ptime(r.closed), DetailFetchedAt: s.ptime(r.detail),
+	}
+	if r.first != nilTime {
+		v.FirstSeenAt = s.at(r.first)
+	}
+	if r.last != nilTime {
+		v.LastSeenAt = s.at(r.last)
+	}
+	if r.gross >= 0 {
+		g := r.gross == 1
+		v.SalaryGross = &g
+	}
+	if r.hasFrom {
+		x := r.salFrom
+		v.SalaryFrom = &x
+	}
+	if r.hasTo {
+		x := r.salTo
+		v.SalaryTo = &x
+	}
+	if r.skN != math.MaxUint16 {
+		v.KeySkills = make([]string, r.skN)
+		for j := range v.KeySkills {
+			v.KeySkills[j] = d[s.skills[int(r.skStart)+j]]
+		}
+	}
+	return v
+}
+
+// closedMark stands for "closed" in a light vacancy (Match tests nil only).
+var closedMark = time.Unix(0, 0)
+
+// light fills v with what filter.Match reads of row i, allocating nothing
+// once v.KeySkills has grown to the longest list.
+func (s *Snapshot) light(i int, v *store.Vacancy, need store.Fields) {
+	r := &s.rows[i]
+	d := s.dict
+	v.ID, v.AreaID, v.EmployerID, v.EmployerName = r.id, d[r.areaID], d[r.empID], d[r.empName]
+	v.ExperienceID, v.EmploymentFormID = d[r.exp], d[r.ef]
+	v.Roles, v.WorkFormat = s.roleSets[r.roleSet], s.wfSets[r.wfSet]
+	v.PublishedAt = s.at(r.pub)
+	v.ClosedAt = nil
+	if r.closed != nilTime {
+		v.ClosedAt = &closedMark
+	}
+	v.KeySkills = v.KeySkills[:0] // the caller's buffer, reused row after row (empty stands for nil here: Match does not tell them apart)
+	if r.skN == math.MaxUint16 || need&store.FieldSkills == 0 {
+		return
+	}
+	for j := 0; j < int(r.skN); j++ {
+		v.KeySkills = append(v.KeySkills, d[s.skills[int(r.skStart)+j]])
+	}
+}
+
+// EachVacancyMatching is EachVacancy that tests each row with match on a
+// light copy first and builds only the vacancies that pass
+// (filter.MatchingStore).
+func (s *Snapshot) EachVacancyMatching(ctx context.Context, f store.Filter, need store.Fields, match func(*store.Vacancy) bool, fn func(store.Vacancy) error) error {
+	if fromSource(f) {
+		return s.Store.EachVacancy(ctx, f, func(v store.Vacancy) error {
+			if !match(&v) {
+				return nil
+			}
+			return fn(v)
+		})
+	}
+	since := sinceNano(f)
+	var lv store.Vacancy
+	for i := range s.rows {
+		if !s.keep(i, f, since) {
+			continue
+		}
+		if s.light(i, &lv, need); !match(&lv) {
+			continue
+		}
+		if err := fn(s.vacancy(i)); err != nil {
+			return err
+		}
+		if i&4095 == 0 && ctx.Err() != nil {
+			return ctx.Err()
+		}
+	}
+	return ctx.Err()
+}
+
+// keep reports whether row i passes the store-level part of f.
+func (s *Snapshot) keep(i int, f store.Filter, since int64) bool {
+	r := &s.rows[i]
+	return r.pub >= since && (!f.OpenOnly || r.closed == nilTime)
+}
+
+// fromSource reports whether f needs what only the source has.
+func fromSource(f store.Filter) bool { return f.QueryID != 0 || f.Raw }
+
+func sinceNano(f store.Filter) int64 {
+	if f.Since.IsZero() {
+		return math.MinInt64
+	}
+	return f.Since.UnixNano()
+}
+
+// EachVacancy calls fn for each vacancy f selects, from memory (a saved
+// query's membership and raw JSON come from the source store).
+func (s *Snapshot) EachVacancy(ctx context.Context, f store.Filter, fn func(store.Vacancy) error) error {
+	if fromSource(f) {
+		return s.Store.EachVacancy(ctx, f, fn)
+	}
+	since := sinceNano(f)
+	for i := range s.rows {
+		if !s.keep(i, f, since) {
+			continue
+		}
+		if err := fn(s.vacancy(i)); err != nil {
+			return err
+		}
+		if i&4095 == 0 && ctx.Err() != nil {
+			return ctx.Err()
+		}
+	}
+	return nil
+}
+
+// EachSkill calls fn for each (vacancy, key skill) pair f selects.
+func (s *Snapshot) EachSkill(ctx context.Context, f store.Filter, fn func(vacancyID, skill string) error) error {
+	if fromSource(f) || !s.hasSkills {
+		return s.Store.EachSkill(ctx, f, fn)
+	}
+	since := sinceNano(f)
+	for i := range s.rows {
+		r := &s.rows[i]
+		if !s.keep(i, f, since) || r.skN == math.MaxUint16 {
+			continue
+		}
+		for j := 0; j < int(r.skN); j++ {
+			if err := fn(r.id, s.dict[s.skills[int(r.skStart)+j]]); err != nil {
+				return err
+			}
+		}
+	}
+	return ctx.Err()
+}
+
+// CountVacancies counts the vacancies f selects.
+func (s *Snapshot) CountVacancies(ctx context.Context, f store.Filter) (int, error) {
+	if fromSource(f) {
+		return s.Store.CountVacancies(ctx, f)
+	}
+	n, since := 0, sinceNano(f)
+	for i := range s.rows {
+		if s.keep(i, f, since) {
+			n++
+		}
+	}
+	return n, nil
+}
+
+// Areas returns the areas tree read at build time.
+func (s *Snapshot) Areas(context.Context) ([]store.Area, error) { return s.areas, nil }
+
+// Roles returns the roles read at build time.
+func (s *Snapshot) Roles(context.Context) ([]store.Role, error) { return s.roles, nil }
+
+// CurrencyRates returns the rates read at build time.
+func (s *Snapshot) CurrencyRates(context.Context) ([]store.CurrencyRate, error) { return s.rates, nil }
+
+// Close does nothing: the source store belongs to whoever opened it.
+func (s *Snapshot) Close() error { return nil }
+
+// Rosters reads the rosters of these vacancies from the source (they live
+// in its raw JSON, which the snapshot does not hold).
+func (s *Snapshot) Rosters(ctx context.Context, ids []string) (map[string]store.Roster, error) {
+	if rr, ok := s.Store.(store.RosterReader); ok {
+		return rr.Rosters(ctx, ids)
+	}
+	return map[string]store.Roster{}, nil // no raw JSON to read them from
+}
+
+// EachChangedVersion streams the version history from the source.
+func (s *Snapshot) EachChangedVersion(ctx context.Context, f store.Filter, fn func(store.Version) error) error {
+	if vw, ok := s.Store.(store.VersionWalker); ok {
+		return vw.EachChangedVersion(ctx, f, fn)
+	}
+	return fmt.Errorf("this store cannot stream version history")
+}

@@ -1,0 +1,139 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"net/url"
+	"strings"
+	"sync"
+
+	"github.com/hhjobs/hhjobs/internal/analytics"
+	"github.com/hhjobs/hhjobs/internal/filter"
+	"github.com/hhjobs/hhjobs/internal/report"
+)
+
+// viewCache keeps the last computed views of one snapshot by their
+// canonical URL: going back to a view, or a second reader of it, costs
+// nothing. A new snapshot gets a new cache.
+type viewCache struct {
+	mu       sync.Mutex
+	max      int
+	order    []string
+	m        map[string]*view
+	inflight map[string]chan struct{} // views being computed: a second reader waits for the first
+}
+
+type view struct {
+	res  *analytics.Result
+	meta report.Meta
+	html []byte
+}
+
+func newViewCache(max int) *viewCache {
+	return &viewCache{max: max, m: map[string]*view{}, inflight: map[string]chan struct{}{}}
+}
+
+// claim returns the cached view of k, or, when nobody computes it, done
+// (to be called when the caller has put it); a view another request is
+// computing is waited for.
+func (c *viewCache) claim(ctx context.Context, k string) (v *view, done func(), err error) {
+	for {
+		c.mu.Lock()
+		if v := c.m[k]; v != nil {
+			c.mu.Unlock()
+			return v, nil, nil
+		}
+		ch, busy := c.inflight[k]
+		if !busy {
+			ch = make(chan struct{})
+			c.inflight[k] = ch
+			c.mu.Unlock()
+			return nil, func() {
+				c.mu.Lock()
+				delete(c.inflight, k)
+				c.mu.Unlock()
+				close(ch)
+			}, nil
+		}
+		c.mu.Unlock()
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return nil, nil, ctx.Err()
+		}
+	}
+}
+
+func (c *viewCache) put(k string, v *view) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, ok := c.m[k]; !ok {
+		c.order = append(c.order, k)
+	}
+	c.m[k] = v
+	for len(c.order) > c.max {
+		delete(c.m, c.order[0])
+		c.order = c.order[1:]
+	}
+}
+
+// request is a parsed dashboard URL: the filters and the salary basis.
+type request struct {
+	spec filter.Spec
+	flt  *filter.Filter
+	net  bool
+	key  string // canonical form
+}
+
+func (s *Server) parse(ctx context.Context, snap *Snapshot, v url.Values) (*request, error) {
+	spec, err := filter.Parse(v)
+	if err != nil {
+		return nil, err
+	}
+	r := &request{spec: spec}
+	switch b := strings.ToLower(v.Get("basis")); b {
+	case "", "gross":
+	case "net":
+		r.net = true
+	default:
+		return nil, badParam("basis", "%q: want gross or net", b)
+	}
+	if r.flt, err = filter.Resolve(ctx, snap, spec); err != nil {
+		return nil, err
+	}
+	cv := spec.Values()
+	if r.net {
+		cv.Set("basis", "net")
+	}
+	r.key = cv.Encode()
+	return r, nil
+}
+
+// overview computes (or takes from the cache) the report for v's filters.
+func (s *Server) overview(ctx context.Context, v url.Values) (*view, error) {
+	snap := s.snap.Load()
+	req, err := s.parse(ctx, snap, v)
+	if err != nil {
+		return nil, err
+	}
+	cache := s.cache.Load()
+	vw, done, err := cache.claim(ctx, req.key)
+	if vw != nil || err != nil {
+		return vw, err
+	}
+	defer done()
+	res, err := analytics.Compute(ctx, req.flt.Wrap(snap), analytics.Config{
+		Filter: req.flt.StoreFilter(), Options: analytics.Options{Net: req.net}, Now: s.cfg.Now(),
+	})
+	if err != nil {
+		return nil, err
+	}
+	meta := report.Meta{Query: req.spec.Query, Since: req.flt.Since, Filters: req.flt.Describe()}
+	var buf bytes.Buffer
+	if err := report.Render(&buf, res, meta); err != nil {
+		return nil, err
+	}
+	vw = &view{res: res, meta: meta, html: buf.Bytes()}
+	cache.put(req.key, vw)
+	return vw, nil
+}
