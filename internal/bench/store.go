@@ -2,7 +2,10 @@ package bench
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"time"
 
 	"github.com/hhjobs/hhjobs/internal/harvest"
@@ -39,6 +42,13 @@ func RunStore(ctx context.Context, cfg Config) (*StoreReport, error) {
 	defer cleanup()
 	cfg.Dir = dir
 	path := dbPath(cfg, "store.db")
+	// Fresh even in a kept --dir: ids left by an earlier bench would be
+	// classified as unchanged.
+	for _, suffix := range []string{"", "-wal", "-shm"} {
+		if err := os.Remove(path + suffix); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return nil, err
+		}
+	}
 	st, err := sqlite.Open(ctx, path)
 	if err != nil {
 		return nil, err
