@@ -137,6 +137,7 @@ func runDemo(ctx context.Context, f *Factory, o *DemoOptions) error {
 		}
 	}
 	fmt.Fprintf(f.IO.Err, "demo: done; open the report in a browser. Data: %s\n", dir)
+	fmt.Fprintf(f.IO.Err, "demo: to explore it with filters: hhjobs serve --db %s --open\n", filepath.Join(dir, "hhjobs.db"))
 	fmt.Fprintln(f.IO.Out, report)
 	return nil
 }
