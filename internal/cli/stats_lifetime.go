@@ -19,10 +19,31 @@ import (
 
 // LifetimeJSON is the output of `stats --lifetime --json` (DESIGN §4.1).
 type LifetimeJSON struct {
+	statsHead
+	*analytics.LifetimeStats
+}
+
+// statsHead are the keys that open the JSON of `stats --lifetime` and
+// `stats --revisions`: when, and over which vacancies.
+type statsHead struct {
 	GeneratedAt time.Time  `json:"generated_at"`
 	Query       string     `json:"query,omitempty"`
 	Since       *time.Time `json:"since,omitempty"`
-	*analytics.LifetimeStats
+}
+
+func (f *Factory) statsHead(o *StatsOptions, flt store.Filter) statsHead {
+	h := statsHead{GeneratedAt: f.Now().UTC().Truncate(time.Second), Query: o.query()}
+	if !flt.Since.IsZero() {
+		h.Since = &flt.Since
+	}
+	return h
+}
+
+// printJSON writes v as indented JSON, the form of every --json.
+func printJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
 }
 
 func runStatsLifetime(ctx context.Context, f *Factory, o *StatsOptions, st store.Store, flt store.Filter, dims []analytics.Dim) error {
@@ -31,13 +52,7 @@ func runStatsLifetime(ctx context.Context, f *Factory, o *StatsOptions, st store
 		return err
 	}
 	if o.JSON {
-		out := LifetimeJSON{GeneratedAt: f.Now().UTC().Truncate(time.Second), Query: o.query(), LifetimeStats: res}
-		if !flt.Since.IsZero() {
-			out.Since = &flt.Since
-		}
-		enc := json.NewEncoder(f.IO.Out)
-		enc.SetIndent("", "  ")
-		return enc.Encode(out)
+		return printJSON(f.IO.Out, LifetimeJSON{statsHead: f.statsHead(o, flt), LifetimeStats: res})
 	}
 	t := res.Total
 	fmt.Fprintf(f.IO.Err, "%d vacancies, %d closures observed from %s to %s; lifetime from %s (%d from the other start); Kaplan-Meier with delayed entry, 95 %% CI Brookmeyer-Crowley\n",

@@ -2,12 +2,10 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"strconv"
 	"text/tabwriter"
-	"time"
 
 	"github.com/hhjobs/hhjobs/internal/analytics"
 	"github.com/hhjobs/hhjobs/internal/export"
@@ -17,9 +15,7 @@ import (
 
 // RevisionsJSON is the output of `stats --revisions --json`.
 type RevisionsJSON struct {
-	GeneratedAt time.Time  `json:"generated_at"`
-	Query       string     `json:"query,omitempty"`
-	Since       *time.Time `json:"since,omitempty"`
+	statsHead
 	*analytics.Revisions
 }
 
@@ -29,13 +25,7 @@ func runStatsRevisions(ctx context.Context, f *Factory, o *StatsOptions, st stor
 		return err
 	}
 	if o.JSON {
-		out := RevisionsJSON{GeneratedAt: f.Now().UTC().Truncate(time.Second), Query: o.query(), Revisions: res}
-		if !flt.Since.IsZero() {
-			out.Since = &flt.Since
-		}
-		enc := json.NewEncoder(f.IO.Out)
-		enc.SetIndent("", "  ")
-		return enc.Encode(out)
+		return printJSON(f.IO.Out, RevisionsJSON{statsHead: f.statsHead(o, flt), Revisions: res})
 	}
 	t := res.Total
 	fmt.Fprintf(f.IO.Err, "%d vacancies seen by two runs or more, %d with a pay change observed between two syncs (only those count); %% of the old monthly point estimate\n",
