@@ -116,13 +116,6 @@ func num(v float64, s string) td {
 
 func cnt(n int) td { return num(float64(n), fmtInt(int64(n))) }
 
-func rub(n int, v float64) td {
-	if n == 0 {
-		return td{S: "—", Num: true}
-	}
-	return num(v, fmtRub(v))
-}
-
 func txt(s string) td { return td{S: s} }
 
 var groupHead = []th{
@@ -428,13 +421,6 @@ func build(res *analytics.Result, meta Meta) page {
 }
 
 func roundK(x float64) float64 { return math.Round(x/1000) * 1000 }
-
-func dash(n int, s string) string {
-	if n == 0 {
-		return "—"
-	}
-	return s
-}
 
 func med(g analytics.GroupStats) string {
 	if !g.Salary.HasMedian() {
