@@ -38,6 +38,8 @@ var ugc = bluemonday.UGCPolicy()
 
 // SafeHH returns hh.ru HTML (a description, a snippet) sanitised by
 // bluemonday's UGC policy, for display. Nothing else may reach the page unescaped.
+// No page shows hh.ru HTML today (deadcode lists it); it is kept, with its
+// test, as the one way a future view (vacancy descriptions in serve) may.
 func SafeHH(s string) template.HTML {
 	return template.HTML(ugc.Sanitize(s)) //nolint:gosec // sanitised above
 }
