@@ -24,8 +24,13 @@ import (
 	"github.com/hhjobs/hhjobs/internal/httpx"
 )
 
-// DefaultBaseURL is the production API.
-const DefaultBaseURL = "https://api.hh.ru/"
+// DefaultAPIBase is the production API as users write it (--api-base) and
+// auth uses it; DefaultBaseURL is the same with the slash that resolving
+// relative paths needs. The one definition of hh.ru's API address.
+const (
+	DefaultAPIBase = "https://api.hh.ru"
+	DefaultBaseURL = DefaultAPIBase + "/"
+)
 
 var urlParse = url.Parse
 
