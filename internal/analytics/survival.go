@@ -69,6 +69,8 @@ type KM struct {
 
 // KaplanMeier estimates the survival function of subjects all observed from
 // time 0 on (every subject at risk from the start, even for events at 0).
+// Only tests call it, as the textbook form the left-truncated estimator must
+// reduce to; the binary calls KaplanMeierLT.
 func KaplanMeier(obs []Obs) KM {
 	subj := make([]Subject, len(obs))
 	for i, o := range obs {

@@ -78,7 +78,7 @@ func (s *Synonyms) With(extra *Synonyms) *Synonyms {
 	return out
 }
 
-// Len is the number of spellings s folds.
+// Len is the number of spellings s folds (tests check the embedded list).
 func (s *Synonyms) Len() int { return len(s.m) }
 
 // Key folds raw (see SkillKey) and maps it through the groups.

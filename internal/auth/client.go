@@ -13,11 +13,13 @@ import (
 	"time"
 
 	"golang.org/x/oauth2"
+
+	"github.com/hhjobs/hhjobs/internal/hhapi"
 )
 
 // Default hosts (REFERENCE §1).
 const (
-	DefaultAPIBase   = "https://api.hh.ru"
+	DefaultAPIBase   = hhapi.DefaultAPIBase
 	DefaultOAuthBase = "https://hh.ru"
 )
 

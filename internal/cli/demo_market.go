@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/hhjobs/hhjobs/internal/analytics"
+	"github.com/hhjobs/hhjobs/internal/hhapi"
 	"github.com/hhjobs/hhjobs/internal/sandbox"
 	"github.com/hhjobs/hhjobs/internal/store/sqlite"
 )
@@ -20,7 +21,8 @@ const (
 	demoPerDay   = 60 // vacancies a simulated day, every role and area (about 40 % HR in Russia)
 )
 
-var msk = time.FixedZone("MSK", 3*3600)
+// msk: the demo's simulated days are hh.ru's (Moscow) days.
+var msk = hhapi.Moscow
 
 // demoMarket builds the simulated clock and market: the market starts
 // demoDays before now, so that the last sync is today and the report's

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/hhjobs/hhjobs/internal/auth"
+	"github.com/hhjobs/hhjobs/internal/hhapi"
 )
 
 // Settings are the global settings, resolved flag → environment → config file → default.
@@ -35,8 +36,8 @@ type Settings struct {
 
 // Defaults (DESIGN.md §4).
 const (
-	DefaultAPIBase   = "https://api.hh.ru"
-	DefaultOAuthBase = "https://hh.ru"
+	DefaultAPIBase   = hhapi.DefaultAPIBase
+	DefaultOAuthBase = auth.DefaultOAuthBase
 )
 
 // AddFlags registers the persistent flags on root.

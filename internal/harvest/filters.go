@@ -201,9 +201,8 @@ func checkScalar(key string, vals []string) error {
 // ParseAPITime parses a date the way hh.ru accepts it in date_from/date_to:
 // a day (Moscow time) or an ISO 8601 instant.
 func ParseAPITime(s string) (time.Time, error) {
-	msk := time.FixedZone("MSK", 3*3600)
-	for _, layout := range []string{"2006-01-02", "2006-01-02T15:04:05-0700", time.RFC3339, "2006-01-02T15:04"} {
-		if t, err := time.ParseInLocation(layout, s, msk); err == nil {
+	for _, layout := range []string{"2006-01-02", hhapi.TimeLayout, time.RFC3339, "2006-01-02T15:04"} {
+		if t, err := time.ParseInLocation(layout, s, hhapi.Moscow); err == nil {
 			return t, nil
 		}
 	}

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/hhjobs/hhjobs/internal/hhapi"
 )
 
 // hh.ru's limits (REFERENCE §6.3, §11.3).
@@ -25,9 +27,6 @@ const (
 	DefaultLookback = 31 * 24 * time.Hour
 )
 
-// hhTime is hh.ru's date format; Go's RFC 3339 does not parse its offset.
-const hhTime = "2006-01-02T15:04:05-0700"
-
 // CeilGrid rounds t up to the 5-minute grid (a run's upper bound: never down,
 // so a vacancy published before the run starts is inside it).
 func CeilGrid(t time.Time) time.Time {
@@ -41,17 +40,16 @@ func CeilGrid(t time.Time) time.Time {
 // FloorGrid rounds t down to the 5-minute grid.
 func FloorGrid(t time.Time) time.Time { return t.Truncate(Grid) }
 
-func formatTime(t time.Time) string { return t.In(moscow).Format(hhTime) }
-
-// moscow is hh.ru's own offset; any offset would do, this one matches what the API prints.
-var moscow = time.FixedZone("MSK", 3*3600)
+// formatTime writes t as hh.ru does; any offset would do, Moscow's matches
+// what the API prints.
+func formatTime(t time.Time) string { return t.In(hhapi.Moscow).Format(hhapi.TimeLayout) }
 
 // parseBound reads a date_from/date_to value in either of hh.ru's accepted forms.
 func parseBound(s string) (time.Time, error) {
-	for _, layout := range []string{hhTime, time.RFC3339, "2006-01-02"} {
-		if t, err := time.ParseInLocation(layout, s, moscow); err == nil {
+	for _, layout := range []string{hhapi.TimeLayout, time.RFC3339, "2006-01-02"} {
+		if t, err := time.ParseInLocation(layout, s, hhapi.Moscow); err == nil {
 			// formatTime writes it back in Moscow time: keep that a 4-digit year.
-			if y := t.In(moscow).Year(); y < 1 || y > 9999 {
+			if y := t.In(hhapi.Moscow).Year(); y < 1 || y > 9999 {
 				return time.Time{}, fmt.Errorf("bad date %q: out of range", s)
 			}
 			return t, nil

@@ -24,8 +24,13 @@ import (
 	"github.com/hhjobs/hhjobs/internal/httpx"
 )
 
-// DefaultBaseURL is the production API.
-const DefaultBaseURL = "https://api.hh.ru/"
+// DefaultAPIBase is the production API as users write it (--api-base) and
+// auth uses it; DefaultBaseURL is the same with the slash that resolving
+// relative paths needs. The one definition of hh.ru's API address.
+const (
+	DefaultAPIBase = "https://api.hh.ru"
+	DefaultBaseURL = DefaultAPIBase + "/"
+)
 
 var urlParse = url.Parse
 
@@ -212,6 +217,8 @@ func (c *Client) ProfessionalRoles(ctx context.Context) (*RoleCatalog, error) {
 }
 
 // Industries fetches the two-level GET /industries.
+// Unused by hhjobs so far (deadcode lists it); kept, tested on the sandbox, for
+// the employer and industry analytics to come.
 func (c *Client) Industries(ctx context.Context) ([]Industry, error) {
 	var ind []Industry
 	if err := c.get(ctx, "industries", nil, &ind); err != nil {
@@ -233,6 +240,8 @@ func (c *Client) Employer(ctx context.Context, id string) (*Employer, error) {
 }
 
 // Me fetches GET /me (use it to validate a token).
+// Unused so far: auth still calls /me itself. Issue #12 item 4 moves auth
+// onto this client (Me, DecodeOAuthError), so it is kept, not removed.
 func (c *Client) Me(ctx context.Context) (*Me, error) {
 	var m Me
 	if err := c.get(ctx, "me", nil, &m); err != nil {

@@ -58,12 +58,6 @@ func (c *Client) Now() time.Time {
 	return time.Now()
 }
 
-// ServerClockKnown reports whether a response has set the server clock.
-func (c *Client) ServerClockKnown() bool {
-	_, ok := c.clock.now()
-	return ok
-}
-
 // SyncClock reads the server's clock with the cheapest request there is
 // (a search probe, per_page=0). A run calls it before it fixes its window:
 // the estimate from an older response would miss a server clock that

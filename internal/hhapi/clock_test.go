@@ -64,3 +64,10 @@ func TestServerClockKeepsSubSecond(t *testing.T) {
 		t.Errorf("no header gave %v", d)
 	}
 }
+
+// ServerClockKnown reports whether a response has set the server clock
+// (a test probe; the binary only asks for Now).
+func (c *Client) ServerClockKnown() bool {
+	_, ok := c.clock.now()
+	return ok
+}

@@ -335,6 +335,9 @@ type Area struct {
 // IsLeaf reports whether a has no children.
 func (a *Area) IsLeaf() bool { return len(a.Areas) == 0 }
 
+// WalkAreas and FlattenAreas are used only by tests (the sandbox and the
+// decoder tests check whole area trees with them).
+
 // WalkAreas calls fn for every node of the forest in pre-order with its
 // depth (0 for roots). A non-nil error from fn stops the walk and is
 // returned.

@@ -1,7 +1,6 @@
 package httpx
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"net/http"
@@ -54,12 +53,6 @@ func BodyLimit(k BodyKind) int64 {
 }
 
 type bodyKindKey struct{}
-
-// WithBodyKind returns ctx marking its requests' answers as kind k
-// (overrides the inference from the path).
-func WithBodyKind(ctx context.Context, k BodyKind) context.Context {
-	return context.WithValue(ctx, bodyKindKey{}, k)
-}
 
 // KindOf is the kind of req's answer with the given status.
 func KindOf(req *http.Request, status int) BodyKind {

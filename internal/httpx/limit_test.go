@@ -199,3 +199,10 @@ func TestDeadline(t *testing.T) {
 		t.Errorf("caller's deadline: %v", err)
 	}
 }
+
+// WithBodyKind returns ctx marking its requests' answers as kind k
+// (overrides the inference from the path). Only tests mark a kind; the
+// binary relies on the inference.
+func WithBodyKind(ctx context.Context, k BodyKind) context.Context {
+	return context.WithValue(ctx, bodyKindKey{}, k)
+}

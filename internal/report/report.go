@@ -38,6 +38,8 @@ var ugc = bluemonday.UGCPolicy()
 
 // SafeHH returns hh.ru HTML (a description, a snippet) sanitised by
 // bluemonday's UGC policy, for display. Nothing else may reach the page unescaped.
+// No page shows hh.ru HTML today (deadcode lists it); it is kept, with its
+// test, as the one way a future view (vacancy descriptions in serve) may.
 func SafeHH(s string) template.HTML {
 	return template.HTML(ugc.Sanitize(s)) //nolint:gosec // sanitised above
 }
@@ -115,13 +117,6 @@ func num(v float64, s string) td {
 }
 
 func cnt(n int) td { return num(float64(n), fmtInt(int64(n))) }
-
-func rub(n int, v float64) td {
-	if n == 0 {
-		return td{S: "—", Num: true}
-	}
-	return num(v, fmtRub(v))
-}
 
 func txt(s string) td { return td{S: s} }
 
@@ -428,13 +423,6 @@ func build(res *analytics.Result, meta Meta) page {
 }
 
 func roundK(x float64) float64 { return math.Round(x/1000) * 1000 }
-
-func dash(n int, s string) string {
-	if n == 0 {
-		return "—"
-	}
-	return s
-}
 
 func med(g analytics.GroupStats) string {
 	if !g.Salary.HasMedian() {

@@ -239,7 +239,3 @@ func (r *refData) dictHas(dict, id string) bool {
 	}
 	return false
 }
-
-func (r *refData) inSubtree(root *areaNode, a *areaNode) bool {
-	return a.pre >= root.pre && a.pre < root.post
-}

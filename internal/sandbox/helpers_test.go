@@ -308,3 +308,9 @@ func set(paths ...string) map[string]bool {
 	}
 	return m
 }
+
+// inSubtree reports whether a lies under root (pre/post-order numbering);
+// only the rules test needs it, so it lives here rather than in data.go.
+func (r *refData) inSubtree(root *areaNode, a *areaNode) bool {
+	return a.pre >= root.pre && a.pre < root.post
+}

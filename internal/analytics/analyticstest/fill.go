@@ -130,19 +130,6 @@ var (
 	}
 )
 
-// Vacancies generates n vacancies (with RawItem, and for details RawFull,
-// KeySkills and DetailFetchedAt) plus their planned closing times (nil = open).
-func Vacancies(n int, seed int64) ([]store.Vacancy, []*time.Time) {
-	vs := make([]store.Vacancy, 0, n)
-	closes := make([]*time.Time, 0, n)
-	for i := 0; i < n; i++ {
-		v, c := Vacancy(i, n, seed)
-		vs = append(vs, v)
-		closes = append(closes, c)
-	}
-	return vs, closes
-}
-
 // Vacancy generates the i-th of n vacancies: a pure function of (i, n, seed),
 // so a store of millions can be filled, and re-synced, without holding them.
 // Publication times grow with i.
