@@ -1,0 +1,135 @@
+package httpx
+
+import (
+	"net/http"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+// Adaptive-rate defaults (--rps auto).
+const (
+	AutoStartRPS = 4.0  // first rate when nothing is remembered
+	AutoMaxRPS   = 50.0 // never ask for more than this
+	AutoMinRPS   = 0.5  // never back off below this
+)
+
+// Adaptive is an AIMD controller for a Limiter's rate (--rps auto). It
+// starts at a safe rate and raises it per clean answer: by SlowStep while no
+// limit has been seen (slow start, ≈×1.5 per second), then quickly back to
+// just under the last limit seen (Settle × ceiling), then by a small probe
+// proportional to the ceiling, so the API's limit is found again without
+// many 429s. A 429 multiplies the rate by Backoff (at most once per
+// Quiet, since the 429s of requests already in flight describe the same
+// excess) and records the ceiling. Retry-After is honoured by the Limiter's
+// pause, not here. Safe for concurrent use.
+type Adaptive struct {
+	mu      sync.Mutex
+	lim     *rate.Limiter
+	now     func() time.Time
+	r       float64 // current rate
+	ceil    float64 // rate at which the last 429 came (0 = none yet)
+	max     float64
+	lastCut time.Time
+}
+
+// Controller tuning.
+const (
+	slowStep  = 0.5    // req/s added per clean answer before the first 429
+	settle    = 0.95   // fast recovery target, × ceiling
+	recoverPS = 0.15   // fast recovery: × ceiling per second of answers
+	probeStep = 0.0005 // × ceiling added per clean answer above settle × ceiling
+	backoff   = 0.7
+	quiet     = time.Second
+)
+
+// NewAdaptive returns a controller starting at start req/s (AutoStartRPS if
+// ≤ 0), capped at max (AutoMaxRPS if ≤ 0). A remembered start (known > 0)
+// is treated as a ceiling already found: the controller probes gently above
+// it instead of slow-starting. now nil means time.Now.
+func NewAdaptive(start, hi float64, remembered bool, now func() time.Time) *Adaptive {
+	if hi <= 0 {
+		hi = AutoMaxRPS
+	}
+	if start <= 0 {
+		start, remembered = AutoStartRPS, false
+	}
+	start = min(max(start, AutoMinRPS), hi)
+	if now == nil {
+		now = time.Now
+	}
+	a := &Adaptive{now: now, r: start, max: hi}
+	if remembered {
+		a.ceil = start / settle
+	}
+	a.lim = rate.NewLimiter(rate.Limit(start), 1)
+	return a
+}
+
+// Rate is the current rate in requests per second.
+func (a *Adaptive) Rate() float64 {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.r
+}
+
+// Good records a clean answer and raises the rate.
+func (a *Adaptive) Good() {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	switch {
+	case a.ceil == 0:
+		a.r += slowStep
+	case a.r < settle*a.ceil:
+		// Back to just under the ceiling within about two seconds: r
+		// answers a second, each adding recoverPS × ceiling / r.
+		a.r = min(settle*a.ceil, a.r+recoverPS*a.ceil/max(a.r, AutoMinRPS))
+	default:
+		a.r += probeStep * a.ceil
+	}
+	a.set()
+}
+
+// Throttled records a 429 and cuts the rate (once per quiet period).
+func (a *Adaptive) Throttled() {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	t := a.now()
+	if !a.lastCut.IsZero() && t.Sub(a.lastCut) < quiet {
+		return
+	}
+	a.lastCut = t
+	a.ceil = a.r
+	a.r *= backoff
+	a.set()
+}
+
+func (a *Adaptive) set() {
+	a.r = min(max(a.r, AutoMinRPS), a.max)
+	a.lim.SetLimit(rate.Limit(a.r))
+}
+
+// NewAdaptiveLimiter returns a pausable Limiter whose rate a drives.
+func NewAdaptiveLimiter(a *Adaptive) *Limiter { return &Limiter{lim: a.lim, ad: a} }
+
+// Adaptive returns the controller driving l (nil for a fixed rate).
+func (l *Limiter) Adaptive() *Adaptive {
+	if l == nil {
+		return nil
+	}
+	return l.ad
+}
+
+// observe feeds one answer to the controller, if any: a 429 cuts, any other
+// answer raises; transport failures are left to Retry's pause.
+func (l *Limiter) observe(resp *http.Response, err error) {
+	if l.ad == nil || err != nil || resp == nil {
+		return
+	}
+	if resp.StatusCode == http.StatusTooManyRequests {
+		l.ad.Throttled()
+		return
+	}
+	l.ad.Good()
+}
