@@ -32,6 +32,7 @@ type Adaptive struct {
 	ceil    float64 // rate at which the last 429 came (0 = none yet)
 	max     float64
 	lastCut time.Time
+	answers int // clean answers seen
 }
 
 // Controller tuning.
@@ -74,10 +75,23 @@ func (a *Adaptive) Rate() float64 {
 	return a.r
 }
 
+// Remember is the rate worth starting the next run at: just under the last
+// limit seen, or the current rate when none was seen; n is the number of
+// clean answers it rests on.
+func (a *Adaptive) Remember() (rps float64, n int) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.ceil > 0 {
+		return min(settle*a.ceil, a.max), a.answers
+	}
+	return a.r, a.answers
+}
+
 // Good records a clean answer and raises the rate.
 func (a *Adaptive) Good() {
 	a.mu.Lock()
 	defer a.mu.Unlock()
+	a.answers++
 	switch {
 	case a.ceil == 0:
 		a.r += slowStep
