@@ -32,7 +32,8 @@ type Adaptive struct {
 	ceil    float64 // rate at which the last 429 came (0 = none yet)
 	max     float64
 	lastCut time.Time
-	answers int // clean answers seen
+	answers int         // clean answers seen
+	recent  []time.Time // clean answers of the last window (the measured rate)
 }
 
 // Controller tuning.
@@ -43,6 +44,7 @@ const (
 	probeStep = 0.0005 // × ceiling added per clean answer above settle × ceiling
 	backoff   = 0.7
 	quiet     = time.Second
+	window    = 2 * time.Second // clean answers counted for the measured rate
 )
 
 // NewAdaptive returns a controller starting at start req/s (AutoStartRPS if
@@ -92,6 +94,13 @@ func (a *Adaptive) Good() {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	a.answers++
+	t := a.now()
+	a.recent = append(a.recent, t)
+	i := 0
+	for i < len(a.recent) && t.Sub(a.recent[i]) > window {
+		i++
+	}
+	a.recent = a.recent[i:]
 	switch {
 	case a.ceil == 0:
 		a.r += slowStep
@@ -114,9 +123,35 @@ func (a *Adaptive) Throttled() {
 		return
 	}
 	a.lastCut = t
+	// The limit is at most what got through: in slow start the asked-for
+	// rate runs ahead of the answers while the API's burst drains, so the
+	// rate measured over the last window is the better ceiling.
 	a.ceil = a.r
-	a.r *= backoff
+	if m := a.measured(t); m > 0 {
+		a.ceil = min(a.ceil, m)
+	}
+	a.r = a.ceil * backoff
 	a.set()
+}
+
+// measured is the clean-answer rate over the last window (over the time
+// since the first of them, at least a second, when that is shorter), or 0
+// when too few answers say anything.
+func (a *Adaptive) measured(t time.Time) float64 {
+	n := 0
+	for _, at := range a.recent {
+		if t.Sub(at) <= window {
+			n++
+		}
+	}
+	if n < 4 {
+		return 0
+	}
+	span := window
+	if first := t.Sub(a.recent[len(a.recent)-n]); first < window {
+		span = max(first, time.Second)
+	}
+	return float64(n) / span.Seconds()
 }
 
 func (a *Adaptive) set() {

@@ -67,3 +67,21 @@ func TestAdaptiveAIMD(t *testing.T) {
 		t.Fatalf("after a later 429: Rate = %g (limiter %g), want 7", got, lim)
 	}
 }
+
+// In slow start the asked-for rate runs ahead of what gets through: the
+// ceiling after a 429 is the measured rate of clean answers, not the asked.
+func TestAdaptiveCeilingMeasured(t *testing.T) {
+	now := time.Unix(0, 0)
+	a := NewAdaptive(4, 50, false, func() time.Time { return now })
+	for range 20 { // 5 answers a second for 4 s: the rate asked climbs to 14
+		now = now.Add(200 * time.Millisecond)
+		a.Good()
+	}
+	if got := a.Rate(); got != 14 {
+		t.Fatalf("slow start: Rate = %g, want 14", got)
+	}
+	a.Throttled()
+	if got := a.Rate(); math.Abs(got-0.7*5.5) > 1e-9 { // 11 answers in the 2 s window
+		t.Fatalf("after a 429: Rate = %g, want 0.7 × 5.5 measured", got)
+	}
+}
