@@ -42,6 +42,7 @@ const (
 	settle    = 0.95   // fast recovery target, × ceiling
 	recoverPS = 0.15   // fast recovery: × ceiling per second of answers
 	probeStep = 0.0005 // × ceiling added per clean answer above settle × ceiling
+	probePS   = 0.005  // × ceiling added per second of answers above settle × ceiling
 	backoff   = 0.7
 	quiet     = time.Second
 	window    = 2 * time.Second // clean answers counted for the measured rate
@@ -109,7 +110,9 @@ func (a *Adaptive) Good() {
 		// answers a second, each adding recoverPS × ceiling / r.
 		a.r = min(settle*a.ceil, a.r+recoverPS*a.ceil/max(a.r, AutoMinRPS))
 	default:
-		a.r += probeStep * a.ceil
+		// Per answer, plus probePS × ceiling per second of answers, so a
+		// ceiling measured low (at a few req/s) is left within a minute.
+		a.r += probeStep*a.ceil + probePS*a.ceil/max(a.r, AutoMinRPS)
 	}
 	a.set()
 }
