@@ -62,9 +62,10 @@ func TestAdaptiveAIMD(t *testing.T) {
 		t.Fatalf("probe: Rate = %g, want about 10.5", got)
 	}
 	now = now.Add(2 * time.Second)
+	before := a.Rate()
 	a.Throttled()
-	if got, lim := a.Rate(), float64(a.lim.Limit()); math.Abs(got-7) > 1e-9 || got != lim {
-		t.Fatalf("after a later 429: Rate = %g (limiter %g), want 7", got, lim)
+	if got, lim := a.Rate(), float64(a.lim.Limit()); math.Abs(got-0.7*before) > 1e-9 || got != lim {
+		t.Fatalf("after a later 429: Rate = %g (limiter %g), want 0.7 × %g", got, lim, before)
 	}
 }
 
