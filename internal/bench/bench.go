@@ -44,6 +44,9 @@ type Config struct {
 	RPS           float64       `json:"rps"`
 	Latency       time.Duration `json:"latency_ns"`
 	RateVacancies int           `json:"rate_vacancies"`
+	// RateAuto runs the rate leg's client adaptive (--rps auto) instead
+	// of limited to RPS: it must find R by itself.
+	RateAuto bool `json:"rate_auto,omitempty"`
 
 	// The incremental sync: Publish new, Archive and Change existing vacancies.
 	Publish int `json:"publish"`
@@ -215,14 +218,20 @@ func (b bearer) RoundTrip(r *http.Request) (*http.Response, error) {
 	return b.next.RoundTrip(r)
 }
 
-// client is the API client the CLI would build, with a sandbox app token.
+// client is the API client the CLI would build, with a sandbox app token;
+// rps < 0 makes it adaptive, as --rps auto does (from the safe start).
 func client(ctx context.Context, sb *Sandbox, rps float64, m *httpx.Metrics) (*hhapi.Client, error) {
 	tok, err := sb.AppToken(ctx)
 	if err != nil {
 		return nil, err
 	}
+	var lim *httpx.Limiter
+	if rps < 0 {
+		lim = httpx.NewAdaptiveLimiter(httpx.NewAdaptive(0, 0, false, nil))
+	}
 	hc, err := httpx.NewClient(httpx.Options{
 		UserAgent: UserAgent,
+		Limiter:   lim,
 		RPS:       rps,
 		Metrics:   m,
 		Wrap:      func(next http.RoundTripper) http.RoundTripper { return bearer{next, tok} },

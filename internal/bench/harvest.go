@@ -300,6 +300,7 @@ type RateReport struct {
 	Vacancies int     `json:"vacancies"` // generated, no hard cells
 	Truth     int     `json:"truth"`
 	RPS       float64 `json:"rps"`       // allowed R (sandbox limit = client limit)
+	Client    string  `json:"client"`    // "R" (limited to R) or "auto" (adaptive, finds R)
 	LatencyS  float64 `json:"latency_s"` // added to every response
 	Requests  int64   `json:"requests"`  // every API request the sandbox saw, 429s included
 	TooMany   int64   `json:"too_many"`
@@ -328,7 +329,11 @@ func RunRate(ctx context.Context, cfg Config) (*RateReport, error) {
 		return nil, err
 	}
 	defer sb.Close()
-	r, err := newRig(ctx, sb, dbPath(cfg, "rate.db"), cfg.RPS, cfg.Concurrency, cfg.Cap)
+	crps := cfg.RPS
+	if cfg.RateAuto {
+		crps = -1 // adaptive: the client must find R by itself
+	}
+	r, err := newRig(ctx, sb, dbPath(cfg, "rate.db"), crps, cfg.Concurrency, cfg.Cap)
 	if err != nil {
 		return nil, err
 	}
@@ -349,9 +354,12 @@ func RunRate(ctx context.Context, cfg Config) (*RateReport, error) {
 	if err != nil {
 		return nil, err
 	}
-	rep := &RateReport{Sandbox: sb.Mode, Vacancies: cfg.RateVacancies, Truth: len(truth), RPS: cfg.RPS,
+	rep := &RateReport{Sandbox: sb.Mode, Vacancies: cfg.RateVacancies, Truth: len(truth), RPS: cfg.RPS, Client: "R",
 		LatencyS: secs(cfg.Latency), Requests: m.stats.all, TooMany: m.stats.tooMany,
 		Retries: m.res.Run.Counters.Retries, ElapsedS: secs(m.elapsed), Recall: rc.Recall}
+	if cfg.RateAuto {
+		rep.Client = "auto"
+	}
 	if rep.ElapsedS > 0 {
 		rep.Achieved = float64(rep.Requests) / rep.ElapsedS
 	}

@@ -188,8 +188,8 @@ func (h *HarvestReport) print(w io.Writer, cfg Config) {
 }
 
 func (rt *RateReport) print(w io.Writer, cfg Config) {
-	fmt.Fprintf(w, "\nRATE: same harvest (with details) on a smaller, %s sandbox: %s vacancies, no hard cells (truth %s), limited to R = %g req/s, %s latency; client limited to R, concurrency %d\n",
-		rt.Sandbox, num(rt.Vacancies), num(rt.Truth), rt.RPS, dur(rt.LatencyS), cfg.Concurrency)
+	fmt.Fprintf(w, "\nRATE: same harvest (with details) on a smaller, %s sandbox: %s vacancies, no hard cells (truth %s), limited to R = %g req/s, %s latency; client %s, concurrency %d\n",
+		rt.Sandbox, num(rt.Vacancies), num(rt.Truth), rt.RPS, dur(rt.LatencyS), clientWords(rt.Client), cfg.Concurrency)
 	t, flush := newTable(w)
 	t.row("achieved / allowed", fmt.Sprintf("%.2f / %g req/s = %s (%s requests in %s)", rt.Achieved, rt.RPS, pct(rt.Share), num(rt.Requests), dur(rt.ElapsedS)),
 		"≥ 90%", verdict(rt.Share >= TargetRateShare))
@@ -236,4 +236,12 @@ func (a *AnalyticsReport) print(w io.Writer) {
 	tg, v = target(a.Report)
 	t.row("report (HTML, all sections)", fmt.Sprintf("%s; peak heap %.1f MB; %s file%s", dur(a.Report.ElapsedS), a.Report.PeakHeapMB, mb(a.ReportBytes), share(a.Report)), tg, v)
 	flush()
+}
+
+// clientWords says how the rate leg's client was limited.
+func clientWords(c string) string {
+	if c == "auto" {
+		return "adaptive (--rps auto: finds R by itself)"
+	}
+	return "limited to R"
 }

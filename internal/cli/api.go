@@ -49,7 +49,7 @@ func (f *Factory) tokenSource() (auth.TokenSource, error) {
 
 // API builds the hh.ru client: one rate limiter shared by all workers,
 // retries, the stored token, and metrics for the run counters.
-func (f *Factory) API(_ context.Context, rps float64, m *httpx.Metrics, retry httpx.RetryPolicy, sourceAddr string) (*hhapi.Client, error) {
+func (f *Factory) API(_ context.Context, lim *httpx.Limiter, m *httpx.Metrics, retry httpx.RetryPolicy, sourceAddr string) (*hhapi.Client, error) {
 	src, err := f.tokenSource()
 	if err != nil {
 		return nil, err
@@ -63,7 +63,7 @@ func (f *Factory) API(_ context.Context, rps float64, m *httpx.Metrics, retry ht
 	hc, err := httpx.NewClient(httpx.Options{
 		Base:      base,
 		UserAgent: f.Settings.UserAgent,
-		RPS:       rps,
+		Limiter:   lim,
 		Metrics:   m,
 		Retry:     retry,
 		Log:       f.debugLog(),
@@ -85,7 +85,7 @@ func (f *Factory) Harvester(ctx context.Context, hf HarvestFlags) (*harvest.Harv
 		return nil, err
 	}
 	m := &httpx.Metrics{}
-	api, err := f.API(ctx, hf.RPS, m, httpx.RetryPolicy{MaxOutage: hf.MaxOutage}, hf.SourceAddr)
+	api, err := f.API(ctx, f.harvestLimiter(hf), m, httpx.RetryPolicy{MaxOutage: hf.MaxOutage}, hf.SourceAddr)
 	if err != nil {
 		return nil, err
 	}

@@ -116,7 +116,7 @@ func TestBadInput(t *testing.T) {
 		{"boolean through --param", []string{"collect", "--param", "only_with_salary=yes"}, nil, ExitUsage, "true or false"},
 		{"unknown area by name", []string{"--db", absent("a.db"), "collect", "--area", "Моксва"}, nil, ExitUsage, "Москва (1)"},
 		{"unknown area id", []string{"collect", "--area", "99999999"}, nil, ExitUsage, "hhjobs areas"},
-		{"--rps not a number", []string{"collect", "--rps", "fast"}, nil, ExitUsage, "--rps \"fast\": want a number"},
+		{"--rps not a number", []string{"collect", "--rps", "fast"}, nil, ExitUsage, "--rps \"fast\": want auto or a number"},
 		{"--salary not a number", []string{"collect", "--salary", "100k"}, nil, ExitUsage, "--salary \"100k\": want a whole amount"},
 		{"--concurrency not a number", []string{"sync", "--concurrency", "many"}, nil, ExitUsage, "--concurrency \"many\": want a whole number"},
 		{"--every not a duration", []string{"sync", "--every", "daily"}, nil, ExitUsage, "--every \"daily\": want a duration"},

@@ -19,7 +19,8 @@ import (
 
 // HarvestFlags are the controls shared by collect and sync.
 type HarvestFlags struct {
-	RPS         float64
+	RPS         float64 // hard ceiling when !Auto (0 = unlimited)
+	Auto        bool    // --rps auto: adaptive rate (httpx.Adaptive)
 	Concurrency int
 	Details     string
 	Every       time.Duration
@@ -29,7 +30,8 @@ type HarvestFlags struct {
 
 func (h *HarvestFlags) add(cmd *cobra.Command) {
 	fl := cmd.Flags()
-	fl.Float64Var(&h.RPS, "rps", 4, "requests per second shared by all workers (0 = unlimited, for the sandbox)")
+	h.Auto = true
+	fl.Var(rpsValue{h}, "rps", "requests per second shared by all workers: auto adapts below the API's limit (remembered per API in the config dir); a number is a hard ceiling (0 = unlimited, for the sandbox)")
 	fl.IntVar(&h.Concurrency, "concurrency", 4, "requests in flight")
 	fl.StringVar(&h.SourceAddr, "source-addr", "", "send from this local IP address (several collectors on one machine, each with its own hh.ru rate limit)")
 	fl.StringVar(&h.Details, "details", harvest.DetailsNew, "full vacancies to fetch: new (new and changed), all, none")

@@ -42,10 +42,10 @@ func dryRun(ctx context.Context, f *Factory, h *harvest.Harvester, q store.Query
 		details = pl.Found
 		fmt.Fprintf(w, "  details       up to %d full-vacancy requests on a first run (--details %s; --details none skips them)\n", details, hf.Details)
 	}
-	if hf.RPS > 0 {
-		fmt.Fprintf(w, "  time          %s at --rps %g (search requests only)", dur(float64(pl.Requests)/hf.RPS), hf.RPS)
+	if rps, at := dryRunRate(f, hf); rps > 0 {
+		fmt.Fprintf(w, "  time          %s at %s (search requests only)", dur(float64(pl.Requests)/rps), at)
 		if details > 0 {
-			fmt.Fprintf(w, "; %s with the details", dur(float64(pl.Requests+details)/hf.RPS))
+			fmt.Fprintf(w, "; %s with the details", dur(float64(pl.Requests+details)/rps))
 		}
 		fmt.Fprintln(w)
 	} else {

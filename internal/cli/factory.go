@@ -29,6 +29,7 @@ type Factory struct {
 	// note was printed.
 	created    string
 	notedEmpty bool
+	rates      *rateMemo // --rps auto of this process (rates.go)
 }
 
 // NewFactory returns a Factory over ios.
@@ -98,6 +99,7 @@ func OpenStore(ctx context.Context, loc string) (store.Store, error) {
 
 // Close releases what the factory opened.
 func (f *Factory) Close() {
+	f.saveRate()
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.store != nil {

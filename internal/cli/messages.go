@@ -37,7 +37,7 @@ func flagWants(flag, cause string) string {
 	case flag == "--salary":
 		return "want a whole amount in the currency's units, e.g. 150000"
 	case flag == "--rps":
-		return "want a number of requests per second, e.g. 4 or 0.5 (0 = unlimited)"
+		return "want auto or a number of requests per second, e.g. 4 or 0.5 (0 = unlimited)"
 	case strings.Contains(cause, "ParseFloat"):
 		return "want a number, e.g. 0.5 or 4"
 	case strings.Contains(cause, "ParseInt"), strings.Contains(cause, "ParseUint"):

@@ -16,6 +16,7 @@ import (
 // configured rate. The zero value is an unlimited, never-paused limiter.
 type Limiter struct {
 	lim *rate.Limiter // nil = unlimited
+	ad  *Adaptive     // non-nil for --rps auto (adaptive.go)
 
 	mu    sync.Mutex
 	until time.Time
@@ -121,6 +122,8 @@ func RateLimitAdaptive(next http.RoundTripper, l *Limiter, m *Metrics) http.Roun
 		if err := l.Wait(req.Context()); err != nil {
 			return nil, fmt.Errorf("rate limiter: %w", err)
 		}
-		return next.RoundTrip(req)
+		resp, err := next.RoundTrip(req)
+		l.observe(resp, err)
+		return resp, err
 	})
 }
