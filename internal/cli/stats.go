@@ -236,10 +236,19 @@ func statsTable(w io.Writer, dims []analytics.Dim, groups []analytics.GroupStats
 			q(s.P25, qs), q(s.Median, med), ci, q(s.P75, qs), q(s.Mean, med), strconv.Itoa(g.OutliersAbs+g.OutliersIQR))
 		rows = append(rows, row)
 	}
-	// Text columns left-aligned, numbers right-aligned; widths in runes.
-	width := make([]int, len(head))
+	return printAligned(w, rows, func(i, _ int) bool { return i < len(dims) })
+}
+
+// printAligned prints rows as a terminal table, two spaces between columns
+// sized in runes: the columns left(i, n) names are left-aligned (text), the
+// others right-aligned (figures).
+func printAligned(w io.Writer, rows [][]string, left func(i, n int) bool) error {
+	var width []int
 	for _, r := range rows {
 		for i, c := range r {
+			if i == len(width) {
+				width = append(width, 0)
+			}
 			width[i] = max(width[i], utf8.RuneCountInString(c))
 		}
 	}
@@ -251,7 +260,7 @@ func statsTable(w io.Writer, dims []analytics.Dim, groups []analytics.GroupStats
 			if i > 0 {
 				b.WriteString("  ")
 			}
-			if i < len(dims) {
+			if left(i, len(r)) {
 				b.WriteString(c + pad)
 			} else {
 				b.WriteString(pad + c)

@@ -9,7 +9,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/hhjobs/hhjobs/internal/analytics"
 	"github.com/hhjobs/hhjobs/internal/export"
@@ -154,30 +153,8 @@ func lifetimeTable(w io.Writer, dims []analytics.Dim, groups []analytics.Lifetim
 		row = append(row, c[0], c[1], c[2], or(c[3], "—"), ci, or(c[6], "—"), g.Reason)
 		rows = append(rows, row)
 	}
-	width := make([]int, len(head))
-	for _, r := range rows {
-		for i, c := range r {
-			width[i] = max(width[i], utf8.RuneCountInString(c))
-		}
-	}
-	for _, r := range rows {
-		var b strings.Builder
-		for i, c := range r {
-			pad := strings.Repeat(" ", width[i]-utf8.RuneCountInString(c))
-			if i > 0 {
-				b.WriteString("  ")
-			}
-			if i < len(dims) || i == len(r)-1 {
-				b.WriteString(c + pad)
-			} else {
-				b.WriteString(pad + c)
-			}
-		}
-		if _, err := fmt.Fprintln(w, strings.TrimRight(b.String(), " ")); err != nil {
-			return err
-		}
-	}
-	return nil
+	// Labels and the note are text; the figures between them align right.
+	return printAligned(w, rows, func(i, n int) bool { return i < len(dims) || i == n-1 })
 }
 
 func or(a, b string) string {
