@@ -120,12 +120,16 @@ type AreaIndex struct {
 	region map[string]string
 }
 
-// NewAreaIndex indexes areas.
+// NewAreaIndex indexes areas. The index is read-only afterwards (regions
+// are resolved here), so goroutines computing sections in parallel share it.
 func NewAreaIndex(areas []store.Area) *AreaIndex {
-	ix := &AreaIndex{parent: make(map[string]string, len(areas)), name: make(map[string]string, len(areas)), region: map[string]string{}}
+	ix := &AreaIndex{parent: make(map[string]string, len(areas)), name: make(map[string]string, len(areas)), region: make(map[string]string, len(areas))}
 	for _, a := range areas {
 		ix.parent[a.ID] = a.ParentID
 		ix.name[a.ID] = a.Name
+	}
+	for id := range ix.parent {
+		ix.region[id] = ix.regionOf(id)
 	}
 	return ix
 }
@@ -137,11 +141,15 @@ func (ix *AreaIndex) Name(id string) string { return ix.name[id] }
 // itself) whose parent is a root (a country). A root is its own region; an
 // area missing from the tree is its own region.
 func (ix *AreaIndex) Region(id string) string {
-	if id == "" {
-		return ""
-	}
 	if r, ok := ix.region[id]; ok {
 		return r
+	}
+	return id
+}
+
+func (ix *AreaIndex) regionOf(id string) string {
+	if id == "" {
+		return ""
 	}
 	cur := id
 	for depth := 0; depth < 32; depth++ {
@@ -154,6 +162,5 @@ func (ix *AreaIndex) Region(id string) string {
 		}
 		cur = p
 	}
-	ix.region[id] = cur
 	return cur
 }

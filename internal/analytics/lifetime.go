@@ -112,8 +112,8 @@ type lifeAcc struct {
 	closedN    int
 }
 
-func (a *lifeAcc) add(v store.Vacancy) {
-	s, initial := LifeSubject(v)
+func (a *lifeAcc) add(v *store.Vacancy) {
+	s, initial := LifeSubject(*v)
 	a.subj = append(a.subj, s)
 	if initial {
 		a.initial++
@@ -122,6 +122,13 @@ func (a *lifeAcc) add(v store.Vacancy) {
 		a.closedSum += max(0, days(v.ClosedAt.Sub(v.PublishedAt)))
 		a.closedN++
 	}
+}
+
+func (a *lifeAcc) merge(b *lifeAcc) {
+	a.subj = append(a.subj, b.subj...)
+	a.initial += b.initial
+	a.closedSum += b.closedSum
+	a.closedN += b.closedN
 }
 
 // finish estimates the group and decides whether its median can be stated.
@@ -160,27 +167,27 @@ type lifeGroups struct {
 	dims   []Dim
 	total  lifeAcc
 	groups map[string]*lifeAcc
-	c      *computer // for dimValues
+	ds     dimSource
 	vals   [][]kv
 }
 
-func newLifeGroups(c *computer, dims []Dim) *lifeGroups {
-	return &lifeGroups{dims: dims, groups: map[string]*lifeAcc{}, c: c, vals: make([][]kv, len(dims)),
+func newLifeGroups(ds dimSource, dims []Dim) *lifeGroups {
+	return &lifeGroups{dims: dims, groups: map[string]*lifeAcc{}, ds: ds, vals: make([][]kv, len(dims)),
 		total: lifeAcc{key: []string{""}, label: []string{"Все вакансии"}}}
 }
 
-func (l *lifeGroups) add(v store.Vacancy) {
+func (l *lifeGroups) add(v *store.Vacancy) {
 	l.total.add(v)
 	if len(l.dims) == 0 {
 		return
 	}
 	for i, d := range l.dims {
-		l.vals[i] = l.c.dimValues(d, v, l.vals[i][:0])
+		l.vals[i] = l.ds.values(d, v, l.vals[i][:0])
 	}
 	l.combos(v, 0, nil, nil)
 }
 
-func (l *lifeGroups) combos(v store.Vacancy, i int, keys, labels []string) {
+func (l *lifeGroups) combos(v *store.Vacancy, i int, keys, labels []string) {
 	if i == len(l.dims) {
 		k := strings.Join(keys, "\x1f")
 		a := l.groups[k]
@@ -193,6 +200,17 @@ func (l *lifeGroups) combos(v store.Vacancy, i int, keys, labels []string) {
 	}
 	for _, x := range l.vals[i] {
 		l.combos(v, i+1, append(keys, x.key), append(labels, x.label))
+	}
+}
+
+func (l *lifeGroups) merge(b *lifeGroups) {
+	l.total.merge(&b.total)
+	for k, x := range b.groups {
+		if a := l.groups[k]; a != nil {
+			a.merge(x)
+		} else {
+			l.groups[k] = x
+		}
 	}
 }
 
@@ -242,6 +260,21 @@ func (l *lifeGroups) lifetimeReport(w LifeWindow) *Lifetime {
 	}
 	return lt
 }
+
+// lifetimeSection: how long vacancies stay open, in all and by required
+// experience (Result.Lifetime).
+type lifetimeSection struct {
+	life   *lifeGroups
+	window LifeWindow
+}
+
+func newLifetimeSection(env *Env) Section {
+	return &lifetimeSection{life: newLifeGroups(env.dims, []Dim{DimExperience}), window: env.Window}
+}
+
+func (l *lifetimeSection) Observe(o *Seen)     { l.life.add(o.V) }
+func (l *lifetimeSection) Merge(other Section) { l.life.merge(other.(*lifetimeSection).life) }
+func (l *lifetimeSection) Finish(r *Result)    { r.Lifetime = l.life.lifetimeReport(l.window) }
 
 // lifeWindow is the observation window of the runs of queryID (0: all):
 // the earliest run's start → the latest finished run's end (or the latest
@@ -293,9 +326,9 @@ func ComputeLifetime(ctx context.Context, s store.Store, cfg LifetimeConfig) (*L
 	if err != nil {
 		return nil, err
 	}
-	lg := newLifeGroups(&computer{areas: NewAreaIndex(areas)}, cfg.By)
+	lg := newLifeGroups(dimSource{NewAreaIndex(areas)}, cfg.By)
 	if err := s.EachVacancy(ctx, f, func(v store.Vacancy) error {
-		lg.add(v)
+		lg.add(&v)
 		return ctx.Err()
 	}); err != nil {
 		return nil, fmt.Errorf("read vacancies: %w", err)

@@ -56,7 +56,7 @@ type postingFinder struct {
 	title map[string]string // raw title → folded; titles repeat a lot
 }
 
-func (f *postingFinder) add(v store.Vacancy) {
+func (f *postingFinder) add(v *store.Vacancy) {
 	if v.EmployerID == "" || (positive(v.SalaryFrom) == nil && positive(v.SalaryTo) == nil) {
 		return
 	}
@@ -142,7 +142,7 @@ func findCopies(ctx context.Context, s store.Store, flt store.Filter) (Postings,
 	flt.Raw = false
 	flt.Fields = store.FieldName | store.FieldArea | store.FieldEmployer | store.FieldSalary
 	if err := s.EachVacancy(ctx, flt, func(v store.Vacancy) error {
-		f.add(v)
+		f.add(&v)
 		return ctx.Err()
 	}); err != nil {
 		return Postings{}, nil, fmt.Errorf("find mass postings: %w", err)
@@ -151,13 +151,70 @@ func findCopies(ctx context.Context, s store.Store, flt store.Filter) (Postings,
 	return p, copies, nil
 }
 
-// markCopy flags s when v is a copy left out of the salary figures.
-func (c *computer) markCopy(v store.Vacancy, s *Salary) {
-	if c.copies == nil || !c.copies[v.ID] {
+// merge adds the candidates of b, renumbering its employers.
+func (f *postingFinder) merge(b *postingFinder) {
+	if b.empID == nil {
 		return
 	}
-	s.Flags |= FlagCopy
-	if s.OK && !s.Flags.Has(FlagOutlier) {
-		c.res.Postings.Dropped++
+	if f.empID == nil {
+		f.empID, f.total, f.title = map[string]int32{}, map[int32]int{}, map[string]string{}
+	}
+	emp := make([]int32, len(b.emps))
+	for i, e := range b.emps {
+		id, ok := f.empID[e.ID]
+		if !ok {
+			id = int32(len(f.emps))
+			f.empID[e.ID] = id
+			f.emps = append(f.emps, e)
+		}
+		emp[i] = id
+	}
+	for e, n := range b.total {
+		f.total[emp[e]] += n
+	}
+	for _, r := range b.recs {
+		r.emp = emp[r.emp]
+		f.recs = append(f.recs, r)
+	}
+}
+
+// postingsSection: mass postings (Result.Postings). Without UniquePostings
+// it finds them during the walk (a full computation only); with it, the
+// first pass found them (Env.Postings) and the walk counts the copies left
+// out of salary figures.
+type postingsSection struct {
+	env     *Env
+	find    postingFinder
+	dropped int
+}
+
+func newPostingsSection(env *Env) Section { return &postingsSection{env: env} }
+
+func (p *postingsSection) Observe(o *Seen) {
+	switch {
+	case p.env.UniquePostings:
+		if s := o.Salary; s.Flags.Has(FlagCopy) && s.OK && !s.Flags.Has(FlagOutlier) {
+			p.dropped++
+		}
+	case !p.env.GroupsOnly:
+		p.find.add(o.V)
+	}
+}
+
+func (p *postingsSection) Merge(other Section) {
+	b := other.(*postingsSection)
+	p.dropped += b.dropped
+	p.find.merge(&b.find)
+}
+
+func (p *postingsSection) Finish(r *Result) {
+	switch {
+	case p.env.UniquePostings:
+		ps := *p.env.Postings
+		ps.Dropped = p.dropped
+		r.Postings = &ps
+	case !p.env.GroupsOnly:
+		ps, _ := p.find.finish()
+		r.Postings = &ps
 	}
 }

@@ -36,10 +36,10 @@ type cellKey struct {
 // of the vacancies that list the skill with the median of those that do not,
 // keeping cells with at least MinN salaries on each side (after the trim).
 // The cells come best first by the lower bound of their interval.
-func (c *computer) premium(skill int32, name string) []SkillPremium {
+func (s *skillsSection) premium(skill int32, name string) []SkillPremium {
 	with := map[cellKey][]float64{}
 	without := map[cellKey][]float64{}
-	for _, r := range c.recs {
+	for _, r := range s.recs {
 		_, has := slices.BinarySearch(r.skills, skill)
 		for _, role := range r.roles {
 			k := cellKey{role, r.exp}
@@ -53,12 +53,12 @@ func (c *computer) premium(skill int32, name string) []SkillPremium {
 	var out []SkillPremium
 	for k, w := range with {
 		wo := without[k]
-		if len(w) < c.cfg.MinN || len(wo) < c.cfg.MinN {
+		if len(w) < s.env.MinN || len(wo) < s.env.MinN {
 			continue
 		}
 		kw, _ := TrimIQR(w)
 		kwo, _ := TrimIQR(wo)
-		if len(kw) < c.cfg.MinN || len(kwo) < c.cfg.MinN { // the bases after the trim
+		if len(kw) < s.env.MinN || len(kwo) < s.env.MinN { // the bases after the trim
 			continue
 		}
 		mw, mwo := Quantile(kw, 0.5), Quantile(kwo, 0.5)
@@ -72,7 +72,7 @@ func (c *computer) premium(skill int32, name string) []SkillPremium {
 			exp = ExperienceNames[expID]
 		}
 		out = append(out, SkillPremium{
-			Skill: name, RoleID: c.roles[k.role].ID, Role: c.roles[k.role].Name, ExperienceID: expID, Experience: exp,
+			Skill: name, RoleID: s.roles[k.role].ID, Role: s.roles[k.role].Name, ExperienceID: expID, Experience: exp,
 			NWith: len(kw), NWithout: len(kwo), MedianWith: mw, MedianWithout: mwo, Premium: p,
 			CI95: [2]float64{p - z95*se, p + z95*se},
 		})

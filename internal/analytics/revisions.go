@@ -115,7 +115,7 @@ func ComputeRevisionsBy(ctx context.Context, s store.Store, cfg RevisionConfig, 
 		return nil, err
 	}
 	rates := NewRates(rs)
-	c := &computer{areas: NewAreaIndex(areas)}
+	ds := dimSource{NewAreaIndex(areas)}
 	total := &revAcc{RevisionGroup: RevisionGroup{Key: []string{""}, Label: []string{"Все вакансии"}}}
 	var accs []*revAcc
 	if err := s.EachVacancy(ctx, f, func(v store.Vacancy) error {
@@ -124,7 +124,7 @@ func ComputeRevisionsBy(ctx context.Context, s store.Store, cfg RevisionConfig, 
 		}
 		accs = append(accs[:0], total)
 		for _, g := range gs {
-			accs = g.accsOf(c, v, accs)
+			accs = g.accsOf(ds, &v, accs)
 		}
 		for _, a := range accs {
 			a.SeenTwice++
@@ -155,12 +155,12 @@ func ComputeRevisionsBy(ctx context.Context, s store.Store, cfg RevisionConfig, 
 
 // accsOf appends the accumulators of v's groups (one per combination of its
 // values of g.by) to accs.
-func (g *revGrouping) accsOf(c *computer, v store.Vacancy, accs []*revAcc) []*revAcc {
+func (g *revGrouping) accsOf(ds dimSource, v *store.Vacancy, accs []*revAcc) []*revAcc {
 	if len(g.by) == 0 {
 		return accs
 	}
 	for i, d := range g.by {
-		g.vals[i] = c.dimValues(d, v, g.vals[i][:0])
+		g.vals[i] = ds.values(d, v, g.vals[i][:0])
 	}
 	var walk func(i int, keys, labels []string)
 	walk = func(i int, keys, labels []string) {

@@ -21,7 +21,6 @@ type rosterPass struct {
 	batches   chan []string     // to the worker (nil until the first batch)
 	results   chan rosterResult // from the worker, one per batch, then closed
 	replaying bool
-	roster    *store.Roster // the roster of the vacancy being added (nil: unknown)
 }
 
 type rosterResult struct {
@@ -30,8 +29,8 @@ type rosterResult struct {
 }
 
 // hold keeps v for later when its pay needs a roster.
-func (c *computer) hold(ctx context.Context, v store.Vacancy) bool {
-	p := &c.rosterPass
+func (w *walk) hold(ctx context.Context, v store.Vacancy) bool {
+	p := &w.rosterPass
 	if p.rosters == nil || p.replaying {
 		return false
 	}
@@ -68,8 +67,8 @@ func (p *rosterPass) send(ctx context.Context) {
 }
 
 // replayRosters collects the rosters of the held vacancies and adds them, in walk order.
-func (c *computer) replayRosters(ctx context.Context) error {
-	p := &c.rosterPass
+func (w *walk) replayRosters(ctx context.Context) error {
+	p := &w.rosterPass
 	if len(p.deferred) == 0 {
 		return nil
 	}
@@ -89,14 +88,14 @@ func (c *computer) replayRosters(ctx context.Context) error {
 		return fmt.Errorf("read rosters: %w", err)
 	}
 	p.replaying = true
-	for _, v := range p.deferred {
-		p.roster = nil
-		if r, ok := all[v.ID]; ok {
-			p.roster = &r
+	for i := range p.deferred {
+		var roster *store.Roster // nil: unknown
+		if r, ok := all[p.deferred[i].ID]; ok {
+			roster = &r
 		}
-		c.add(v)
+		w.ss.Observe(&p.deferred[i], roster)
 	}
-	p.roster, p.deferred = nil, nil
+	p.deferred = nil
 	return nil
 }
 
@@ -107,20 +106,5 @@ func (p *rosterPass) abandon() {
 		for range p.results {
 		}
 		p.batches = nil
-	}
-}
-
-// countRoster adds s to the roster counters of the salary mix.
-func (m *SalaryMix) countRoster(s Salary) {
-	if s.Mode != ModeShift && s.Mode != ModeHour || !s.OK {
-		return
-	}
-	switch {
-	case s.Flags.Has(FlagFTE):
-		m.RosterFTE++
-	case s.Flags.Has(FlagRosterAssumed):
-		m.RosterAssumed++
-	default:
-		m.RosterKnown++
 	}
 }

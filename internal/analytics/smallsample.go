@@ -13,30 +13,10 @@ type SmallSampleRules struct {
 	MinNRank      int `json:"min_n_rank"`
 }
 
-func (c *computer) rules() SmallSampleRules {
-	t := c.cfg.Small.withDefaults()
-	return SmallSampleRules{MinNMedian: t.MinNMedian, MinNQuartiles: t.MinNQuartiles, MinNRank: c.cfg.MinN}
-}
-
-// withholdGroups applies the small-sample rules to the total and every group.
-func (c *computer) withholdGroups() {
-	r := c.res
-	r.Small = c.rules()
-	r.Total.Salary.Withhold(c.cfg.Small)
-	for i := range r.Groupings {
-		for j := range r.Groupings[i].Groups {
-			r.Groupings[i].Groups[j].Salary.Withhold(c.cfg.Small)
-		}
-	}
-}
-
-// withholdPeriods applies them to the weekly and monthly figures.
-func (c *computer) withholdPeriods() {
-	for _, ps := range [][]Period{c.res.Weekly, c.res.Monthly} {
-		for i := range ps {
-			ps[i].Salary.Withhold(c.cfg.Small)
-		}
-	}
+// rules are the thresholds cfg computes with.
+func rules(cfg Config) SmallSampleRules {
+	t := cfg.Small.withDefaults()
+	return SmallSampleRules{MinNMedian: t.MinNMedian, MinNQuartiles: t.MinNQuartiles, MinNRank: cfg.MinN}
 }
 
 // rankByPay keeps the named groups with at least minN salaries and a median

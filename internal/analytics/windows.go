@@ -77,13 +77,13 @@ func (w *windows) share(i, count int) WindowShare {
 }
 
 // addWindow counts a vacancy with details published at t and its skills.
-func (c *computer) addWindow(t time.Time, ids []int32) {
-	i := c.win.of(t)
+func (s *skillsSection) addWindow(t time.Time, ids []int32) {
+	i := s.win.of(t)
 	if i < 0 {
 		return
 	}
-	c.win.base[i]++
+	s.win.base[i]++
 	for _, id := range ids {
-		c.skills[id].win[i]++
+		s.skills[id].win[i]++
 	}
 }

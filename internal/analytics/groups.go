@@ -1,0 +1,208 @@
+package analytics
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+)
+
+// GroupStats are the figures of one group. Every figure carries its base:
+// Salary.N is the number of salaries behind the quantiles (after outliers).
+type GroupStats struct {
+	Key             []string `json:"key"`
+	Label           []string `json:"label"`
+	Vacancies       int      `json:"vacancies"`
+	Open            int      `json:"open"`
+	Disclosed       int      `json:"disclosed"`        // vacancies with a salary
+	DisclosureShare float64  `json:"disclosure_share"` // Disclosed / Vacancies
+	Excluded        int      `json:"excluded"`         // disclosed, but no monthly RUR (FLY_IN_FLY_OUT, SERVICE, no rate)
+	OutliersAbs     int      `json:"outliers_abs"`     // outside [10 000, 5 000 000]
+	OutliersIQR     int      `json:"outliers_iqr"`     // outside the group's 3·IQR fences
+	Salary          Summary  `json:"salary"`           // monthly RUR on the report's basis
+}
+
+// Grouping is the groups of one dimension tuple, largest first.
+type Grouping struct {
+	Dims   []Dim        `json:"dims"`
+	Groups []GroupStats `json:"groups"`
+}
+
+// acc accumulates one group: counts and the salaries that enter its figures.
+type acc struct {
+	key, label  []string
+	vacancies   int
+	open        int
+	disclosed   int
+	excluded    int
+	outliersAbs int
+	vals        []float64
+}
+
+func (a *acc) add(open bool, s Salary) {
+	a.vacancies++
+	if open {
+		a.open++
+	}
+	if !s.Disclosed() {
+		return
+	}
+	a.disclosed++
+	switch {
+	case !s.OK:
+		a.excluded++
+	case s.Flags.Has(FlagOutlier):
+		a.outliersAbs++
+	case s.Flags.Has(FlagCopy): // --unique-postings: one copy per posting
+	default:
+		a.vals = append(a.vals, s.MonthlyRUR)
+	}
+}
+
+func (a *acc) merge(b *acc) {
+	a.vacancies += b.vacancies
+	a.open += b.open
+	a.disclosed += b.disclosed
+	a.excluded += b.excluded
+	a.outliersAbs += b.outliersAbs
+	a.vals = append(a.vals, b.vals...)
+}
+
+func (a *acc) finish() GroupStats {
+	kept, out := TrimIQR(a.vals)
+	g := GroupStats{
+		Key: a.key, Label: a.label, Vacancies: a.vacancies, Open: a.open, Disclosed: a.disclosed,
+		Excluded: a.excluded, OutliersAbs: a.outliersAbs, OutliersIQR: out, Salary: Summarise(kept),
+	}
+	if a.vacancies > 0 {
+		g.DisclosureShare = float64(a.disclosed) / float64(a.vacancies)
+	}
+	a.vals = nil
+	return g
+}
+
+// accMap is the groups of one dimension tuple by joined key.
+type accMap map[string]*acc
+
+// add adds the vacancy to the group of every combination of its values of
+// the dimensions idx (indexes in Dims): a vacancy with two roles counts in both.
+func (m accMap) add(o *Seen, idx []int) {
+	if len(idx) == 1 {
+		for _, x := range o.values(idx[0]) {
+			a := m[x.key]
+			if a == nil {
+				a = &acc{key: []string{x.key}, label: []string{x.label}}
+				m[x.key] = a
+			}
+			a.add(o.Open, o.Salary)
+		}
+		return
+	}
+	m.combos(o, idx, nil, nil)
+}
+
+func (m accMap) combos(o *Seen, idx []int, keys, labels []string) {
+	i := len(keys)
+	if i == len(idx) {
+		k := strings.Join(keys, "\x1f")
+		a := m[k]
+		if a == nil {
+			a = &acc{key: slices.Clone(keys), label: slices.Clone(labels)}
+			m[k] = a
+		}
+		a.add(o.Open, o.Salary)
+		return
+	}
+	for _, x := range o.values(idx[i]) {
+		m.combos(o, idx, append(keys, x.key), append(labels, x.label))
+	}
+}
+
+func (m accMap) merge(b accMap) {
+	for k, x := range b {
+		if a := m[k]; a != nil {
+			a.merge(x)
+		} else {
+			m[k] = x
+		}
+	}
+}
+
+// finish returns the groups, largest first.
+func (m accMap) finish() []GroupStats {
+	out := make([]GroupStats, 0, len(m))
+	for _, a := range m {
+		out = append(out, a.finish())
+	}
+	sortGroups(out)
+	return out
+}
+
+func sortGroups(gs []GroupStats) {
+	slices.SortFunc(gs, func(a, b GroupStats) int {
+		if c := cmp.Compare(b.Vacancies, a.Vacancies); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(strings.Join(a.Label, " "), strings.Join(b.Label, " ")); c != 0 {
+			return c
+		}
+		return slices.Compare(a.Key, b.Key)
+	})
+}
+
+// dimIndexes are the indexes in Dims of dims.
+func dimIndexes(dims []Dim) []int {
+	idx := make([]int, len(dims))
+	for i, d := range dims {
+		idx[i] = slices.Index(Dims, d)
+	}
+	return idx
+}
+
+// groupsSection: the total and every grouping of Env.Groupings, with the
+// small-sample rules applied (Result.Total, Groupings, Small).
+type groupsSection struct {
+	env    *Env
+	total  acc
+	dims   [][]Dim
+	idx    [][]int
+	groups []accMap
+}
+
+func newGroupsSection(env *Env) Section {
+	g := &groupsSection{env: env, dims: env.Groupings}
+	for _, d := range env.Groupings {
+		g.idx = append(g.idx, dimIndexes(d))
+		g.groups = append(g.groups, accMap{})
+	}
+	return g
+}
+
+func (g *groupsSection) Observe(o *Seen) {
+	g.total.add(o.Open, o.Salary)
+	for i, m := range g.groups {
+		m.add(o, g.idx[i])
+	}
+}
+
+func (g *groupsSection) Merge(other Section) {
+	b := other.(*groupsSection)
+	g.total.merge(&b.total)
+	for i, m := range g.groups {
+		m.merge(b.groups[i])
+	}
+}
+
+func (g *groupsSection) Finish(r *Result) {
+	r.Total = g.total.finish()
+	r.Total.Label = []string{"Все вакансии"}
+	for i, m := range g.groups {
+		r.Groupings = append(r.Groupings, Grouping{Dims: g.dims[i], Groups: m.finish()})
+	}
+	r.Small = rules(g.env.Config)
+	r.Total.Salary.Withhold(g.env.Small)
+	for i := range r.Groupings {
+		for j := range r.Groupings[i].Groups {
+			r.Groupings[i].Groups[j].Salary.Withhold(g.env.Small)
+		}
+	}
+}

@@ -1,0 +1,302 @@
+package analytics
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/hhjobs/hhjobs/internal/store"
+)
+
+// The analytics are sections: groups, the salary mix, employers, trends,
+// skills, lifetimes, mass postings, the salary histogram, region × experience
+// and data quality, each a small accumulator in its own file behind Section.
+// Compute walks the store once and shows every vacancy to every section;
+// any other feeder (an in-memory snapshot) can do the same with
+// NewSections, Observe and Finish, and may split its rows over goroutines,
+// one Sections per shard, merged before Finish.
+//
+// Adding a section: a file with its result type (a field of Result), its
+// accumulator implementing Section and a constructor, and one line in
+// registry below.
+
+// Section is one accumulator of the analytics.
+type Section interface {
+	// Observe adds one vacancy. o and everything it points to are valid
+	// only during the call (the store reuses its buffers): copy what you keep.
+	Observe(o *Seen)
+	// Merge adds the observations of other, a section of the same kind made
+	// from the same Env; other must not be used afterwards.
+	Merge(other Section)
+	// Finish writes the section's part of r. Sections finish in registry
+	// order, so one may read what an earlier one wrote (employers read the
+	// groups, quality reads the total).
+	Finish(r *Result)
+}
+
+// afterWalker is a section that reads more from the store once the walk is
+// over (skills, when the store's walk leaves KeySkills empty).
+type afterWalker interface {
+	afterWalk(ctx context.Context, s store.Store) error
+}
+
+type sectionSpec struct {
+	name string
+	full bool // only in a full computation, not with Config.GroupsOnly
+	make func(*Env) Section
+}
+
+// registry lists the sections in the order they finish.
+var registry = []sectionSpec{
+	{"groups", false, newGroupsSection},
+	{"salary-mix", false, newMixSection},
+	{"employers", true, newEmployersSection},
+	{"trends", true, newTrendsSection},
+	{"skills", true, newSkillsSection},
+	{"lifetime", true, newLifetimeSection},
+	{"postings", false, newPostingsSection},
+	{"salary-histogram", true, newHistogramSection},
+	{"region-experience", true, newRegionExperienceSection},
+	{"quality", true, newQualitySection},
+}
+
+// Env is what the sections need besides the vacancies: the configuration
+// with its defaults and the facts read from the store before the walk.
+// It is read-only during the walk, so shards on several goroutines share it.
+type Env struct {
+	Config
+	Rates *Rates
+	Areas *AreaIndex
+	// Groupings are what the groups section accumulates: Config.Groupings
+	// and, in a full computation, the employers the employer ranking reads.
+	Groupings [][]Dim
+	// DataEnd is the end of the data (the windows of skill trends);
+	// Window the observation window of lifetimes.
+	DataEnd time.Time
+	Window  LifeWindow
+	// Quality holds the store's facts of the quality section (runs,
+	// slices, rates); nil with GroupsOnly.
+	Quality *Quality
+	// Postings is the first pass of UniquePostings (nil without it);
+	// copies are the ids it leaves out of salary figures.
+	Postings *Postings
+	copies   map[string]bool
+	dims     dimSource
+}
+
+// NewEnv applies cfg's defaults and reads from s what the sections need
+// besides the vacancies (rates, areas, runs; the copies of mass postings
+// with UniquePostings). It returns the effective filter too: Fields names
+// only the columns the sections read.
+func NewEnv(ctx context.Context, s store.Store, cfg Config) (*Env, error) {
+	cfg = withDefaults(cfg)
+	rs, err := s.CurrencyRates(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("currency rates: %w", err)
+	}
+	areas, err := s.Areas(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("areas: %w", err)
+	}
+	e := &Env{Config: cfg, Rates: NewRates(rs), Areas: NewAreaIndex(areas), Groupings: cfg.Groupings}
+	e.dims = dimSource{e.Areas}
+	for _, g := range cfg.Groupings {
+		for _, d := range g {
+			if !slices.Contains(Dims, d) {
+				return nil, fmt.Errorf("unknown dimension %q", d)
+			}
+		}
+	}
+	if !cfg.GroupsOnly {
+		e.Groupings = withEmployerGrouping(cfg.Groupings)
+		if e.Window, err = lifeWindow(ctx, s, cfg.Filter.QueryID); err != nil {
+			return nil, err
+		}
+		e.DataEnd = dataEnd(ctx, s, cfg.Filter, cfg.Now)
+		if e.Quality, err = quality(ctx, s, cfg.Filter, rs); err != nil {
+			return nil, err
+		}
+	}
+	if cfg.UniquePostings {
+		p, copies, err := findCopies(ctx, s, cfg.Filter)
+		if err != nil {
+			return nil, err
+		}
+		p.Unique = true
+		e.Postings, e.copies = &p, copies
+	}
+	return e, nil
+}
+
+// withDefaults fills cfg's zero fields and decides which columns the walk reads.
+func withDefaults(cfg Config) Config {
+	if cfg.TopSkills <= 0 {
+		cfg.TopSkills = 30
+	}
+	if cfg.TopEmployers <= 0 {
+		cfg.TopEmployers = 20
+	}
+	if cfg.MinN <= 0 {
+		cfg.MinN = DefaultMinNRank
+	}
+	if cfg.Now.IsZero() {
+		cfg.Now = time.Now()
+	}
+	if cfg.Groupings == nil {
+		cfg.Groupings = DefaultGroupings()
+	}
+	if cfg.Synonyms == nil {
+		cfg.Synonyms = DefaultSynonyms()
+	}
+	cfg.Filter.Raw = false
+	// Read only what the computation uses: `stats --by role` needs the
+	// salary and the roles, not the whole row.
+	cfg.Filter.Fields = store.FieldsAll // the name finds mass postings, the created dates start lifetimes
+	if cfg.GroupsOnly {
+		cfg.Filter.Fields = store.FieldSalary
+		for _, g := range cfg.Groupings {
+			for _, d := range g {
+				cfg.Filter.Fields |= dimFields[d]
+			}
+		}
+	}
+	return cfg
+}
+
+// Seen is one vacancy as the sections see it.
+type Seen struct {
+	V *store.Vacancy
+	// Salary is normalised on the configured basis; FlagCopy marks a copy of
+	// a mass posting left out of salary figures (UniquePostings).
+	Salary Salary
+	Open   bool
+	env    *Env
+	have   uint16  // bit i: vals[i] holds the values of Dims[i]
+	vals   [8][]kv // per-vacancy values of each dimension, computed on first use
+}
+
+// values returns the vacancy's values of Dims[i] (several for roles and work
+// formats), computed once per vacancy whichever section asks first.
+func (o *Seen) values(i int) []kv {
+	if o.have&(1<<i) == 0 {
+		o.vals[i] = o.env.dims.values(Dims[i], o.V, o.vals[i][:0])
+		o.have |= 1 << i
+	}
+	return o.vals[i]
+}
+
+// Sections are the accumulators of one computation, in registry order.
+type Sections struct {
+	env  *Env
+	list []Section
+	obs  Seen
+}
+
+// NewSections makes the sections env's configuration asks for.
+func NewSections(env *Env) *Sections {
+	ss := &Sections{env: env}
+	for _, sp := range registry {
+		if sp.full && env.GroupsOnly {
+			continue
+		}
+		ss.list = append(ss.list, sp.make(env))
+	}
+	ss.obs.env = env
+	return ss
+}
+
+// Observe normalises v's salary (with its roster when known, else nil) and
+// shows v to every section.
+func (ss *Sections) Observe(v *store.Vacancy, roster *store.Roster) {
+	o := &ss.obs
+	o.V, o.Open, o.have = v, v.ClosedAt == nil, 0
+	o.Salary = NormaliseRoster(*v, roster, ss.env.Rates, ss.env.Options)
+	if ss.env.copies[v.ID] {
+		o.Salary.Flags |= FlagCopy
+	}
+	for _, s := range ss.list {
+		s.Observe(o)
+	}
+	o.V = nil
+}
+
+// Merge adds the observations of other (made from the same Env) to ss;
+// other must not be used afterwards.
+func (ss *Sections) Merge(other *Sections) {
+	for i, s := range ss.list {
+		s.Merge(other.list[i])
+	}
+}
+
+// Finish builds the Result.
+func (ss *Sections) Finish() *Result {
+	cfg := ss.env.Config
+	r := &Result{GeneratedAt: cfg.Now, Basis: cfg.Basis(), Filter: cfg.Filter}
+	for _, s := range ss.list {
+		s.Finish(r)
+	}
+	return r
+}
+
+func (ss *Sections) afterWalk(ctx context.Context, s store.Store) error {
+	for _, sec := range ss.list {
+		if a, ok := sec.(afterWalker); ok {
+			if err := a.afterWalk(ctx, s); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// dimSource computes the values of a dimension for a vacancy.
+type dimSource struct{ areas *AreaIndex }
+
+type kv struct{ key, label string }
+
+func (ds dimSource) values(d Dim, v *store.Vacancy, buf []kv) []kv {
+	switch d {
+	case DimRole:
+		if len(v.Roles) == 0 {
+			return append(buf, kv{"", Unknown})
+		}
+		for _, r := range v.Roles {
+			buf = append(buf, kv{r.ID, or(r.Name, r.ID)})
+		}
+	case DimExperience:
+		buf = append(buf, kv{v.ExperienceID, or(ExperienceNames[v.ExperienceID], or(v.ExperienceID, Unknown))})
+	case DimArea:
+		buf = append(buf, kv{v.AreaID, or(v.AreaName, or(ds.areas.Name(v.AreaID), or(v.AreaID, Unknown)))})
+	case DimRegion:
+		r := ds.areas.Region(v.AreaID)
+		name := ds.areas.Name(r)
+		if name == "" && r == v.AreaID {
+			name = v.AreaName
+		}
+		buf = append(buf, kv{r, or(name, or(r, Unknown))})
+	case DimEmployer:
+		if v.EmployerID == "" {
+			buf = append(buf, kv{"", "анонимный работодатель"})
+		} else {
+			buf = append(buf, kv{v.EmployerID, or(v.EmployerName, v.EmployerID)})
+		}
+	case DimWorkFormat:
+		if len(v.WorkFormat) == 0 {
+			return append(buf, kv{"", Unknown})
+		}
+		for _, w := range v.WorkFormat {
+			buf = append(buf, kv{w, or(WorkFormatNames[w], w)})
+		}
+	case DimEmploymentForm:
+		buf = append(buf, kv{v.EmploymentFormID, or(EmploymentFormNames[v.EmploymentFormID], or(v.EmploymentFormID, Unknown))})
+	}
+	return buf
+}
+
+func or(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}

@@ -1,0 +1,307 @@
+package analytics
+
+import (
+	"cmp"
+	"context"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/hhjobs/hhjobs/internal/store"
+)
+
+// SharePoint is a share in one period.
+type SharePoint struct {
+	Start time.Time `json:"start"`
+	Base  int       `json:"base"`
+	Count int       `json:"count"`
+	Share float64   `json:"share"`
+}
+
+// SkillStat is the demand for one (folded) skill.
+type SkillStat struct {
+	Key       string  `json:"key"`
+	Name      string  `json:"name"`
+	Vacancies int     `json:"vacancies"`
+	Share     float64 `json:"share"` // of SkillReport.Base
+	// Spellings counts the raw spellings folded into this skill.
+	Spellings map[string]int `json:"spellings"`
+	// Monthly is the share per month of publication.
+	Monthly []SharePoint `json:"monthly"`
+	// Recent and Previous are the shares in the last 28 days of the data
+	// and the 28 before (windows.go).
+	Recent   WindowShare `json:"recent_28d"`
+	Previous WindowShare `json:"previous_28d"`
+	// Premium is the pooled premium (premium.go): the mean over role ×
+	// experience cells (weighted by NWith) of median(with)/median(without) − 1,
+	// over cells where both bases are ≥ MinN, with its 95 % interval.
+	Premium      float64     `json:"premium"`
+	PremiumCI95  *[2]float64 `json:"premium_ci95"`
+	PremiumBase  int         `json:"premium_base"` // salaries with the skill behind Premium (0 = no premium)
+	PremiumRoles int         `json:"premium_roles"`
+	PremiumCells int         `json:"premium_cells"`
+}
+
+// SkillPremium compares medians with and without a skill inside one role ×
+// experience cell.
+type SkillPremium struct {
+	Skill         string  `json:"skill"`
+	RoleID        string  `json:"role_id"`
+	Role          string  `json:"role"`
+	ExperienceID  string  `json:"experience_id"`
+	Experience    string  `json:"experience"`
+	NWith         int     `json:"n_with"`
+	NWithout      int     `json:"n_without"`
+	MedianWith    float64 `json:"median_with"`
+	MedianWithout float64 `json:"median_without"`
+	Premium       float64 `json:"premium"` // MedianWith/MedianWithout − 1
+	// CI95 is the premium's approximate 95 % interval (premium.go).
+	CI95 [2]float64 `json:"premium_ci95"`
+}
+
+// SkillReport is skill demand: shares of the vacancies whose key skills are known.
+type SkillReport struct {
+	Base     int            `json:"base"` // vacancies with details (key skills known)
+	Distinct int            `json:"distinct"`
+	Top      []SkillStat    `json:"top"`
+	Premiums []SkillPremium `json:"premiums"`
+}
+
+type skillAcc struct {
+	key       string
+	name      string
+	count     int
+	spellings map[string]int
+	win       [2]int // in the recent and the previous window (windows.go)
+}
+
+type salaryRec struct {
+	monthly float64
+	exp     uint8 // index in ExperienceOrder + 1 (0: not stated)
+	roles   []int32
+	skills  []int32 // sorted skill ids
+}
+
+// skillsSection: skill demand, its monthly and windowed shares and the
+// premiums within role × experience (Result.Skills).
+type skillsSection struct {
+	env      *Env
+	skillIDs map[string]int32
+	rawSkill map[string]int32 // raw spelling → skill id (−1: empty); a cache of SkillKey
+	skills   []*skillAcc
+	skMonth  map[[2]int64]int // (skill id, month) → count
+	skBase   map[int64]int    // month → vacancies with details
+	roleIDs  map[string]int32
+	roles    []store.IDName
+	recs     []salaryRec
+	seen     bool // some vacancy of the walk listed its skills
+	win      windows
+	ids      []int32  // scratch of Observe
+	sps      []string // scratch of Observe
+}
+
+func newSkillsSection(env *Env) Section {
+	return &skillsSection{env: env, skillIDs: map[string]int32{}, rawSkill: map[string]int32{},
+		skMonth: map[[2]int64]int{}, skBase: map[int64]int{}, roleIDs: map[string]int32{}, win: windows{end: env.DataEnd}}
+}
+
+func (s *skillsSection) baseTotal() int {
+	n := 0
+	for _, b := range s.skBase {
+		n += b
+	}
+	return n
+}
+
+func (s *skillsSection) role(r store.IDName) int32 {
+	id, ok := s.roleIDs[r.ID]
+	if !ok {
+		id = int32(len(s.roles))
+		s.roleIDs[r.ID] = id
+		s.roles = append(s.roles, r)
+	}
+	return id
+}
+
+func (s *skillsSection) Observe(o *Seen) {
+	v := o.V
+	if v.DetailFetchedAt == nil && v.KeySkills == nil {
+		return
+	}
+	month := monthKey(startOf(v))
+	s.skBase[month]++
+	ids, sps := s.ids[:0], s.sps[:0]
+	for _, raw := range v.KeySkills {
+		id, ok := s.rawSkill[raw]
+		if !ok {
+			id = s.skillID(raw)
+			if len(s.rawSkill) < 200_000 { // bounded: real spellings repeat a lot
+				s.rawSkill[strings.Clone(raw)] = id
+			}
+		}
+		if id < 0 {
+			continue
+		}
+		s.seen = true
+		// Every spelling a vacancy lists is counted (once per vacancy), also
+		// the second spelling of a skill it already has.
+		if sp := strings.TrimSpace(raw); !slices.Contains(sps, sp) {
+			sps = append(sps, sp)
+			countSpelling(s.skills[id], sp)
+		}
+		if slices.Contains(ids, id) {
+			continue // the same skill spelled twice in one vacancy counts once
+		}
+		ids = append(ids, id)
+		s.skills[id].count++
+		s.skMonth[[2]int64{int64(id), month}]++
+	}
+	s.ids, s.sps = ids, sps
+	s.addWindow(startOf(v), ids)
+	if o.Salary.Usable() && len(v.Roles) > 0 {
+		rec := salaryRec{monthly: o.Salary.MonthlyRUR, skills: slices.Clone(ids), exp: uint8(slices.Index(ExperienceOrder, v.ExperienceID) + 1)}
+		slices.Sort(rec.skills)
+		for _, r := range v.Roles {
+			rec.roles = append(rec.roles, s.role(r))
+		}
+		s.recs = append(s.recs, rec)
+	}
+}
+
+// skillID folds raw and returns its skill's id (−1 when it folds to nothing).
+func (s *skillsSection) skillID(raw string) int32 {
+	key, name := s.env.Synonyms.Key(raw)
+	if key == "" {
+		return -1
+	}
+	return s.skillOf(key, name)
+}
+
+// skillOf returns the id of the skill key, adding it when new.
+func (s *skillsSection) skillOf(key, name string) int32 {
+	id, ok := s.skillIDs[key]
+	if !ok {
+		id = int32(len(s.skills))
+		s.skillIDs[key] = id
+		s.skills = append(s.skills, &skillAcc{key: key, name: name, spellings: map[string]int{}})
+	}
+	return id
+}
+
+// afterWalk counts from EachSkill when the store did not fill KeySkills in
+// EachVacancy (demand only; no monthly trend or premium then).
+func (s *skillsSection) afterWalk(ctx context.Context, st store.Store) error {
+	if s.seen || s.baseTotal() == 0 {
+		return nil
+	}
+	seen := map[[2]string]bool{}
+	spelt := map[[2]string]bool{}
+	return st.EachSkill(ctx, s.env.Filter, func(vid, raw string) error {
+		key, name := s.env.Synonyms.Key(raw)
+		if key == "" {
+			return nil
+		}
+		sk := s.skills[s.skillOf(key, name)]
+		if sp := strings.TrimSpace(raw); !spelt[[2]string{vid, sp}] {
+			spelt[[2]string{vid, sp}] = true
+			countSpelling(sk, sp)
+		}
+		if seen[[2]string{vid, key}] {
+			return nil
+		}
+		seen[[2]string{vid, key}] = true
+		sk.count++
+		return ctx.Err()
+	})
+}
+
+// Merge renumbers other's skills and roles into s's.
+func (s *skillsSection) Merge(other Section) {
+	b := other.(*skillsSection)
+	skill := make([]int32, len(b.skills))
+	for i, sk := range b.skills {
+		id := s.skillOf(sk.key, sk.name)
+		skill[i] = id
+		a := s.skills[id]
+		a.count += sk.count
+		a.win[0] += sk.win[0]
+		a.win[1] += sk.win[1]
+		for sp, n := range sk.spellings {
+			a.spellings[sp] += n
+		}
+	}
+	for k, n := range b.skMonth {
+		s.skMonth[[2]int64{int64(skill[k[0]]), k[1]}] += n
+	}
+	for m, n := range b.skBase {
+		s.skBase[m] += n
+	}
+	s.win.base[0] += b.win.base[0]
+	s.win.base[1] += b.win.base[1]
+	role := make([]int32, len(b.roles))
+	for i, r := range b.roles {
+		role[i] = s.role(r)
+	}
+	for _, rec := range b.recs {
+		for i, id := range rec.skills {
+			rec.skills[i] = skill[id]
+		}
+		slices.Sort(rec.skills)
+		for i, id := range rec.roles {
+			rec.roles[i] = role[id]
+		}
+		s.recs = append(s.recs, rec)
+	}
+	s.seen = s.seen || b.seen
+}
+
+func (s *skillsSection) Finish(r *Result) {
+	sr := &SkillReport{Base: s.baseTotal(), Distinct: len(s.skills)}
+	r.Skills = sr
+	if sr.Base == 0 {
+		return
+	}
+	order := make([]int32, len(s.skills))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortStableFunc(order, func(a, b int32) int {
+		if x := cmp.Compare(s.skills[b].count, s.skills[a].count); x != 0 {
+			return x
+		}
+		return cmp.Compare(s.skills[a].key, s.skills[b].key)
+	})
+	order = head(order, s.env.TopSkills)
+	months := make([]int64, 0, len(s.skBase))
+	for m := range s.skBase {
+		months = append(months, m)
+	}
+	slices.Sort(months)
+	for _, id := range order {
+		sk := s.skills[id]
+		st := SkillStat{Key: sk.key, Name: sk.name, Vacancies: sk.count, Share: float64(sk.count) / float64(sr.Base), Spellings: sk.spellings}
+		if st.Name == "" {
+			st.Name = mostFrequent(sk.spellings)
+		}
+		for _, m := range months {
+			n := s.skMonth[[2]int64{int64(id), m}]
+			st.Monthly = append(st.Monthly, SharePoint{Start: monthStart(m), Base: s.skBase[m], Count: n, Share: float64(n) / float64(s.skBase[m])})
+		}
+		st.Recent, st.Previous = s.win.share(0, sk.win[0]), s.win.share(1, sk.win[1])
+		prem := s.premium(id, st.Name)
+		poolPremium(&st, prem)
+		sr.Premiums = append(sr.Premiums, prem...)
+		sr.Top = append(sr.Top, st)
+	}
+	s.recs = nil
+}
+
+func mostFrequent(m map[string]int) string {
+	best, n := "", -1
+	for k, v := range m {
+		if v > n || (v == n && k < best) {
+			best, n = k, v
+		}
+	}
+	return best
+}

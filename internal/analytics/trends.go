@@ -1,0 +1,167 @@
+package analytics
+
+import (
+	"slices"
+	"time"
+
+	"github.com/hhjobs/hhjobs/internal/store"
+)
+
+// Period is one week or month of publication.
+type Period struct {
+	Start          time.Time `json:"start"`
+	Published      int       `json:"published"`
+	Closed         int       `json:"closed"` // closed_at in the period
+	Disclosed      int       `json:"disclosed"`
+	Salary         Summary   `json:"salary"`
+	Outliers       int       `json:"outliers"`
+	WorkFormatBase int       `json:"work_format_base"` // published with a work format
+	Remote         int       `json:"remote"`
+	Hybrid         int       `json:"hybrid"`
+	RemoteShare    float64   `json:"remote_share"`
+	HybridShare    float64   `json:"hybrid_share"`
+}
+
+// civilDay is the number of the MSK calendar day of t since 1970-01-01.
+func civilDay(t time.Time) int64 {
+	u := t.Unix() + 3*3600
+	d := u / 86400
+	if u%86400 < 0 {
+		d--
+	}
+	return d
+}
+
+func weekKey(t time.Time) int64 {
+	d := civilDay(t)
+	return d - ((d+3)%7+7)%7 // Monday
+}
+
+func monthKey(t time.Time) int64 {
+	m := t.In(MSK)
+	return int64(m.Year())*12 + int64(m.Month()) - 1
+}
+
+func dayStart(d int64) time.Time { return time.Unix(d*86400-3*3600, 0).In(MSK) }
+
+func monthStart(k int64) time.Time {
+	return time.Date(int(k/12), time.Month(k%12+1), 1, 0, 0, 0, 0, MSK)
+}
+
+func startOf(v *store.Vacancy) time.Time {
+	if !v.PublishedAt.IsZero() {
+		return v.PublishedAt
+	}
+	return v.FirstSeenAt
+}
+
+type periodAcc struct {
+	acc
+	published, closed      int
+	wfBase, remote, hybrid int
+}
+
+func (a *periodAcc) merge(b *periodAcc) {
+	a.acc.merge(&b.acc)
+	a.published += b.published
+	a.closed += b.closed
+	a.wfBase += b.wfBase
+	a.remote += b.remote
+	a.hybrid += b.hybrid
+}
+
+type periodMap map[int64]*periodAcc
+
+func (m periodMap) at(k int64) *periodAcc {
+	a := m[k]
+	if a == nil {
+		a = &periodAcc{}
+		m[k] = a
+	}
+	return a
+}
+
+func (m periodMap) merge(b periodMap) {
+	for k, x := range b {
+		if a := m[k]; a != nil {
+			a.merge(x)
+		} else {
+			m[k] = x
+		}
+	}
+}
+
+// trendsSection: publications, closures, salaries and work formats per
+// week and month of publication (Result.Weekly, Monthly).
+type trendsSection struct {
+	env           *Env
+	weeks, months periodMap
+}
+
+func newTrendsSection(env *Env) Section {
+	return &trendsSection{env: env, weeks: periodMap{}, months: periodMap{}}
+}
+
+func (t *trendsSection) Observe(o *Seen) {
+	v := o.V
+	pub := startOf(v)
+	hasWF := len(v.WorkFormat) > 0
+	remote, hybrid := slices.Contains(v.WorkFormat, "REMOTE"), slices.Contains(v.WorkFormat, "HYBRID")
+	for _, a := range [2]*periodAcc{t.weeks.at(weekKey(pub)), t.months.at(monthKey(pub))} {
+		a.published++
+		a.add(o.Open, o.Salary)
+		if hasWF {
+			a.wfBase++
+			if remote {
+				a.remote++
+			}
+			if hybrid {
+				a.hybrid++
+			}
+		}
+	}
+	if v.ClosedAt != nil {
+		t.weeks.at(weekKey(*v.ClosedAt)).closed++
+		t.months.at(monthKey(*v.ClosedAt)).closed++
+	}
+}
+
+func (t *trendsSection) Merge(other Section) {
+	b := other.(*trendsSection)
+	t.weeks.merge(b.weeks)
+	t.months.merge(b.months)
+}
+
+func (t *trendsSection) Finish(r *Result) {
+	r.Weekly = finishPeriods(t.weeks, dayStart)
+	r.Monthly = finishPeriods(t.months, monthStart)
+	for _, ps := range [][]Period{r.Weekly, r.Monthly} {
+		for i := range ps {
+			ps[i].Salary.Withhold(t.env.Small)
+		}
+	}
+}
+
+func finishPeriods(m periodMap, start func(int64) time.Time) []Period {
+	keys := make([]int64, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	out := make([]Period, 0, len(keys))
+	for _, k := range keys {
+		a := m[k]
+		g := a.finish()
+		p := Period{
+			Start: start(k), Published: a.published, Closed: a.closed, Disclosed: a.disclosed,
+			Salary: g.Salary, Outliers: g.OutliersAbs + g.OutliersIQR,
+			WorkFormatBase: a.wfBase, Remote: a.remote, Hybrid: a.hybrid,
+		}
+		if a.wfBase > 0 {
+			p.RemoteShare = float64(a.remote) / float64(a.wfBase)
+			p.HybridShare = float64(a.hybrid) / float64(a.wfBase)
+		}
+		out = append(out, p)
+	}
+	return out
+}
