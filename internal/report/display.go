@@ -53,6 +53,11 @@ func displayResult(res *analytics.Result) *analytics.Result {
 	for i := range out.Groupings {
 		out.Groupings[i].Groups = labels(out.Groupings[i].Groups)
 	}
+	if res.RegionExperience != nil {
+		g := *res.RegionExperience
+		g.Groups = labels(g.Groups)
+		out.RegionExperience = &g
+	}
 	if res.Employers != nil {
 		e := *res.Employers
 		e.ByOpen, e.ByPay = labels(e.ByOpen), labels(e.ByPay)
