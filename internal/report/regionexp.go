@@ -11,6 +11,18 @@ import (
 // gridRegions is how many regions the region × experience chart shows (the table has them all).
 const gridRegions = 12
 
+// gridExperience are the grades as the grid's short column headings.
+var gridExperience = map[string]string{
+	"noExperience": "Нет опыта", "between1And3": "1–3 года", "between3And6": "3–6 лет", "moreThan6": "Более 6 лет",
+}
+
+func or(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
 // regionExperienceSection: the median salary by region × required
 // experience as a grid (analytics/regionexp.go), withheld cells as in the table.
 func regionExperienceSection(res *analytics.Result, _ string) (section, bool) {
@@ -48,12 +60,9 @@ func regionExperienceSection(res *analytics.Result, _ string) (section, bool) {
 		return len(analytics.ExperienceOrder)
 	}
 	slices.SortStableFunc(exps, func(a, b string) int { return cmp.Compare(rank(a), rank(b)) })
-	var cols []string
+	var cols, full []string
 	for _, e := range exps {
-		cols = append(cols, analytics.ExperienceNames[e])
-		if cols[len(cols)-1] == "" {
-			cols[len(cols)-1] = analytics.Unknown
-		}
+		cols, full = append(cols, or(gridExperience[e], analytics.Unknown)), append(full, or(analytics.ExperienceNames[e], analytics.Unknown))
 	}
 	var rows []string
 	var cells [][]gridCell
@@ -66,7 +75,7 @@ func regionExperienceSection(res *analytics.Result, _ string) (section, bool) {
 		for j, e := range exps {
 			gs, ok := cell[[2]string{r.key, e}]
 			s := gs.Salary
-			where := r.label + " · " + cols[j]
+			where := r.label + " · " + full[j]
 			base := "n" + nbsp + "=" + nbsp + fmtInt(int64(s.N))
 			switch {
 			case !ok || s.N == 0:

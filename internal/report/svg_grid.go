@@ -20,7 +20,7 @@ func gridChart(id, title, caption string, rows, cols []string, cells [][]gridCel
 	if len(rows) == 0 || len(cols) == 0 {
 		return emptyChart(id, title, caption)
 	}
-	const W, left, top, rowH = 720.0, 200.0, 40.0, 44.0
+	const W, left, top, rowH = 720.0, 236.0, 34.0, 54.0
 	colW := (W - left - 10) / float64(len(cols))
 	bottom := top + rowH*float64(len(rows))
 	c := chart{ID: id, Title: title, Caption: caption, W: int(W), H: int(bottom + 8)}
@@ -37,25 +37,25 @@ func gridChart(id, title, caption string, rows, cols []string, cells [][]gridCel
 	}
 	for j, h := range cols {
 		x0 := left + colW*float64(j)
-		c.Texts = append(c.Texts, svgText{X: f(x0 + 4), Y: f(top - 12), Anchor: "start", Class: "tick", S: short(h, 18), Tip: h})
+		c.Texts = append(c.Texts, svgText{X: f(x0 + 4), Y: f(top - 12), Anchor: "start", Class: "tick", S: short(h, 16), Tip: h})
 	}
 	for i, label := range rows {
 		y0 := top + rowH*float64(i)
 		c.line(0, y0, W, y0, "grid")
-		c.Texts = append(c.Texts, svgText{X: f(left - 10), Y: f(y0 + rowH/2 + 5), Anchor: "end", Class: "label", S: short(label, 22), Tip: label})
+		c.Texts = append(c.Texts, svgText{X: f(left - 10), Y: f(y0 + rowH/2 + 5), Anchor: "end", Class: "label", S: short(label, 26), Tip: label})
 		for j := range cols {
 			x0 := left + colW*float64(j) + 4
 			cell := cells[i][j]
 			switch {
 			case cell.Empty:
-				c.Texts = append(c.Texts, svgText{X: f(x0), Y: f(y0 + 26), Anchor: "start", Class: "muted", S: "—", Tip: cell.Tip})
+				c.Texts = append(c.Texts, svgText{X: f(x0), Y: f(y0 + 31), Anchor: "start", Class: "muted", S: "—", Tip: cell.Tip})
 			case cell.Few:
-				c.Texts = append(c.Texts, svgText{X: f(x0), Y: f(y0 + 20), Anchor: "start", Class: "muted", S: "мало данных", Tip: cell.Tip})
-				c.text(x0, y0+36, "start", "sub", cell.Sub)
+				c.Texts = append(c.Texts, svgText{X: f(x0), Y: f(y0 + 29), Anchor: "start", Class: "muted", S: "мало данных", Tip: cell.Tip})
+				c.text(x0, y0+46, "start", "sub", cell.Sub)
 			default:
 				c.rect(x0, y0+6, (colW-14)*cell.V/peak, 10, "bar", cell.Tip)
 				c.Texts = append(c.Texts, svgText{X: f(x0), Y: f(y0 + 31), Anchor: "start", Class: "value", S: cell.Value, Tip: cell.Tip})
-				c.text(x0+(colW-14), y0+31, "end", "sub", cell.Sub)
+				c.text(x0, y0+46, "start", "sub", cell.Sub)
 			}
 		}
 	}
