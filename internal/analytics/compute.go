@@ -86,9 +86,11 @@ func Compute(ctx context.Context, s store.Store, cfg Config) (*Result, error) {
 	}
 	w := &walk{ss: NewSections(env)}
 	w.rosters, _ = s.(store.RosterReader)
+	var cur store.Vacancy // one copy for the walk: &v would move every vacancy to the heap
 	if err := s.EachVacancy(ctx, env.Filter, func(v store.Vacancy) error {
 		if !w.hold(ctx, v) {
-			w.ss.Observe(&v, nil)
+			cur = v
+			w.ss.Observe(&cur, nil)
 		}
 		return ctx.Err()
 	}); err != nil {
