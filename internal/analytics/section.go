@@ -90,8 +90,8 @@ type Env struct {
 
 // NewEnv applies cfg's defaults and reads from s what the sections need
 // besides the vacancies (rates, areas, runs; the copies of mass postings
-// with UniquePostings). It returns the effective filter too: Fields names
-// only the columns the sections read.
+// with UniquePostings). Env.Filter is the filter to walk with: its Fields
+// name only the columns the sections read.
 func NewEnv(ctx context.Context, s store.Store, cfg Config) (*Env, error) {
 	cfg = withDefaults(cfg)
 	rs, err := s.CurrencyRates(ctx)
