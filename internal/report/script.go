@@ -11,11 +11,14 @@ import (
 // Content-Security-Policy needs no exception for inline script.
 func Script() string {
 	scriptOnce.Do(func() {
-		b, err := assets.ReadFile("assets/report.html.tmpl")
-		if err != nil {
-			panic(err) // embedded at build time: cannot be missing
+		// From a rendered page, not the template's text: html/template
+		// drops comments inside a script, and what is served must be
+		// exactly what a report holds.
+		var b strings.Builder
+		if err := tmpl.Execute(&b, page{}); err != nil {
+			panic(err) // the embedded template renders an empty page
 		}
-		s := string(b)
+		s := b.String()
 		i := strings.Index(s, "<script>")
 		j := strings.Index(s, "</script>")
 		if i < 0 || j < i {
