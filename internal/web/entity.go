@@ -106,7 +106,7 @@ func withFilter(v url.Values, drop []string, filterName, value string) url.Value
 
 // shownTable picks a table of the report by id, keeps the columns named in
 // cols (in that order; the first is the label) and the first limit rows.
-func shownTable(ts []report.Table, id, caption string, cols []string, limit int, link func(label string) string) (entityTable, bool) {
+func shownTable(ts []report.Table, id, caption string, cols []string, limit int, link func(row int, label string) string) (entityTable, bool) {
 	for _, t := range ts {
 		if t.ID != id {
 			continue
@@ -132,7 +132,7 @@ func shownTable(ts []report.Table, id, caption string, cols []string, limit int,
 			for k, i := range idx {
 				c := entityCell{S: row[i]}
 				if k == 0 && link != nil {
-					c.Link = link(plainLabel(row[i]))
+					c.Link = link(r, plainLabel(row[i]))
 				}
 				cells = append(cells, c)
 			}
@@ -284,12 +284,17 @@ func (s *Server) handleSkill(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	ts := report.Tables(res, with.meta)
-	roleLink := func(label string) string { q := withFilter(sv, nil, filter.ParamRole, label); return "/?" + q.Encode() }
+	roleLink := func(_ int, label string) string { q := withFilter(sv, nil, filter.ParamRole, label); return "/?" + q.Encode() }
 	if t, ok := shownTable(ts, "t-role", "Роли, которые его просят", append([]string{"Роль"}, groupCols...), 15, roleLink); ok {
 		p.Tables = append(p.Tables, t)
 	}
-	empLink := func(label string) string {
-		q := withFilter(base, nil, "name", label)
+	// The employers table's rows are res.Employers.ByOpen in order: link
+	// by id (a name may be shared; an anonymous employer has none).
+	empLink := func(row int, _ string) string {
+		if res.Employers == nil || row >= len(res.Employers.ByOpen) || res.Employers.ByOpen[row].Key[0] == "" {
+			return ""
+		}
+		q := withFilter(base, nil, "id", res.Employers.ByOpen[row].Key[0])
 		return "/employer?" + q.Encode()
 	}
 	if t, ok := shownTable(ts, "t-emp-open", "Работодатели, которые его просят", []string{"Работодатель", "Вакансий", "Открыто", "Медиана"}, 15, empLink); ok {
@@ -387,7 +392,7 @@ func (s *Server) handleEmployer(w http.ResponseWriter, r *http.Request) {
 	if t, ok := shownTable(ts, "t-grade", "Оплата по опыту", append([]string{"Опыт"}, groupCols...), 0, nil); ok {
 		p.Tables = append(p.Tables, t)
 	}
-	skillLink := func(label string) string {
+	skillLink := func(_ int, label string) string {
 		q := withFilter(base, nil, "name", label)
 		return "/skill?" + q.Encode()
 	}

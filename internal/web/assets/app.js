@@ -30,7 +30,8 @@
     Array.prototype.forEach.call(t.tBodies[0].rows, function (r) {
       var c = r.cells[0];
       var name = c.textContent.replace(/[\u2066-\u2069]/g, "").trim();
-      if (!name || /…$/.test(name)) return; // a clipped label would not match
+      // A clipped label would not match; an anonymous employer has no page.
+      if (!name || /…$/.test(name) || (path === "/employer" && name === "анонимный работодатель")) return;
       var a = document.createElement("a");
       p.set("name", name);
       a.href = path + "?" + p.toString();
