@@ -284,7 +284,10 @@ func (s *Server) handleSkill(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	ts := report.Tables(res, with.meta)
-	roleLink := func(_ int, label string) string { q := withFilter(sv, nil, filter.ParamRole, label); return "/?" + q.Encode() }
+	roleLink := func(_ int, label string) string {
+		q := withFilter(sv, nil, filter.ParamRole, label)
+		return "/?" + q.Encode()
+	}
 	if t, ok := shownTable(ts, "t-role", "Роли, которые его просят", append([]string{"Роль"}, groupCols...), 15, roleLink); ok {
 		p.Tables = append(p.Tables, t)
 	}
