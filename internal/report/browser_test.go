@@ -2,6 +2,7 @@ package report
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -122,17 +123,32 @@ func TestReportInChromium(t *testing.T) {
 		problems = problems[:len(problems)-1]
 	}
 	mu.Unlock()
-	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100)) // 100 = PNG
-	if err != nil {
-		t.Fatal(err)
-	}
-	shot := filepath.Join(t.TempDir(), "report.png")
-	if err := os.WriteFile(shot, png, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if dir := os.Getenv("HHJOBS_SCREENSHOT_DIR"); dir != "" {
-		if err := os.WriteFile(filepath.Join(dir, "report.png"), png, 0o644); err != nil {
+	// Tables fit their box at a laptop's, a wide monitor's and a phone's
+	// width: no column hidden behind a sideways scroll, and the page itself
+	// does not scroll sideways. Each width is screenshotted.
+	for _, w := range []int64{1280, 1920, 390} {
+		if err := chromedp.Do(ctx, chromedp.EmulateViewport(w, 900)); err != nil {
 			t.Fatal(err)
+		}
+		over, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](overflowJS))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(over) > 0 {
+			t.Errorf("%d px: %d tables wider than their box: %v", w, len(over), over)
+		}
+		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100)) // 100 = PNG
+		if err != nil {
+			t.Fatal(err)
+		}
+		name := fmt.Sprintf("report-%d.png", w)
+		if err := os.WriteFile(filepath.Join(t.TempDir(), name), png, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if dir := os.Getenv("HHJOBS_SCREENSHOT_DIR"); dir != "" {
+			if err := os.WriteFile(filepath.Join(dir, name), png, 0o644); err != nil {
+				t.Fatal(err)
+			}
 		}
 	}
 	mu.Lock()
@@ -141,3 +157,15 @@ func TestReportInChromium(t *testing.T) {
 		t.Errorf("console errors: %q", problems)
 	}
 }
+
+// overflowJS lists the tables whose box scrolls sideways (scrollWidth over
+// clientWidth), with both widths, and "page" when the document itself is
+// wider than the window.
+const overflowJS = `(function(){
+	var out=[];
+	document.querySelectorAll(".tw").forEach(function(b){
+		if(b.scrollWidth>b.clientWidth+1){ var t=b.querySelector("table"); out.push((t&&t.id)+" "+b.scrollWidth+">"+b.clientWidth); }
+	});
+	if(document.documentElement.scrollWidth>window.innerWidth+1) out.push("page "+document.documentElement.scrollWidth+">"+window.innerWidth);
+	return out;
+})()`

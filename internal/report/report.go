@@ -45,6 +45,8 @@ type Meta struct {
 	Since time.Time // publication lower bound (zero = none)
 	// Filters describes the other filters in Russian ("" = none).
 	Filters string
+	// Coverage is what the data covers (scope.go); nil: not stated.
+	Coverage *Coverage
 }
 
 // Generate computes the analytics of s and writes the report to path atomically.
@@ -54,6 +56,9 @@ func Generate(ctx context.Context, s store.Store, cfg analytics.Config, meta Met
 		return err
 	}
 	if res.Revisions, err = revisions(ctx, s, cfg); err != nil {
+		return err
+	}
+	if err := withCoverage(ctx, s, cfg.Filter, &meta); err != nil { // scope.go
 		return err
 	}
 	return export.AtomicWrite(path, func(w io.Writer) error { return Render(w, res, meta) })
@@ -70,7 +75,7 @@ func build(res *analytics.Result, meta Meta) page {
 	p := page{
 		Title:     "Вакансии hh.ru: зарплаты, навыки, спрос",
 		Generated: fmtDateTime(res.GeneratedAt),
-		Scope:     scope(res, meta),
+		Scope:     scopeLine(res.Filter.OpenOnly, meta), // scope.go
 		Basis:     basis(res),
 	}
 	p.KPIs = kpis(res, p.Basis)
@@ -82,24 +87,6 @@ func build(res *analytics.Result, meta Meta) page {
 	notePostings(&p, res)
 	p.Method = methodNotes(res)
 	return p
-}
-
-// scope says in words what the report covers.
-func scope(res *analytics.Result, meta Meta) string {
-	scope := "все собранные вакансии"
-	if meta.Query != "" {
-		scope = "запрос «" + meta.Query + "»"
-	}
-	if !meta.Since.IsZero() {
-		scope += ", опубликованные с " + fmtDate(meta.Since)
-	}
-	if res.Filter.OpenOnly {
-		scope += ", только открытые на конец данных (--open)"
-	}
-	if meta.Filters != "" {
-		scope += "; " + meta.Filters
-	}
-	return scope
 }
 
 // basis names the salary basis of res.

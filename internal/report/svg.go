@@ -26,6 +26,10 @@ type svgPath struct {
 
 type svgText struct {
 	X, Y, Anchor, Class, S, Tip string
+	// Lines, when set, are the text's lines (S is then unused): a long
+	// label wraps instead of being cut (tspans, LineH apart).
+	Lines []string
+	LineH string
 }
 
 type svgCircle struct {
@@ -137,8 +141,13 @@ func boxChart(id, title, caption string, rows []boxRow) chart {
 	x := c.xAxis(left, right, top, bottom, max*1.05, fmtK)
 	for i, r := range rows {
 		cy := top + rowH*float64(i) + rowH/2
-		c.Texts = append(c.Texts, svgText{X: f(left - 10), Y: f(cy - 2), Anchor: "end", Class: "label", S: short(r.Label, 27), Tip: r.Label})
-		c.text(left-10, cy+13, "end", "sub", r.Sub)
+		if lines := wrapLabel(r.Label, labelRunes); len(lines) > 1 {
+			c.Texts = append(c.Texts, svgText{X: f(left - 10), Y: f(cy - 11), Anchor: "end", Class: "label", Lines: lines, LineH: "16", Tip: r.Label})
+			c.text(left-10, cy+21, "end", "sub", r.Sub)
+		} else {
+			c.Texts = append(c.Texts, svgText{X: f(left - 10), Y: f(cy - 2), Anchor: "end", Class: "label", S: lines[0], Tip: r.Label})
+			c.text(left-10, cy+13, "end", "sub", r.Sub)
+		}
 		c.line(x(r.P10), cy, x(r.P25), cy, "whisker")
 		c.line(x(r.P75), cy, x(r.P90), cy, "whisker")
 		c.line(x(r.P10), cy-7, x(r.P10), cy+7, "whisker")
@@ -159,7 +168,13 @@ func hbarChart(id, title, caption string, rows []barRow, axis func(float64) stri
 	if len(rows) == 0 {
 		return emptyChart(id, title, caption)
 	}
-	const W, left, top, rowH = 720.0, 250.0, 10.0, 26.0
+	const W, left, top = 720.0, 250.0, 10.0
+	rowH := 26.0
+	for _, r := range rows {
+		if len(wrapLabel(r.Label, labelRunes)) > 1 {
+			rowH = 38 // room for a label on two lines
+		}
+	}
 	bottom := top + rowH*float64(len(rows))
 	c := chart{ID: id, Title: title, Caption: caption, W: int(W), H: int(bottom + 30)}
 	max := 0.0
@@ -173,7 +188,11 @@ func hbarChart(id, title, caption string, rows []barRow, axis func(float64) stri
 	x := c.xAxis(left, right, top, bottom, max, axis)
 	for i, r := range rows {
 		y := top + rowH*float64(i)
-		c.Texts = append(c.Texts, svgText{X: f(left - 8), Y: f(y + rowH/2 + 4), Anchor: "end", Class: "label", S: short(r.Label, 27), Tip: r.Label})
+		if lines := wrapLabel(r.Label, labelRunes); len(lines) > 1 {
+			c.Texts = append(c.Texts, svgText{X: f(left - 8), Y: f(y + rowH/2 - 4), Anchor: "end", Class: "label", Lines: lines, LineH: "16", Tip: r.Label})
+		} else {
+			c.Texts = append(c.Texts, svgText{X: f(left - 8), Y: f(y + rowH/2 + 4), Anchor: "end", Class: "label", S: lines[0], Tip: r.Label})
+		}
 		c.rect(left, y+4, x(r.V)-left, rowH-8, "bar", r.Tip)
 		c.text(x(r.V)+6, y+rowH/2+4, "start", "value", r.Value)
 	}
@@ -311,4 +330,36 @@ func maxInt(a, b int) int {
 		return a
 	}
 	return b
+}
+
+// labelRunes is how many characters of a label fit left of a chart's plot
+// area on one line.
+const labelRunes = 27
+
+// wrapLabel splits a label into at most two lines of up to n runes, at
+// spaces (or mid-word when a word alone is longer), so that a long role or
+// employer name is read whole instead of cut («Специалист по подбору перс…»);
+// only what does not fit in two lines is cut, and the chart's hover text
+// (SVG <title> and the page's tooltip) has it in full. A display label's
+// bidi isolates are kept around each line.
+func wrapLabel(s string, n int) []string {
+	open, closed := "", ""
+	if strings.HasPrefix(s, fsi) && strings.HasSuffix(s, pdi) {
+		open, closed = fsi, pdi
+		s = strings.TrimSuffix(strings.TrimPrefix(s, fsi), pdi)
+	}
+	r := []rune(s)
+	if len(r) <= n {
+		return []string{open + s + closed}
+	}
+	cut := n
+	for i := n; i > n/2; i-- {
+		if r[i] == ' ' {
+			cut = i
+			break
+		}
+	}
+	first := strings.TrimSpace(string(r[:cut]))
+	rest := strings.TrimSpace(string(r[cut:]))
+	return []string{open + first + closed, short(open+rest+closed, n+2)}
 }

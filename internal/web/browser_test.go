@@ -167,10 +167,70 @@ func TestDashboardInChromium(t *testing.T) {
 		t.Errorf("CSV links: %d %v", links, err)
 	}
 
+	// Legend toggles: a click hides a series, Enter on the focused button
+	// shows it again; aria-pressed follows.
+	toggled, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(function(){
+		var b=document.querySelector("#line-format button.toggle"); if(!b) return "no toggle";
+		b.click();
+		var line=document.querySelector("#line-format .line."+b.getAttribute("data-series"));
+		var hidden=getComputedStyle(line).display==="none";
+		b.focus();
+		return b.getAttribute("aria-pressed")+" "+hidden+" "+(document.activeElement===b);
+	})()`))
+	if err != nil || toggled != "false true true" {
+		t.Errorf("legend toggle by click: %q %v", toggled, err)
+	}
+	if err := chromedp.Do(ctx, chromedp.KeyEvent("\r")); err != nil {
+		t.Fatal(err)
+	}
+	if back, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector("#line-format button.toggle").getAttribute("aria-pressed")`)); err != nil || back != "true" {
+		t.Errorf("legend toggle by Enter: %q %v", back, err)
+	}
+	// A tooltip shows a bar's figures at once, as visible text.
+	tip, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(function(){
+		var r=document.querySelector("#bar-regions rect[data-tip]"); if(!r) return "";
+		var b=r.getBoundingClientRect();
+		r.dispatchEvent(new PointerEvent("pointermove",{bubbles:true,clientX:b.left+2,clientY:b.top+2}));
+		var t=document.getElementById("chart-tip");
+		return t.hidden?"":t.textContent;
+	})()`))
+	if err != nil || !strings.Contains(tip, "вакансий") {
+		t.Errorf("tooltip: %q %v", tip, err)
+	}
+	// No table of the overview is wider than its box at 1280 px.
+	over, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll(".tw")).filter(function(b){return b.scrollWidth>b.clientWidth+1}).map(function(b){return b.querySelector("table").id})`))
+	if err != nil || len(over) > 0 {
+		t.Errorf("tables wider than their box at 1280 px: %v %v", over, err)
+	}
+	// The skills table links to the skill's page; it opens with its figures.
+	if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`document.querySelector("#t-skills a[href^='/skill?']").click()`)); err != nil {
+		t.Fatal(err)
+	}
+	waitURL("/skill?", true)
+	if h, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector("h1").textContent+"|"+document.querySelectorAll(".hj-kpis div").length+"|"+!!document.getElementById("t-role")`)); err != nil || !strings.HasPrefix(h, "Навык «") || !strings.HasSuffix(h, "|true") {
+		t.Errorf("skill page: %q %v", h, err)
+	}
+	// Its employers link to the employer's page.
+	if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`document.querySelector("#t-emp-open a[href^='/employer?']").click()`)); err != nil {
+		t.Fatal(err)
+	}
+	waitURL("/employer?", true)
+	if h, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector("h1").textContent+"|"+!!document.getElementById("t-emp-vacancies")`)); err != nil || !strings.HasSuffix(h, "|true") {
+		t.Errorf("employer page: %q %v", h, err)
+	}
+	// A filter given by name shows in its select.
+	if err := chromedp.Do(ctx, chromedp.Navigate(hs.URL+"/?area="+url.QueryEscape("Москва")), chromedp.WaitReady(chromedp.CSS("footer"))); err != nil {
+		t.Fatal(err)
+	}
+	if sel, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(function(){var s=document.querySelector("select[name=area]");return s.options[s.selectedIndex].textContent})()`)); err != nil || sel != "Москва" {
+		t.Errorf("?area=Москва: the select shows %q %v", sel, err)
+	}
+
 	shots := []struct {
 		name, path string
 		w, h       int64
-	}{{"dashboard-1280x800.png", "/?area=1", 1280, 800}, {"dashboard-390x844.png", "/vacancies?sort=pay", 390, 844}, {"overview-390x844.png", "/", 390, 844}}
+	}{{"dashboard-1280x800.png", "/?area=1", 1280, 800}, {"dashboard-390x844.png", "/vacancies?sort=pay", 390, 844}, {"overview-390x844.png", "/", 390, 844},
+		{"skill-390x844.png", "/skill?name=Excel", 390, 844}, {"employer-1280x800.png", "/employer?name=" + url.QueryEscape(firstEmployer(t, hs.URL)), 1280, 800}}
 	for _, s := range shots {
 		if err := chromedp.Do(ctx, chromedp.EmulateViewport(s.w, s.h), chromedp.Navigate(hs.URL+s.path), chromedp.WaitReady(chromedp.CSS("body"))); err != nil {
 			t.Fatal(err)
@@ -187,10 +247,10 @@ func TestDashboardInChromium(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		// Nothing wider than the viewport but the scrolling table boxes.
-		wide, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth + 1`))
+		// Nothing wider than the viewport, and no report table wider than its box.
+		wide, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth + 1 || Array.from(document.querySelectorAll(".tw")).some(function(b){return b.scrollWidth>b.clientWidth+1})`))
 		if err != nil || wide {
-			t.Errorf("%s: the page scrolls sideways (%v)", s.name, err)
+			t.Errorf("%s: the page or a table scrolls sideways (%v)", s.name, err)
 		}
 	}
 	time.Sleep(300 * time.Millisecond)
@@ -199,4 +259,26 @@ func TestDashboardInChromium(t *testing.T) {
 	if len(problems) > 0 {
 		t.Errorf("console errors: %q", problems)
 	}
+}
+
+// firstEmployer is the name of an employer of the list's first page.
+func firstEmployer(t *testing.T, base string) string {
+	t.Helper()
+	_, body := get(t, base+"/api/vacancies?per_page=20")
+	var l struct {
+		Items []struct {
+			Employer   string `json:"employer"`
+			EmployerID string `json:"employer_id"`
+		}
+	}
+	if err := json.Unmarshal([]byte(body), &l); err != nil {
+		t.Fatal(err)
+	}
+	for _, it := range l.Items {
+		if it.EmployerID != "" {
+			return it.Employer
+		}
+	}
+	t.Fatal("no named employer")
+	return ""
 }

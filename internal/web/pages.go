@@ -14,13 +14,14 @@ import (
 	"time"
 
 	"github.com/hhjobs/hhjobs/internal/analytics"
+	"github.com/hhjobs/hhjobs/internal/report"
 	"github.com/hhjobs/hhjobs/internal/store"
 )
 
 //go:embed assets
 var assets embed.FS
 
-var pages = template.Must(template.ParseFS(assets, "assets/header.html.tmpl", "assets/vacancies.html.tmpl", "assets/compare.html.tmpl"))
+var pages = template.Must(template.ParseFS(assets, "assets/header.html.tmpl", "assets/vacancies.html.tmpl", "assets/compare.html.tmpl", "assets/entity.html.tmpl"))
 
 // staticFS serves the embedded script and style (no CDN, no network).
 func staticFS() fs.FS {
@@ -28,15 +29,37 @@ func staticFS() fs.FS {
 	return onlyStatic{sub}
 }
 
-// onlyStatic hides the templates from /static/.
+// onlyStatic hides the templates from /static/ and adds report.js, the
+// report's own script (sorting, chart tooltips, legend toggles), which the
+// overview loads from here instead of inline.
 type onlyStatic struct{ fs.FS }
 
 func (o onlyStatic) Open(name string) (fs.File, error) {
-	if name != "app.js" && name != "app.css" {
-		return nil, fs.ErrNotExist
+	switch name {
+	case "app.js", "app.css":
+		return o.FS.Open(name)
+	case "report.js":
+		js := report.Script()
+		return &memFile{Reader: strings.NewReader(js), name: name, size: int64(len(js))}, nil
 	}
-	return o.FS.Open(name)
+	return nil, fs.ErrNotExist
 }
+
+// memFile is a read-only file held in memory (report.js).
+type memFile struct {
+	*strings.Reader
+	name string
+	size int64
+}
+
+func (m *memFile) Stat() (fs.FileInfo, error) { return m, nil }
+func (m *memFile) Close() error               { return nil }
+func (m *memFile) Name() string               { return m.name }
+func (m *memFile) Size() int64                { return m.size }
+func (m *memFile) Mode() fs.FileMode          { return 0o444 }
+func (m *memFile) ModTime() time.Time         { return time.Time{} }
+func (m *memFile) IsDir() bool                { return false }
+func (m *memFile) Sys() any                   { return nil }
 
 type option struct {
 	ID, Name string
@@ -49,8 +72,9 @@ type statusLine struct {
 }
 
 type header struct {
-	Prefix                                 string // of the field names: "a." and "b." on the comparison
-	CompareQuery                           string // this view as side A of a comparison
+	Prefix                                 string   // of the field names: "a." and "b." on the comparison
+	Hidden                                 []option // extra fields the form keeps (a skill page's name)
+	CompareQuery                           string   // this view as side A of a comparison
 	Page, Action, Query, SavedQuery        string
 	Status                                 statusLine
 	Roles, Experience, Areas               []option
@@ -133,15 +157,31 @@ func dictOptions(names map[string]string, order []string, sel []string) []option
 	}
 	out := make([]option, 0, len(order))
 	for _, id := range order {
-		out = append(out, option{ID: id, Name: names[id], Sel: slices.Contains(sel, id)})
+		out = append(out, option{ID: id, Name: names[id]})
 	}
-	return out
+	return mark(out, sel)
 }
 
+// mark selects the first of sel among opts. A value may be an id or a name
+// (the filter language takes both: ?area=Москва), matched as the filter
+// matches it, case ignored; a value the list does not hold (an area without
+// vacancies, a country) is added as its own selected option, so the form
+// never shows «все» while the page is filtered.
 func mark(opts []option, sel []string) []option {
 	out := slices.Clone(opts)
+	if len(sel) == 0 {
+		return out
+	}
+	want := strings.TrimSpace(sel[0])
+	found := false
 	for i := range out {
-		out[i].Sel = len(sel) > 0 && out[i].ID == sel[0]
+		name := strings.TrimPrefix(out[i].Name, "— ") // a city under its region
+		if !found && (out[i].ID == want || strings.EqualFold(name, want)) {
+			out[i].Sel, found = true, true
+		}
+	}
+	if !found && want != "" {
+		out = append([]option{{ID: want, Name: want, Sel: true}}, out...)
 	}
 	return out
 }
@@ -235,6 +275,9 @@ func (s *Server) handleOverview(w http.ResponseWriter, r *http.Request) {
 	page := string(vw.html)
 	page = strings.Replace(page, "</head>", `<link rel="stylesheet" href="/static/app.css">`+"\n</head>", 1)
 	page = strings.Replace(page, "<body>", "<body>\n"+bar.String(), 1)
+	// The report's inline script, served from here instead: no inline script
+	// on a dashboard page.
+	page = strings.Replace(page, "<script>"+report.Script()+"</script>", `<script src="/static/report.js"></script>`, 1)
 	page = strings.Replace(page, "</body>", `<script src="/static/app.js"></script>`+"\n</body>", 1)
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	_, _ = w.Write([]byte(page))
@@ -274,9 +317,10 @@ func (s *Server) handleVacancies(w http.ResponseWriter, r *http.Request) {
 		if it.MonthlyRUR != nil {
 			row.Pay = groupDigits(*it.MonthlyRUR)
 		}
-		if it.EmployerID != "" {
+		if it.EmployerID != "" { // the employer's page, with the other filters
 			q, _ := url.ParseQuery(lr.key)
-			q.Set("employer", it.EmployerID)
+			q.Del("employer")
+			q.Set("id", it.EmployerID)
 			row.EmployerQuery = q.Encode()
 		}
 		data.Rows = append(data.Rows, row)

@@ -149,6 +149,8 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /{$}", s.handleOverview)
 	mux.HandleFunc("GET /vacancies", s.handleVacancies)
 	mux.HandleFunc("GET /compare", s.handleCompare)
+	mux.HandleFunc("GET /skill", s.handleSkill)       // entity.go
+	mux.HandleFunc("GET /employer", s.handleEmployer) // entity.go
 	mux.HandleFunc("GET /vacancies.csv", s.handleVacanciesCSV)
 	mux.HandleFunc("GET /table.csv", s.handleTableCSV)
 	mux.HandleFunc("GET /api/stats", s.handleAPIStats)

@@ -240,7 +240,9 @@ func TestHostileTextsRenderAsText(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, hs := newServer(t, st)
-	for _, path := range []string{"/", "/?employer=" + url.QueryEscape(payloads[0]), "/vacancies", "/vacancies?q=alert&sort=date", "/?role=69"} {
+	for _, path := range []string{"/", "/?employer=" + url.QueryEscape(payloads[0]), "/vacancies", "/vacancies?q=alert&sort=date", "/?role=69",
+		"/skill?name=" + url.QueryEscape(payloads[0]), "/skill?name=" + url.QueryEscape(payloads[1]), "/employer?id=42420", "/employer?id=42421",
+		"/employer?name=" + url.QueryEscape(payloads[1]), "/employer?id=42420&role=69"} {
 		resp, body := get(t, hs.URL+path)
 		if resp.StatusCode != 200 {
 			t.Fatalf("%s: %d %s", path, resp.StatusCode, body)

@@ -20,6 +20,29 @@
     });
   }
   var q = location.search.replace(/^\?/, "");
+  // The overview's skill and employer tables link each name to its page,
+  // with the same filters (less the one the page takes as its subject).
+  function subjectLinks(tableID, path, drop) {
+    var t = document.getElementById(tableID);
+    if (!t || location.pathname !== "/") return;
+    var p = new URLSearchParams(location.search);
+    p.delete(drop);
+    Array.prototype.forEach.call(t.tBodies[0].rows, function (r) {
+      var c = r.cells[0];
+      var name = c.textContent.replace(/[\u2066-\u2069]/g, "").trim();
+      // A clipped label would not match; an anonymous employer has no page.
+      if (!name || /…$/.test(name) || (path === "/employer" && name === "анонимный работодатель")) return;
+      var a = document.createElement("a");
+      p.set("name", name);
+      a.href = path + "?" + p.toString();
+      a.textContent = c.textContent;
+      c.textContent = "";
+      c.appendChild(a);
+    });
+  }
+  subjectLinks("t-skills", "/skill", "skill");
+  subjectLinks("t-emp-open", "/employer", "employer");
+  subjectLinks("t-emp-pay", "/employer", "employer");
   document.querySelectorAll("table.sortable[id]").forEach(function (t) {
     var a = document.createElement("a");
     a.className = "hj-csv";
