@@ -97,7 +97,7 @@ func (f *Factory) Harvester(ctx context.Context, hf HarvestFlags) (*harvest.Harv
 	}
 	return &harvest.Harvester{API: api, Store: st, Metrics: m, Concurrency: hf.Concurrency, Log: log,
 		Started:     func(q store.Query, run store.Run, resumed bool) { printRunStart(f.IO.Err, q, run, resumed) },
-		TokenAdvice: f.tokenAdvice()}, nil
+		TokenAdvice: f.tokenAdvice(), Explain: explain}, nil
 }
 
 // tokenAdvice words a token hh.ru rejected exactly as 'hhjobs auth status'

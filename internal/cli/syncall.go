@@ -31,7 +31,7 @@ type QueryFailure struct {
 func (e *QueriesFailedError) Error() string {
 	parts := make([]string, len(e.Failed))
 	for i, f := range e.Failed {
-		parts[i] = fmt.Sprintf("%s (%s)", f.Name, oneLine(f.Err.Error()))
+		parts[i] = fmt.Sprintf("%s (%s)", f.Name, oneLine(explain(f.Err)))
 	}
 	return fmt.Sprintf("%d of %d queries failed: %s", len(e.Failed), e.Of, strings.Join(parts, "; "))
 }
@@ -88,7 +88,7 @@ func runQueries(ctx context.Context, f *Factory, h *harvest.Harvester, qs []stor
 		if len(qs) == 1 {
 			return err
 		}
-		fmt.Fprintf(f.IO.Err, "%s: failed: %s\n", safetext.Terminal(q.Name), safetext.Terminal(oneLine(err.Error())))
+		fmt.Fprintf(f.IO.Err, "%s: failed: %s\n", safetext.Terminal(q.Name), safetext.Terminal(oneLine(explain(err))))
 		failed = append(failed, QueryFailure{Name: q.Name, Err: err})
 	}
 	if len(failed) > 0 {

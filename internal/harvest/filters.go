@@ -44,6 +44,8 @@ type BadValueError struct {
 	Value string
 	Want  string // the valid forms, for the message
 	Flag  string
+	// Deprecated: Value is a professional role hh.ru no longer searches by.
+	Deprecated bool
 }
 
 func (e *BadValueError) Error() string {
@@ -260,6 +262,5 @@ func badQuery(err error) *StopError {
 		params = []string{"parameters"}
 	}
 	bq := &BadQueryError{Params: params, Err: err}
-	return &StopError{Reason: bq.Error(), Permanent: true, Err: bq,
-		Hint: "Rerunning the query as it is fails the same way: change its filters with 'collect --replace' or remove it with 'query rm'."}
+	return &StopError{Kind: StopBadQuery, Reason: bq.Error(), Permanent: true, Err: bq}
 }

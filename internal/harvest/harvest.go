@@ -50,7 +50,12 @@ type Harvester struct {
 	// (given its oauth value), so that a stopped run gives the same advice
 	// as 'hhjobs auth status'.
 	TokenAdvice func(oauthValue string) string
-	Log         *slog.Logger
+	// Explain, when set, words an error for the user (the CLI adds its advice:
+	// which command to run, which flag to check); a stopped or failed run's
+	// message is stored in these words, so 'status' shows them too. Without
+	// it the message states the facts only.
+	Explain func(error) string
+	Log     *slog.Logger
 	// Cap is the depth limit the planner splits under (default DepthLimit).
 	// Tests lower it to exercise deep splits on small data sets.
 	Cap int
@@ -103,6 +108,13 @@ func (h *Harvester) now() time.Time {
 		return h.API.Now()
 	}
 	return time.Now()
+}
+
+func (h *Harvester) explain(err error) string {
+	if h.Explain != nil {
+		return h.Explain(err)
+	}
+	return err.Error()
 }
 
 func (h *Harvester) log() *slog.Logger {
@@ -336,7 +348,7 @@ func (r *runner) finish(ctx context.Context, runErr error) (Result, error) {
 	case errors.Is(runErr, context.Canceled):
 		status, msg = store.RunStopped, "interrupted"
 	default:
-		status, msg = store.RunStopped, runErr.Error()
+		status, msg = store.RunStopped, r.h.explain(runErr)
 		var se *StopError
 		if !errors.As(runErr, &se) || se.Permanent {
 			status = store.RunFailed

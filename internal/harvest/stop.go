@@ -9,12 +9,32 @@ import (
 	"github.com/hhjobs/hhjobs/internal/hhapi"
 )
 
+// StopKind says why a run stopped, so that the edge (the CLI, a web handler)
+// can say what to do about it without parsing the text.
+type StopKind int
+
+// Stop kinds.
+const (
+	StopOther       StopKind = iota
+	StopCaptcha              // hh.ru asked for a captcha (CaptchaURL, when it gave one)
+	StopToken                // hh.ru refused the token (Token is its oauth value)
+	StopForbidden            // 403 without a token problem: no app token, or the ddos-guard
+	StopOutage               // requests got no answer for their whole retry budget
+	StopUnreachable          // the API never answered: refused, no DNS name, TLS failed
+	StopBadQuery             // hh.ru's bad_argument for the query's own filters
+)
+
 // StopError stops a whole run: captcha, ddos-guard, a dead token. Everything
-// collected so far is committed; Hint says what the user should do.
+// collected so far is committed. It carries the facts (Kind, Token,
+// CaptchaURL); Hint, what the user should do, is left to the edge, which
+// words it through Harvester.Explain before the run's message is stored.
 type StopError struct {
-	Reason string
-	Hint   string
-	Err    error
+	Kind       StopKind
+	Reason     string
+	Hint       string
+	Token      string // StopToken: hh.ru's oauth value (bad_authorization, token_revoked, …)
+	CaptchaURL string // StopCaptcha: the captcha page hh.ru gave, if any
+	Err        error
 	// Transient: the cause may heal by itself (the API did not answer), so
 	// 'sync --every' tries again at its next turn instead of giving up.
 	Transient bool
@@ -24,6 +44,9 @@ type StopError struct {
 }
 
 func (e *StopError) Error() string {
+	if e.Hint == "" {
+		return e.Reason + "; everything collected so far is saved."
+	}
 	return fmt.Sprintf("%s; everything collected so far is saved. %s", e.Reason, e.Hint)
 }
 func (e *StopError) Unwrap() error { return e.Err }
@@ -40,17 +63,12 @@ func stopFor(err error) error {
 		return badQuery(err)
 	case errors.Is(err, hhapi.ErrCaptcha):
 		u, _ := hhapi.IsCaptcha(err)
-		hint := "hh.ru wants a captcha: make sure an application token is used ('hhjobs auth app'), wait, then rerun the same command to resume"
-		if u != "" {
-			hint += " (captcha page: " + u + ")"
-		}
-		return &StopError{Reason: "hh.ru asked for a captcha", Hint: hint, Err: err}
+		return &StopError{Kind: StopCaptcha, Reason: "hh.ru asked for a captcha", CaptchaURL: u, Err: err}
 	case rejectedToken(err) != "":
-		return &StopError{Reason: "hh.ru refused the token (" + rejectedToken(err) + ")",
-			Hint: "run 'hhjobs auth app --force' (or 'hhjobs auth login' for a user token), then rerun to resume", Err: err}
+		v := rejectedToken(err)
+		return &StopError{Kind: StopToken, Reason: "hh.ru refused the token (" + v + ")", Token: v, Err: err}
 	case errors.Is(err, hhapi.ErrForbidden):
-		return &StopError{Reason: "hh.ru answered 403 forbidden (no application token, or the ddos-guard blocked this IP)",
-			Hint: "check 'hhjobs auth status', slow down with --rps, and rerun later to resume", Err: err}
+		return &StopError{Kind: StopForbidden, Reason: "hh.ru answered 403 forbidden (no application token, or the ddos-guard blocked this IP)", Err: err}
 	}
 	return err
 }

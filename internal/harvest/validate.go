@@ -33,11 +33,11 @@ func (e *UnknownIDError) Error() string {
 	if len(e.Nearest) > 0 {
 		return msg + "; nearest by name: " + strings.Join(e.Nearest, ", ")
 	}
-	if digits.MatchString(e.ID) {
-		return msg + fmt.Sprintf(" id; names work too: look names and ids up with 'hhjobs %ss SEARCH'", e.Kind)
-	}
-	return msg + fmt.Sprintf("; look names and ids up with 'hhjobs %ss SEARCH'", e.Kind)
+	return msg
 }
+
+// ByID reports whether the unknown value was an id (digits) rather than a name.
+func (e *UnknownIDError) ByID() bool { return digits.MatchString(e.ID) }
 
 // EnsureReference loads areas, roles and today's currency rates into the
 // store when they are missing (areas, roles) or not from today (rates). The
@@ -157,8 +157,8 @@ func Validate(ctx context.Context, s store.Store, p url.Values) error {
 				return &UnknownIDError{Kind: "role", ID: id, Nearest: Nearest(id, names)}
 			}
 			if deprecated[id] {
-				return &BadValueError{Param: "professional_role", Value: id,
-					Want: fmt.Sprintf("role «%s» is deprecated for search on hh.ru: pick a current one ('hhjobs roles SEARCH')", names[id])}
+				return &BadValueError{Param: "professional_role", Value: id, Deprecated: true,
+					Want: fmt.Sprintf("role «%s» is deprecated for search on hh.ru: pick a current one", names[id])}
 			}
 		}
 	}

@@ -136,7 +136,8 @@ func decodeJSON(resp *http.Response, req *http.Request, data []byte, v any) erro
 }
 
 // wrapTransportErr rewrites *url.Error (whose message has the full URL)
-// with a redacted URL and adds a hint when the server is unreachable.
+// with a redacted URL, and a server that does not answer at all as an
+// *UnreachableError.
 func (c *Client) wrapTransportErr(req *http.Request, err error) error {
 	if ctxErr := req.Context().Err(); ctxErr != nil && errors.Is(err, ctxErr) {
 		return err
@@ -148,7 +149,7 @@ func (c *Client) wrapTransportErr(req *http.Request, err error) error {
 	}
 	var dnsErr *net.DNSError
 	if errors.Is(err, syscall.ECONNREFUSED) || (errors.As(err, &dnsErr) && dnsErr.IsNotFound) {
-		return fmt.Errorf("cannot reach the hh.ru API at %s (check --api-base and your network): %w", httpx.RedactURL(c.BaseURL), inner)
+		return &UnreachableError{Base: httpx.RedactURL(c.BaseURL), Err: inner}
 	}
 	return fmt.Errorf("hhapi: %s %s: %w", req.Method, httpx.RedactURL(req.URL), inner)
 }
