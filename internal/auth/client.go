@@ -222,7 +222,7 @@ func (c *Client) postToken(ctx context.Context, form url.Values) (tokenResponse,
 	}
 	var r tokenResponse
 	if err := json.Unmarshal(b, &r); err != nil || r.AccessToken == "" {
-		return tokenResponse{}, fmt.Errorf("hh.ru token endpoint answered 200 without an access token: check --api-base")
+		return tokenResponse{}, ErrNoAccessToken
 	}
 	return r, nil
 }
@@ -275,7 +275,7 @@ func (c *Client) revoke(ctx context.Context, auth func(*http.Request) error) err
 			return fmt.Errorf("hh.ru refused to revoke the user token (HTTP %d)", resp.StatusCode)
 		}
 	}
-	return errors.New("hh.ru has no token revocation endpoint at this --api-base")
+	return ErrNoRevocation
 }
 
 // Me calls GET {api}/me with accessToken and reports the token kind.

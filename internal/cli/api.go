@@ -106,7 +106,7 @@ func (f *Factory) tokenAdvice() func(string) string {
 	toks, err := f.TokenStore().Load()
 	app := err == nil && toks.App != nil && toks.App.AccessToken != ""
 	return func(v string) string {
-		return (&auth.AuthError{StatusCode: http.StatusForbidden, Value: v, App: app}).Error()
+		return explain(&auth.AuthError{StatusCode: http.StatusForbidden, Value: v, App: app})
 	}
 }
 

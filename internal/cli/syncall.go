@@ -44,7 +44,7 @@ type BadQueryError struct {
 
 func (e *BadQueryError) Error() string {
 	return fmt.Sprintf("query %q: %s: change its filters with 'hhjobs collect --name %s --replace [filters]' or remove it with 'hhjobs query rm %s'",
-		e.Name, e.Err.Error(), e.Name, e.Name)
+		e.Name, explain(e.Err), e.Name, e.Name)
 }
 func (e *BadQueryError) Unwrap() error { return e.Err }
 
@@ -56,7 +56,7 @@ type BadFilterError struct {
 
 func (e *BadFilterError) Error() string {
 	return fmt.Sprintf("query %q has a filter hh.ru refuses (%s); nothing was sent: change its filters with 'hhjobs collect --name %s --replace [filters]' or remove it with 'hhjobs query rm %s'",
-		e.Name, e.Err.Error(), e.Name, e.Name)
+		e.Name, explain(e.Err), e.Name, e.Name)
 }
 func (e *BadFilterError) Unwrap() error { return e.Err }
 
