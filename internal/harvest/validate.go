@@ -126,7 +126,7 @@ func Validate(ctx context.Context, s store.Store, p url.Values) error {
 	if err := checkFilters(ctx, s, p); err != nil {
 		return err
 	}
-	if len(p["area"]) > 0 {
+	if len(p[hhapi.ParamArea]) > 0 {
 		areas, err := s.Areas(ctx)
 		if err != nil {
 			return err
@@ -135,13 +135,13 @@ func Validate(ctx context.Context, s store.Store, p url.Values) error {
 		for _, a := range areas {
 			names[a.ID] = a.Name
 		}
-		for _, id := range p["area"] {
+		for _, id := range p[hhapi.ParamArea] {
 			if _, ok := names[id]; !ok {
 				return &UnknownIDError{Kind: "area", ID: id, Nearest: Nearest(id, names)}
 			}
 		}
 	}
-	if len(p["professional_role"]) > 0 {
+	if len(p[hhapi.ParamProfessionalRole]) > 0 {
 		roles, err := s.Roles(ctx)
 		if err != nil {
 			return err
@@ -152,12 +152,12 @@ func Validate(ctx context.Context, s store.Store, p url.Values) error {
 			names[r.ID] = r.Name
 			deprecated[r.ID] = r.SearchDeprecated
 		}
-		for _, id := range p["professional_role"] {
+		for _, id := range p[hhapi.ParamProfessionalRole] {
 			if _, ok := names[id]; !ok {
 				return &UnknownIDError{Kind: "role", ID: id, Nearest: Nearest(id, names)}
 			}
 			if deprecated[id] {
-				return &BadValueError{Param: "professional_role", Value: id, Deprecated: true,
+				return &BadValueError{Param: hhapi.ParamProfessionalRole, Value: id, Deprecated: true,
 					Want: fmt.Sprintf("role «%s» is deprecated for search on hh.ru: pick a current one", names[id])}
 			}
 		}
