@@ -285,12 +285,9 @@ func runCollect(ctx context.Context, f *Factory, o *CollectOptions) error {
 	if err := harvest.EnsureReference(ctx, h.API, st, f.Now()); err != nil {
 		return err
 	}
-	// Every filter is checked before the query is saved: a query with a
-	// value hh.ru refuses must never exist.
-	if err := resolveNames(ctx, st, p); err != nil {
-		return err
-	}
-	if err := harvest.Validate(ctx, st, p); err != nil {
+	// Names become ids and every filter is checked before the query is
+	// saved: a query with a value hh.ru refuses must never exist.
+	if err := harvest.Resolve(ctx, st, p); err != nil {
 		return flagged(err, o.paramKeys())
 	}
 	name := o.Name
@@ -430,33 +427,4 @@ func joinIDs(ids []int64) string {
 		s[i] = strconv.FormatInt(id, 10)
 	}
 	return strings.Join(s, ", ")
-}
-
-// resolveNames lets users write area and role names instead of ids.
-func resolveNames(ctx context.Context, st store.Store, p url.Values) error {
-	if len(p[hhapi.ParamArea]) > 0 {
-		areas, err := st.Areas(ctx)
-		if err != nil {
-			return err
-		}
-		byName := map[string]string{}
-		for _, a := range areas {
-			if _, dup := byName[harvest.Fold(a.Name)]; !dup {
-				byName[harvest.Fold(a.Name)] = a.ID
-			}
-		}
-		p[hhapi.ParamArea] = dedupe(harvest.ResolveNames(p[hhapi.ParamArea], byName))
-	}
-	if len(p[hhapi.ParamProfessionalRole]) > 0 {
-		roles, err := st.Roles(ctx)
-		if err != nil {
-			return err
-		}
-		byName := map[string]string{}
-		for _, r := range roles {
-			byName[harvest.Fold(r.Name)] = r.ID
-		}
-		p[hhapi.ParamProfessionalRole] = dedupe(harvest.ResolveNames(p[hhapi.ParamProfessionalRole], byName))
-	}
-	return nil
 }
