@@ -1,10 +1,14 @@
 package auth
 
 import (
-	"encoding/json"
+	"bytes"
 	"errors"
 	"fmt"
+	"io"
+	"net/http"
 	"strings"
+
+	"github.com/hhjobs/hhjobs/internal/hhapi"
 )
 
 // Sentinel errors. They state what is wrong; what to do about it (which
@@ -145,23 +149,24 @@ func (e *TokenError) Is(target error) bool {
 	return kind != nil && target == kind
 }
 
-func decodeTokenError(status int, body []byte) *TokenError {
-	var b struct {
-		Error       string `json:"error"`
-		Description string `json:"error_description"`
+// tokenError turns an error answer of the token endpoint, as hhapi decoded
+// it, into a *TokenError: hh.ru's {"error", "error_description"}, or the API
+// error envelope some answers use instead (§4), whose oauth value becomes
+// Code "oauth".
+func tokenError(err error) (*TokenError, bool) {
+	var oe *hhapi.OAuthError
+	if errors.As(err, &oe) {
+		return &TokenError{StatusCode: oe.StatusCode, Code: oe.Code, Description: oe.Description}, true
 	}
-	te := &TokenError{StatusCode: status}
-	if json.Unmarshal(body, &b) == nil {
-		te.Code, te.Description = b.Error, b.Description
-	}
-	if te.Code == "" {
-		// Some answers use the API error envelope instead (§4).
-		if v := oauthErrorValue(body); v != "" {
-			te.Code = "oauth"
-			te.Description = v
+	var ae *hhapi.APIError
+	if errors.As(err, &ae) {
+		te := &TokenError{StatusCode: ae.StatusCode}
+		if v := hhapi.OAuthValue(err); v != "" {
+			te.Code, te.Description = "oauth", v
 		}
+		return te, true
 	}
-	return te
+	return nil, false
 }
 
 // AuthError is a 403 from an API endpoint with errors[].type "oauth"
@@ -202,30 +207,9 @@ func (e *AuthError) Is(target error) bool {
 	return false
 }
 
-// oauthErrorValue finds the oauth error value in an API error body:
-// errors[].type == "oauth" → value, or the legacy top-level oauth_error
-// (token-expired → token_expired).
-func oauthErrorValue(body []byte) string {
-	var b struct {
-		Errors []struct {
-			Type  string `json:"type"`
-			Value any    `json:"value"`
-		} `json:"errors"`
-		OAuthError string `json:"oauth_error"`
-	}
-	if json.Unmarshal(body, &b) != nil {
-		return ""
-	}
-	for _, e := range b.Errors {
-		if e.Type == "oauth" {
-			if s, ok := e.Value.(string); ok {
-				return s
-			}
-			return "unknown"
-		}
-	}
-	if b.OAuthError != "" {
-		return strings.ReplaceAll(b.OAuthError, "-", "_")
-	}
-	return ""
+// oauthValue is the oauth error value (bad_authorization, token_expired, …)
+// of an API answer whose body has been read, as hhapi decodes it; "" if none.
+func oauthValue(resp *http.Response, body []byte) string {
+	return hhapi.OAuthValue(hhapi.CheckResponse(&http.Response{StatusCode: resp.StatusCode, Header: resp.Header,
+		Body: io.NopCloser(bytes.NewReader(body))}))
 }

@@ -240,9 +240,8 @@ func (c *Client) Employer(ctx context.Context, id string) (*Employer, error) {
 	return &e, nil
 }
 
-// Me fetches GET /me (use it to validate a token).
-// Unused so far: auth still calls /me itself. Issue #12 item 4 moves auth
-// onto this client (Me, DecodeOAuthError), so it is kept, not removed.
+// Me fetches GET /me (use it to validate a token): auth.Client.Me calls it
+// with the token to check.
 func (c *Client) Me(ctx context.Context) (*Me, error) {
 	var m Me
 	if err := c.get(ctx, "me", nil, &m); err != nil {

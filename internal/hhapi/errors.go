@@ -315,9 +315,9 @@ func CheckResponse(r *http.Response) error {
 	return e
 }
 
-// OAuthError and DecodeOAuthError are not used by the binary yet: auth has
-// its own decoder. They are the one place issue #12 item 4 moves auth to
-// (they are tested against hh.ru's real token errors in testdata/).
+// OAuthError and DecodeOAuthError are the one decoder of token-endpoint
+// errors (PostToken uses it; auth turns the result into its TokenError);
+// they are tested against hh.ru's real token errors in testdata/.
 //
 // OAuthError is an error of the token endpoint (POST /token), RFC 6749
 // style: {"error": "invalid_grant", "error_description": "token not expired"}.
