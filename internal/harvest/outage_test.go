@@ -153,6 +153,17 @@ func TestFaultOutageLongerThanBudget(t *testing.T) {
 	var logMu sync.Mutex
 	f.h.Log = slog.New(slog.NewTextHandler(lockedWriter{&logs, &logMu}, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	f.h.Cap = 300
+	// The edge words a stop (the CLI adds which flag to check); the run's
+	// stored message and final line carry its words.
+	f.h.Explain = func(err error) string {
+		var se *harvest.StopError
+		if errors.As(err, &se) && se.Kind == harvest.StopOutage {
+			w := *se
+			w.Hint = "rerun later."
+			return w.Error()
+		}
+		return err.Error()
+	}
 	p := url.Values{"area": {"113"}}
 	q := f.query(t, "all", p)
 	progress, _ := outageAfter(t, s, 0)
