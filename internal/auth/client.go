@@ -2,10 +2,8 @@ package auth
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -26,12 +24,13 @@ const (
 // AppTokenMinInterval is how often hh.ru lets an application re-issue its token.
 const AppTokenMinInterval = 5 * time.Minute
 
-// Client talks to hh.ru's OAuth endpoints: the token endpoint (POST /token,
-// falling back to the old /oauth/token on 404), revocation, /me, and builds
-// the authorize URL. All requests go through HTTP.
+// Client does hh.ru's OAuth: the grants (app token, code exchange, refresh),
+// revocation, the /me check, and the authorize URL. The requests themselves
+// and the decoding of their answers and errors are hhapi's (PostToken,
+// RevokeToken, Me); all go through HTTP.
 //
-// It uses plain form posts rather than x/oauth2's exchange: hh.ru's error
-// bodies and the /token → /oauth/token fallback need handling x/oauth2 hides.
+// It does not use x/oauth2's exchange: hh.ru's error bodies and the
+// /token → /oauth/token fallback need handling x/oauth2 hides.
 type Client struct {
 	HTTP         *http.Client // required
 	APIBase      string       // default DefaultAPIBase
@@ -91,12 +90,7 @@ func (c *Client) AuthCodeURL(state string) string {
 }
 
 // tokenResponse is a 200 answer of the token endpoint.
-type tokenResponse struct {
-	AccessToken  string `json:"access_token"`
-	TokenType    string `json:"token_type"`
-	ExpiresIn    int64  `json:"expires_in"`
-	RefreshToken string `json:"refresh_token"`
-}
+type tokenResponse = hhapi.TokenResponse
 
 // IssueAppToken asks for a new application token (client_credentials).
 // hh.ru revokes the previous one; a second call within 5 minutes fails with
@@ -172,69 +166,79 @@ func (c *Client) needCredentials() error {
 	return nil
 }
 
-func (c *Client) setUA(req *http.Request) {
-	if c.UserAgent != "" {
-		req.Header.Set("User-Agent", c.UserAgent)
-		req.Header.Set("HH-User-Agent", c.UserAgent)
+// api is the hhapi client for one call: hhapi builds the requests and
+// decodes the answers (one request and error path for the API and its
+// OAuth endpoints). bearer, when set, authorizes the call; UserAgent, when
+// set, is added for an *http.Client without httpx's User-Agent layer.
+func (c *Client) api(bearer string) (*hhapi.Client, error) {
+	hc := c.httpClient()
+	if c.UserAgent != "" || bearer != "" {
+		base := hc.Transport
+		if base == nil {
+			base = http.DefaultTransport
+		}
+		cp := *hc
+		cp.Transport = headers{base: base, bearer: bearer, ua: c.UserAgent}
+		hc = &cp
 	}
+	return hhapi.New(c.apiBase(), hc)
 }
 
-// postToken posts form to {api}/token, and to {api}/oauth/token if the first
-// answers 404. Only the grant type and the endpoint are logged.
+// headers sets the headers of one call on the requests hhapi builds.
+type headers struct {
+	base       http.RoundTripper
+	bearer, ua string
+}
+
+func (h headers) RoundTrip(req *http.Request) (*http.Response, error) {
+	r := req.Clone(req.Context())
+	if h.ua != "" {
+		r.Header.Set("User-Agent", h.ua)
+		r.Header.Set("HH-User-Agent", h.ua)
+	}
+	if h.bearer != "" {
+		r.Header.Set("Authorization", "Bearer "+h.bearer)
+	}
+	return h.base.RoundTrip(r)
+}
+
+// postToken posts form to the token endpoint through hhapi (which falls
+// back from /token to /oauth/token). Only the grant type is logged.
 func (c *Client) postToken(ctx context.Context, form url.Values) (tokenResponse, error) {
 	grant := form.Get("grant_type")
-	body := form.Encode()
-	var last *http.Response
-	for _, path := range []string{"/token", "/oauth/token"} {
-		endpoint := c.apiBase() + path
-		req, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint, strings.NewReader(body))
-		if err != nil {
-			return tokenResponse{}, err
-		}
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		req.Header.Set("Accept", "application/json")
-		c.setUA(req)
-		start := time.Now()
-		resp, err := c.httpClient().Do(req)
-		if err != nil {
-			c.log().Debug("hh.ru token request failed", "endpoint", endpoint, "grant_type", grant, "err", err)
-			return tokenResponse{}, fmt.Errorf("hh.ru token endpoint unreachable: %w", scrubURLError(err))
-		}
-		c.log().Debug("hh.ru token request", "endpoint", endpoint, "grant_type", grant, "status", resp.StatusCode,
-			"duration", time.Since(start).Round(time.Millisecond))
-		if resp.StatusCode == http.StatusNotFound && path == "/token" {
-			drain(resp)
-			continue
-		}
-		last = resp
-		break
-	}
-	resp := last
-	defer drain(resp)
-	b, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	api, err := c.api("")
 	if err != nil {
-		return tokenResponse{}, fmt.Errorf("read hh.ru token response: %w", err)
+		return tokenResponse{}, err
 	}
-	if resp.StatusCode != http.StatusOK {
-		te := decodeTokenError(resp.StatusCode, b)
-		c.log().Debug("hh.ru token error", "grant_type", grant, "status", resp.StatusCode, "error", te.Code, "error_description", te.Description)
+	start := time.Now()
+	r, err := api.PostToken(ctx, form)
+	c.log().Debug("hh.ru token request", "grant_type", grant, "ok", err == nil, "duration", time.Since(start).Round(time.Millisecond))
+	if err == nil {
+		if r.AccessToken == "" {
+			return tokenResponse{}, ErrNoAccessToken
+		}
+		return *r, nil
+	}
+	if te, ok := tokenError(err); ok {
+		c.log().Debug("hh.ru token error", "grant_type", grant, "status", te.StatusCode, "error", te.Code, "error_description", te.Description)
 		return tokenResponse{}, te
 	}
-	var r tokenResponse
-	if err := json.Unmarshal(b, &r); err != nil || r.AccessToken == "" {
-		return tokenResponse{}, fmt.Errorf("hh.ru token endpoint answered 200 without an access token: check --api-base")
+	var de *hhapi.DecodeError
+	if errors.As(err, &de) {
+		return tokenResponse{}, ErrNoAccessToken
 	}
-	return r, nil
+	return tokenResponse{}, fmt.Errorf("hh.ru token endpoint unreachable: %w", err)
 }
 
 // Revoke revokes a user access token (DELETE {api}/token, falling back to
 // {api}/oauth/token on 404 or 405). hh.ru answers 204; the refresh token dies too.
 // Application tokens cannot be revoked this way.
 func (c *Client) Revoke(ctx context.Context, accessToken string) error {
-	return c.revoke(ctx, func(req *http.Request) error {
-		req.Header.Set("Authorization", "Bearer "+accessToken)
-		return nil
-	})
+	api, err := c.api(accessToken)
+	if err != nil {
+		return err
+	}
+	return revokeErr(api.RevokeToken(ctx))
 }
 
 // RevokeVia is Revoke with the Authorization header set by hc (for example a
@@ -242,91 +246,50 @@ func (c *Client) Revoke(ctx context.Context, accessToken string) error {
 func (c *Client) RevokeVia(ctx context.Context, hc *http.Client) error {
 	cc := *c
 	cc.HTTP = hc
-	return cc.revoke(ctx, func(*http.Request) error { return nil })
-}
-
-func (c *Client) revoke(ctx context.Context, auth func(*http.Request) error) error {
-	for _, path := range []string{"/token", "/oauth/token"} {
-		endpoint := c.apiBase() + path
-		req, err := http.NewRequestWithContext(ctx, http.MethodDelete, endpoint, nil)
-		if err != nil {
-			return err
-		}
-		c.setUA(req)
-		if err := auth(req); err != nil {
-			return err
-		}
-		resp, err := c.httpClient().Do(req)
-		if err != nil {
-			return fmt.Errorf("revoke the user token: %w", scrubURLError(err))
-		}
-		c.log().Debug("hh.ru token revocation", "endpoint", endpoint, "status", resp.StatusCode)
-		b, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
-		drain(resp)
-		switch {
-		case resp.StatusCode == http.StatusNoContent || resp.StatusCode == http.StatusOK:
-			return nil
-		case (resp.StatusCode == http.StatusNotFound || resp.StatusCode == http.StatusMethodNotAllowed) && path == "/token":
-			continue
-		default:
-			if v := oauthErrorValue(b); v != "" {
-				return fmt.Errorf("hh.ru refused to revoke the user token (HTTP %d, %s)", resp.StatusCode, v)
-			}
-			return fmt.Errorf("hh.ru refused to revoke the user token (HTTP %d)", resp.StatusCode)
-		}
+	api, err := cc.api("")
+	if err != nil {
+		return err
 	}
-	return errors.New("hh.ru has no token revocation endpoint at this --api-base")
+	return revokeErr(api.RevokeToken(ctx))
 }
 
-// Me calls GET {api}/me with accessToken and reports the token kind.
-// A 403 oauth error comes back as an *AuthError.
+func revokeErr(err error) error {
+	var ae *hhapi.APIError
+	switch {
+	case err == nil:
+		return nil
+	case !errors.As(err, &ae):
+		return fmt.Errorf("revoke the user token: %w", err)
+	case ae.StatusCode == http.StatusNotFound || ae.StatusCode == http.StatusMethodNotAllowed:
+		return ErrNoRevocation
+	}
+	if v := hhapi.OAuthValue(err); v != "" {
+		return fmt.Errorf("hh.ru refused to revoke the user token (HTTP %d, %s)", ae.StatusCode, v)
+	}
+	return fmt.Errorf("hh.ru refused to revoke the user token (HTTP %d)", ae.StatusCode)
+}
+
+// Me calls GET {api}/me with accessToken (hhapi's Me) and reports the token
+// kind. A 403 oauth error comes back as an *AuthError.
 func (c *Client) Me(ctx context.Context, accessToken string) (Me, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.apiBase()+"/me", nil)
+	api, err := c.api(accessToken)
 	if err != nil {
 		return Me{}, err
 	}
-	c.setUA(req)
-	req.Header.Set("Accept", "application/json")
-	req.Header.Set("Authorization", "Bearer "+accessToken)
-	resp, err := c.httpClient().Do(req)
-	if err != nil {
-		return Me{}, fmt.Errorf("hh.ru unreachable: %w", scrubURLError(err))
-	}
-	defer drain(resp)
-	b, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-	if err != nil {
-		return Me{}, fmt.Errorf("read /me: %w", err)
-	}
-	if resp.StatusCode != http.StatusOK {
-		if v := oauthErrorValue(b); v != "" {
-			return Me{}, &AuthError{StatusCode: resp.StatusCode, Value: v}
+	m, err := api.Me(ctx)
+	var ae *hhapi.APIError
+	var de *hhapi.DecodeError
+	switch {
+	case err == nil:
+		return Me{AuthType: m.AuthType, IsApplication: m.IsApplication, IsApplicant: m.IsApplicant,
+			IsEmployer: m.IsEmployer, IsAdmin: m.IsAdmin}, nil
+	case errors.As(err, &ae):
+		if v := hhapi.OAuthValue(err); v != "" {
+			return Me{}, &AuthError{StatusCode: ae.StatusCode, Value: v}
 		}
-		return Me{}, fmt.Errorf("GET /me: HTTP %d", resp.StatusCode)
+		return Me{}, fmt.Errorf("GET /me: HTTP %d", ae.StatusCode)
+	case errors.As(err, &de):
+		return Me{}, fmt.Errorf("GET /me: unexpected answer: %w", err)
 	}
-	var m Me
-	if err := json.Unmarshal(b, &m); err != nil {
-		return Me{}, fmt.Errorf("GET /me: unexpected answer: %v", err)
-	}
-	return m, nil
-}
-
-func drain(resp *http.Response) {
-	if resp == nil || resp.Body == nil {
-		return
-	}
-	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
-	_ = resp.Body.Close()
-}
-
-// scrubURLError drops query strings from *url.Error URLs (a pasted redirect
-// URL carries the code), keeping the operation and the cause.
-func scrubURLError(err error) error {
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		if u, perr := url.Parse(ue.URL); perr == nil {
-			u.RawQuery, u.User = "", nil
-			return &url.Error{Op: ue.Op, URL: u.String(), Err: ue.Err}
-		}
-	}
-	return err
+	return Me{}, fmt.Errorf("hh.ru unreachable: %w", err)
 }

@@ -58,6 +58,12 @@ type LoginFlow struct {
 
 	// Listening, if set, is called with the listener's address once it accepts connections.
 	Listening func(addr string)
+	// Explain, if set, words an error for the browser page (the CLI adds
+	// what to do); without it the page states what happened.
+	Explain func(error) string
+	// Command names what started this login on the browser's pages, e.g.
+	// "'hhjobs auth login'" (default "login").
+	Command string
 }
 
 type loginResult struct {
@@ -102,8 +108,7 @@ func (f *LoginFlow) Run(ctx context.Context) (Token, error) {
 	}
 	ln, err := net.Listen("tcp", net.JoinHostPort(host, ru.Port()))
 	if err != nil {
-		return Token{}, fmt.Errorf("listen on %s for the login redirect (is another 'hhjobs auth login' running? the port comes from HH_REDIRECT_URI): %w",
-			net.JoinHostPort(host, ru.Port()), err)
+		return Token{}, &ListenError{Addr: net.JoinHostPort(host, ru.Port()), Err: err}
 	}
 
 	parent := ctx
@@ -130,7 +135,7 @@ func (f *LoginFlow) Run(ctx context.Context) (Token, error) {
 		if subtle.ConstantTimeCompare([]byte(q.Get("state")), []byte(state)) != 1 {
 			log.Debug("login callback with a wrong state rejected")
 			page(w, http.StatusBadRequest, "Login link not recognised",
-				"This page was not opened by the current 'hhjobs auth login' (the state does not match), so it was ignored. Use the link hhjobs printed.")
+				"This page was not opened by the current "+f.command()+" (the state does not match), so it was ignored. Use the link hhjobs printed.")
 			return
 		}
 		if e := q.Get("error"); e != "" {
@@ -140,7 +145,7 @@ func (f *LoginFlow) Run(ctx context.Context) (Token, error) {
 			}
 			err := ErrAccessDenied
 			if e != "access_denied" {
-				err = fmt.Errorf("hh.ru login failed (%s): run 'hhjobs auth login' again", e)
+				err = &LoginError{Code: e}
 			}
 			page(w, http.StatusOK, "Login cancelled", "hh.ru did not grant access ("+e+"). Return to the terminal.")
 			results <- loginResult{err: err}
@@ -157,7 +162,7 @@ func (f *LoginFlow) Run(ctx context.Context) (Token, error) {
 		}
 		res := finish(code)
 		if res.err != nil {
-			page(w, http.StatusBadGateway, "Login failed", userMessage(res.err))
+			page(w, http.StatusBadGateway, "Login failed", f.userMessage(res.err))
 		} else {
 			page(w, http.StatusOK, "Logged in", "hhjobs is now logged in to hh.ru. You can close this tab and return to the terminal.")
 		}
@@ -253,7 +258,7 @@ func parsePasted(line, state string) (code string, denied, err error) {
 			if e == "access_denied" {
 				return "", ErrAccessDenied, nil
 			}
-			return "", fmt.Errorf("hh.ru login failed (%s): run 'hhjobs auth login' again", e), nil
+			return "", &LoginError{Code: e}, nil
 		}
 		if c := q.Get("code"); c != "" {
 			return c, nil, nil
@@ -279,13 +284,24 @@ func randomState(r io.Reader) (string, error) {
 	return base64.RawURLEncoding.EncodeToString(b), nil
 }
 
-// userMessage is the advice part of an error, for the browser page.
-func userMessage(err error) string {
+// userMessage words an error for the browser page: without hh.ru's raw
+// codes, with the caller's advice when it gives Explain.
+func (f *LoginFlow) userMessage(err error) string {
+	if f.Explain != nil {
+		return f.Explain(err)
+	}
 	var te *TokenError
 	if errors.As(err, &te) {
 		return te.Message()
 	}
 	return err.Error()
+}
+
+func (f *LoginFlow) command() string {
+	if f.Command != "" {
+		return f.Command
+	}
+	return "login"
 }
 
 func page(w http.ResponseWriter, status int, title, msg string) {

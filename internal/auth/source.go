@@ -237,7 +237,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if rerr != nil {
 		return resp, nil
 	}
-	value := oauthErrorValue(body)
+	value := oauthValue(resp, body)
 	if value == "" {
 		return resp, nil
 	}

@@ -41,7 +41,7 @@ func (s *TokenStore) Load() (Tokens, error) {
 	}
 	if err := json.Unmarshal(b, &t); err != nil {
 		// Never quote the content: it holds tokens.
-		return Tokens{}, fmt.Errorf("read %s: not valid JSON: delete it and run 'hhjobs auth app' / 'hhjobs auth login' again", s.Path())
+		return Tokens{}, &CorruptTokensError{Path: s.Path()}
 	}
 	return t, nil
 }

@@ -97,7 +97,7 @@ func (f *Factory) Harvester(ctx context.Context, hf HarvestFlags) (*harvest.Harv
 	}
 	return &harvest.Harvester{API: api, Store: st, Metrics: m, Concurrency: hf.Concurrency, Log: log,
 		Started:     func(q store.Query, run store.Run, resumed bool) { printRunStart(f.IO.Err, q, run, resumed) },
-		TokenAdvice: f.tokenAdvice()}, nil
+		TokenAdvice: f.tokenAdvice(), Explain: explain}, nil
 }
 
 // tokenAdvice words a token hh.ru rejected exactly as 'hhjobs auth status'
@@ -106,7 +106,7 @@ func (f *Factory) tokenAdvice() func(string) string {
 	toks, err := f.TokenStore().Load()
 	app := err == nil && toks.App != nil && toks.App.AccessToken != ""
 	return func(v string) string {
-		return (&auth.AuthError{StatusCode: http.StatusForbidden, Value: v, App: app}).Error()
+		return explain(&auth.AuthError{StatusCode: http.StatusForbidden, Value: v, App: app})
 	}
 }
 

@@ -266,7 +266,8 @@ func runAuthLogin(ctx context.Context, opts *AuthLoginOptions) error {
 	if err != nil {
 		return err
 	}
-	flow := &auth.LoginFlow{Client: c, Out: opts.IO.Err, Timeout: opts.Timeout, Log: opts.log()}
+	flow := &auth.LoginFlow{Client: c, Out: opts.IO.Err, Timeout: opts.Timeout, Log: opts.log(),
+		Explain: loginPageMessage, Command: "'hhjobs auth login'"}
 	if opts.NoBrowser {
 		flow.In = opts.IO.In
 	} else {
@@ -410,7 +411,7 @@ func checkText(kind string, valid *bool, problem string) string {
 func statusCheck(ctx context.Context, opts *AuthStatusOptions, toks auth.Tokens, out *AuthStatus) {
 	c, err := opts.client(false)
 	if err != nil {
-		out.CheckError = err.Error()
+		out.CheckError = explain(err)
 		return
 	}
 	ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
@@ -427,9 +428,9 @@ func statusCheck(ctx context.Context, opts *AuthStatusOptions, toks auth.Tokens,
 			if !app && ae.Value == "token_expired" {
 				return "", &no, "expired (refreshed automatically on next use)", true
 			}
-			return "", &no, ae.Error(), true
+			return "", &no, explain(ae), true
 		default:
-			out.CheckError = "could not reach hh.ru (" + err.Error() + "); showing local information only"
+			out.CheckError = "could not reach hh.ru (" + explain(err) + "); showing local information only"
 			return "", nil, "", false
 		}
 	}
@@ -491,7 +492,7 @@ func runAuthLogout(ctx context.Context, opts *AuthLogoutOptions) error {
 	}
 	if toks.User != nil {
 		if err := revokeUser(ctx, opts, st); err != nil {
-			fmt.Fprintf(w, "Warning: %s; the user token is forgotten here but stays valid at hh.ru until it expires.\n", safetext.Terminal(err.Error()))
+			fmt.Fprintf(w, "Warning: %s; the user token is forgotten here but stays valid at hh.ru until it expires.\n", safetext.Terminal(explain(err)))
 		} else {
 			fmt.Fprintln(w, "User token revoked at hh.ru.")
 		}

@@ -45,12 +45,12 @@ func Main(ctx context.Context, args []string, ios *IOStreams) int {
 	if err == nil {
 		return ExitOK
 	}
-	msg := safetext.Terminal(oneLine(err.Error())) // external text: hh.ru's error_description, bodies
+	msg := safetext.Terminal(oneLine(explain(err))) // external text: hh.ru's error_description, bodies
 	var ue *UsageError
 	switch {
 	case errors.As(err, &ue) || isCobraUsage(err):
 		f.discardCreated(ctx)
-		fmt.Fprintf(ios.Err, "hhjobs: %s\n", oneLine(friendlyFlagError(err).Error()))
+		fmt.Fprintf(ios.Err, "hhjobs: %s\n", oneLine(explain(friendlyFlagError(err))))
 		fmt.Fprintln(ios.Err, "Run 'hhjobs --help' for usage.")
 		return ExitUsage
 	case errors.Is(err, context.Canceled):

@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/hhjobs/hhjobs/internal/harvest"
+	"github.com/hhjobs/hhjobs/internal/hhapi"
 	"github.com/hhjobs/hhjobs/internal/httpx"
 	"github.com/hhjobs/hhjobs/internal/store"
 )
@@ -148,42 +149,42 @@ func (o *CollectOptions) queryParams() (url.Values, error) {
 		return nil, usageErrorf("--text is empty: drop it to search everything, or give words to search for")
 	}
 	if o.Text != "" {
-		p.Set("text", o.Text)
+		p.Set(hhapi.ParamText, o.Text)
 	}
 	if o.ExcludedText != "" {
-		p.Set("excluded_text", o.ExcludedText)
+		p.Set(hhapi.ParamExcludedText, o.ExcludedText)
 	}
 	switch strings.ToLower(o.Preset) {
 	case "":
 	case "hr":
-		add("professional_role", harvest.HRRoles)
+		add(hhapi.ParamProfessionalRole, harvest.HRRoles)
 	case "all": // the whole market: no role filter
 	default:
 		return nil, usageErrorf("--preset %q: want hr, or all (every role)", o.Preset)
 	}
-	add("professional_role", o.Roles)
-	add("area", o.Areas)
-	add("experience", o.Experience)
-	add("work_format", o.WorkFormat)
-	add("employment_form", o.EmploymentForm)
-	add("schedule", o.Schedule)
-	add("industry", o.Industry)
-	add("employer_id", o.Employer)
-	add("search_field", o.SearchField)
+	add(hhapi.ParamProfessionalRole, o.Roles)
+	add(hhapi.ParamArea, o.Areas)
+	add(hhapi.ParamExperience, o.Experience)
+	add(hhapi.ParamWorkFormat, o.WorkFormat)
+	add(hhapi.ParamEmploymentForm, o.EmploymentForm)
+	add(hhapi.ParamSchedule, o.Schedule)
+	add(hhapi.ParamIndustry, o.Industry)
+	add(hhapi.ParamEmployerID, o.Employer)
+	add(hhapi.ParamSearchField, o.SearchField)
 	if o.Salary < 0 {
 		return nil, usageErrorf("--salary %d: want a positive amount", o.Salary)
 	}
 	if o.Salary > 0 {
-		p.Set("salary", strconv.FormatInt(o.Salary, 10))
+		p.Set(hhapi.ParamSalary, strconv.FormatInt(o.Salary, 10))
 	}
 	if o.Currency != "" {
 		if o.Salary == 0 {
 			return nil, usageErrorf("--currency needs --salary")
 		}
-		p.Set("currency", strings.ToUpper(o.Currency))
+		p.Set(hhapi.ParamCurrency, strings.ToUpper(o.Currency))
 	}
 	if o.OnlyWithSalary {
-		p.Set("only_with_salary", "true")
+		p.Set(hhapi.ParamOnlyWithSalary, "true")
 	}
 	if o.Period != 0 {
 		if o.Period < 1 || o.Period > 30 {
@@ -192,13 +193,13 @@ func (o *CollectOptions) queryParams() (url.Values, error) {
 		if o.DateFrom != "" || o.DateTo != "" {
 			return nil, usageErrorf("--period cannot be combined with --date-from/--date-to (hh.ru refuses both)")
 		}
-		p.Set("period", strconv.Itoa(o.Period))
+		p.Set(hhapi.ParamPeriod, strconv.Itoa(o.Period))
 	}
 	var from, to time.Time
 	for _, d := range []struct {
 		flag, key, val string
 		t              *time.Time
-	}{{"--date-from", "date_from", o.DateFrom, &from}, {"--date-to", "date_to", o.DateTo, &to}} {
+	}{{"--date-from", hhapi.ParamDateFrom, o.DateFrom, &from}, {"--date-to", hhapi.ParamDateTo, o.DateTo, &to}} {
 		if d.val == "" {
 			continue
 		}
@@ -219,13 +220,13 @@ func (o *CollectOptions) queryParams() (url.Values, error) {
 			return nil, usageErrorf("--param %q: want key=value", kv)
 		}
 		switch k {
-		case "page", "per_page", "order_by":
+		case hhapi.ParamPage, hhapi.ParamPerPage, hhapi.ParamOrderBy:
 			return nil, usageErrorf("--param %s: hhjobs sets paging and order itself", k)
 		}
 		p.Add(k, v)
 	}
 	for k := range p {
-		if k != "text" && k != "excluded_text" {
+		if k != hhapi.ParamText && k != hhapi.ParamExcludedText {
 			p[k] = dedupe(p[k])
 		}
 	}
@@ -284,12 +285,9 @@ func runCollect(ctx context.Context, f *Factory, o *CollectOptions) error {
 	if err := harvest.EnsureReference(ctx, h.API, st, f.Now()); err != nil {
 		return err
 	}
-	// Every filter is checked before the query is saved: a query with a
-	// value hh.ru refuses must never exist.
-	if err := resolveNames(ctx, st, p); err != nil {
-		return err
-	}
-	if err := harvest.Validate(ctx, st, p); err != nil {
+	// Names become ids and every filter is checked before the query is
+	// saved: a query with a value hh.ru refuses must never exist.
+	if err := harvest.Resolve(ctx, st, p); err != nil {
 		return flagged(err, o.paramKeys())
 	}
 	name := o.Name
@@ -429,33 +427,4 @@ func joinIDs(ids []int64) string {
 		s[i] = strconv.FormatInt(id, 10)
 	}
 	return strings.Join(s, ", ")
-}
-
-// resolveNames lets users write area and role names instead of ids.
-func resolveNames(ctx context.Context, st store.Store, p url.Values) error {
-	if len(p["area"]) > 0 {
-		areas, err := st.Areas(ctx)
-		if err != nil {
-			return err
-		}
-		byName := map[string]string{}
-		for _, a := range areas {
-			if _, dup := byName[harvest.Fold(a.Name)]; !dup {
-				byName[harvest.Fold(a.Name)] = a.ID
-			}
-		}
-		p["area"] = dedupe(harvest.ResolveNames(p["area"], byName))
-	}
-	if len(p["professional_role"]) > 0 {
-		roles, err := st.Roles(ctx)
-		if err != nil {
-			return err
-		}
-		byName := map[string]string{}
-		for _, r := range roles {
-			byName[harvest.Fold(r.Name)] = r.ID
-		}
-		p["professional_role"] = dedupe(harvest.ResolveNames(p["professional_role"], byName))
-	}
-	return nil
 }

@@ -50,8 +50,7 @@ leaves no half file; --out - writes to stdout.`,
 	cmd.Flags().BoolVar(&o.CSV.Excel, "excel", false, "with --format csv: for Russian-locale Excel (UTF-8 BOM, ';' delimiter, decimal comma)")
 	cmd.Flags().BoolVar(&o.CSV.RawText, "raw-text", false, "with --format csv: text cells exactly as stored (no neutralising quote before =, +, -, @, TAB, CR)")
 	o.Filter = addFilterFlags(cmd) // --since, --open, --role, …: the one filter language
-	cmd.Flags().BoolVar(&o.Net, "net", false, "salary_monthly_rur "+netHelp)
-	addBasisFlag(cmd, &o.Basis)
+	addSalaryFlags(cmd, &o.Net, &o.Basis, "salary_monthly_rur ")
 	return cmd
 }
 

@@ -83,3 +83,12 @@ func resolveFilter(ctx context.Context, st store.Store, s filter.Spec) (*filter.
 	f, err := filter.Resolve(ctx, st, s)
 	return f, asFlagError(err)
 }
+
+// addSalaryFlags declares --net and --basis, the salary basis shared by every
+// command that shows salaries (stats, report, export), next to the filter
+// flags; salaryBasis (basis.go) reads them. prefix starts --net's help (export
+// names the column it changes).
+func addSalaryFlags(cmd *cobra.Command, net *bool, basis *string, prefix string) {
+	cmd.Flags().BoolVar(net, "net", false, prefix+netHelp)
+	addBasisFlag(cmd, basis)
+}

@@ -40,8 +40,7 @@ atomically; its path is the last line on stdout.`,
 	}
 	cmd.Flags().StringVar(&o.Out, "out", "hhjobs-report.html", "report file")
 	o.Filter = addFilterFlags(cmd) // --since, --open, --role, …: the one filter language
-	cmd.Flags().BoolVar(&o.Net, "net", false, netHelp)
-	addBasisFlag(cmd, &o.Basis)
+	addSalaryFlags(cmd, &o.Net, &o.Basis, "")
 	addSmallSampleFlags(cmd, &o.Small)
 	cmd.Flags().BoolVar(&o.Uniq, "unique-postings", false, "salary figures on one copy of each mass posting (one employer, same title and pay, several areas within 3 days)")
 	cmd.Flags().StringVar(&o.Syn, "synonyms", "", "extra skill synonym groups (a file like the shipped one; also read: skill_synonyms.txt in the config dir)")

@@ -53,8 +53,7 @@ An aligned table on a terminal, CSV otherwise; --json always prints JSON.`,
 	}
 	cmd.Flags().StringSliceVar(&o.By, "by", []string{"role"}, "group by (comma-separated for a combination): "+analytics.DimList())
 	o.Filter = addFilterFlags(cmd) // --since, --open, --role, …: the one filter language
-	cmd.Flags().BoolVar(&o.Net, "net", false, netHelp)
-	addBasisFlag(cmd, &o.Basis)
+	addSalaryFlags(cmd, &o.Net, &o.Basis, "")
 	cmd.Flags().BoolVar(&o.JSON, "json", false, "print JSON to stdout")
 	cmd.Flags().BoolVar(&o.CSV.Excel, "excel", false, "CSV for Russian-locale Excel: UTF-8 BOM, ';' delimiter, decimal comma")
 	cmd.Flags().BoolVar(&o.CSV.RawText, "raw-text", false, "CSV: write text cells as they are (no neutralising quote before =, +, -, @)")

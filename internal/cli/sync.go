@@ -68,7 +68,7 @@ func runSync(ctx context.Context, f *Factory, o *SyncOptions) error {
 			if o.Harvest.Every == 0 || ctx.Err() != nil {
 				return err
 			}
-			fmt.Fprintf(f.IO.Err, "sync failed: %s (next try in %s)\n", safetext.Terminal(oneLine(err.Error())), o.Harvest.Every)
+			fmt.Fprintf(f.IO.Err, "sync failed: %s (next try in %s)\n", safetext.Terminal(oneLine(explain(err))), o.Harvest.Every)
 		} else {
 			err := runQueries(ctx, f, h, qs, o.Harvest)
 			if o.Harvest.Every == 0 {
@@ -81,7 +81,7 @@ func runSync(ctx context.Context, f *Factory, o *SyncOptions) error {
 				if (errors.As(err, &se) && !se.Permanent && !se.Transient) || errors.Is(err, context.Canceled) {
 					return err
 				}
-				fmt.Fprintf(f.IO.Err, "sync failed: %s (next try in %s)\n", safetext.Terminal(oneLine(err.Error())), o.Harvest.Every)
+				fmt.Fprintf(f.IO.Err, "sync failed: %s (next try in %s)\n", safetext.Terminal(oneLine(explain(err))), o.Harvest.Every)
 			}
 		}
 		fmt.Fprintf(f.IO.Err, "next sync at %s\n", f.Now().Add(o.Harvest.Every).Format(time.DateTime))

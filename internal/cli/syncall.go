@@ -31,7 +31,7 @@ type QueryFailure struct {
 func (e *QueriesFailedError) Error() string {
 	parts := make([]string, len(e.Failed))
 	for i, f := range e.Failed {
-		parts[i] = fmt.Sprintf("%s (%s)", f.Name, oneLine(f.Err.Error()))
+		parts[i] = fmt.Sprintf("%s (%s)", f.Name, oneLine(explain(f.Err)))
 	}
 	return fmt.Sprintf("%d of %d queries failed: %s", len(e.Failed), e.Of, strings.Join(parts, "; "))
 }
@@ -44,7 +44,7 @@ type BadQueryError struct {
 
 func (e *BadQueryError) Error() string {
 	return fmt.Sprintf("query %q: %s: change its filters with 'hhjobs collect --name %s --replace [filters]' or remove it with 'hhjobs query rm %s'",
-		e.Name, e.Err.Error(), e.Name, e.Name)
+		e.Name, explain(e.Err), e.Name, e.Name)
 }
 func (e *BadQueryError) Unwrap() error { return e.Err }
 
@@ -56,7 +56,7 @@ type BadFilterError struct {
 
 func (e *BadFilterError) Error() string {
 	return fmt.Sprintf("query %q has a filter hh.ru refuses (%s); nothing was sent: change its filters with 'hhjobs collect --name %s --replace [filters]' or remove it with 'hhjobs query rm %s'",
-		e.Name, e.Err.Error(), e.Name, e.Name)
+		e.Name, explain(e.Err), e.Name, e.Name)
 }
 func (e *BadFilterError) Unwrap() error { return e.Err }
 
@@ -88,7 +88,7 @@ func runQueries(ctx context.Context, f *Factory, h *harvest.Harvester, qs []stor
 		if len(qs) == 1 {
 			return err
 		}
-		fmt.Fprintf(f.IO.Err, "%s: failed: %s\n", safetext.Terminal(q.Name), safetext.Terminal(oneLine(err.Error())))
+		fmt.Fprintf(f.IO.Err, "%s: failed: %s\n", safetext.Terminal(q.Name), safetext.Terminal(oneLine(explain(err))))
 		failed = append(failed, QueryFailure{Name: q.Name, Err: err})
 	}
 	if len(failed) > 0 {

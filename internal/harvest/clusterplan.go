@@ -116,13 +116,13 @@ func setOf(vs []string) map[string]bool {
 func (r *runner) planClusters(ctx context.Context, p url.Values, found int, cs []hhapi.Cluster) ([]store.Slice, error) {
 	limit := r.h.limit()
 	target := packTarget(limit)
-	if areas := p["area"]; len(areas) > 1 {
+	if areas := p[hhapi.ParamArea]; len(areas) > 1 {
 		// Several filter areas (a packed slice that grew): halve the list;
 		// each half's own clusters go one level down if it is still too big.
 		why := fmt.Sprintf("halved: found %d > %d over %d filter areas", found, limit, len(areas))
 		h := len(areas) / 2
-		out := []store.Slice{{Params: with(p, "area", areas[:h]...), State: store.SlicePending, Found: -1},
-			{Params: with(p, "area", areas[h:]...), State: store.SlicePending, Found: -1}}
+		out := []store.Slice{{Params: with(p, hhapi.ParamArea, areas[:h]...), State: store.SlicePending, Found: -1},
+			{Params: with(p, hhapi.ParamArea, areas[h:]...), State: store.SlicePending, Found: -1}}
 		for _, c := range out {
 			url.Values(c.Params).Set(splitWhy, why)
 		}
@@ -134,7 +134,7 @@ func (r *runner) planClusters(ctx context.Context, p url.Values, found int, cs [
 	if err != nil || ch != nil {
 		return ch, err
 	}
-	if roles := p["professional_role"]; len(roles) != 1 {
+	if roles := p[hhapi.ParamProfessionalRole]; len(roles) != 1 {
 		ch, err := r.roleSplit(ctx, p, found, cs, roles, target)
 		if err != nil || ch != nil {
 			return ch, err
@@ -151,17 +151,17 @@ func (r *runner) planClusters(ctx context.Context, p url.Values, found int, cs [
 	}
 	// One 5-minute window still over the cap: a single-valued filter whose
 	// counts the clusters give, else the probing fallback.
-	if !p.Has("experience") {
-		vals, seen := listed(cs, "experience", "experience", nil)
+	if !p.Has(hhapi.ParamExperience) {
+		vals, seen := listed(cs, "experience", hhapi.ParamExperience, nil)
 		if sumCounts(vals) == found && len(vals) > 1 {
-			out := packed(p, "experience", vals, target, fmt.Sprintf("experience: one 5-minute window holds %d > %d", found, limit))
+			out := packed(p, hhapi.ParamExperience, vals, target, fmt.Sprintf("experience: one 5-minute window holds %d > %d", found, limit))
 			var rest []string
 			for _, v := range filterSplits[0].Values {
 				if !seen[v] {
 					rest = append(rest, v)
 				}
 			}
-			foldEmpty(out, "experience", rest)
+			foldEmpty(out, hhapi.ParamExperience, rest)
 			return out, nil
 		}
 	}
@@ -190,7 +190,7 @@ func sumCounts(vals []valueCount) int {
 // first page tells whether anything hides there. Without the dictionary an
 // unfiltered slice cannot be split by role safely.
 func (r *runner) roleSplit(ctx context.Context, p url.Values, found int, cs []hhapi.Cluster, roles []string, target int) ([]store.Slice, error) {
-	vals, seen := listed(cs, "professional_role", "professional_role", setOf(roles))
+	vals, seen := listed(cs, "professional_role", hhapi.ParamProfessionalRole, setOf(roles))
 	if len(vals) == 0 {
 		return nil, nil
 	}
@@ -225,7 +225,7 @@ func (r *runner) roleSplit(ctx context.Context, p url.Values, found int, cs []hh
 		return nil, nil
 	}
 	why := fmt.Sprintf("role: found %d > %d; %d roles listed", found, r.h.limit(), len(vals))
-	out := packed(p, "professional_role", vals, target, why)
+	out := packed(p, hhapi.ParamProfessionalRole, vals, target, why)
 	if len(rest) > 0 {
 		// The roles the list leaves out ride along with the smallest slice:
 		// usually they hold nothing, and if they do, that slice's first page
@@ -234,7 +234,7 @@ func (r *runner) roleSplit(ctx context.Context, p url.Values, found int, cs []hh
 		i := slices.IndexFunc(out, func(s store.Slice) bool { return s.Found <= target })
 		if i < 0 || len(out) < 2 {
 			// Folded into the only slice, they would give back the parent.
-			c := with(p, "professional_role", rest...)
+			c := with(p, hhapi.ParamProfessionalRole, rest...)
 			c.Set(splitWhy, fmt.Sprintf("role remainder: %d roles the clusters do not list", len(rest)))
 			return append(out, store.Slice{Params: c, State: store.SlicePending, Found: -1}), nil
 		}
@@ -244,7 +244,7 @@ func (r *runner) roleSplit(ctx context.Context, p url.Values, found int, cs []hh
 			}
 		}
 		c := url.Values(out[i].Params)
-		c["professional_role"] = append(c["professional_role"], rest...)
+		c[hhapi.ParamProfessionalRole] = append(c[hhapi.ParamProfessionalRole], rest...)
 		c.Set(splitWhy, why+fmt.Sprintf("; with the %d roles not listed", len(rest)))
 		out[i].Found = -1 // not known: the unlisted roles may hold some
 	}
@@ -261,7 +261,7 @@ var maxRoleOverlap = 0.02
 // Vacancies attached to the area itself cannot be selected apart from its
 // subtrees, so then it declines and the caller splits by time.
 func (r *runner) areaSplit(ctx context.Context, p url.Values, found int, cs []hhapi.Cluster, target int) ([]store.Slice, error) {
-	vals, seen := listed(cs, "area", "area", nil)
+	vals, seen := listed(cs, "area", hhapi.ParamArea, nil)
 	sum := sumCounts(vals)
 	why := fmt.Sprintf("area: found %d > %d; %d areas listed", found, r.h.limit(), len(vals))
 	tree, err := r.h.areaTree(ctx)
@@ -271,7 +271,7 @@ func (r *runner) areaSplit(ctx context.Context, p url.Values, found int, cs []hh
 	var rest []string // the children the list leaves out
 	if tree != nil {
 		kids := tree.roots
-		if a := p["area"]; len(a) == 1 {
+		if a := p[hhapi.ParamArea]; len(a) == 1 {
 			kids = tree.children[a[0]]
 		}
 		for _, k := range kids {
@@ -281,14 +281,14 @@ func (r *runner) areaSplit(ctx context.Context, p url.Values, found int, cs []hh
 		}
 	}
 	if len(vals) > 0 && sum == found {
-		if len(vals) == 1 && len(p["area"]) == 1 && vals[0].v == p.Get("area") {
+		if len(vals) == 1 && len(p[hhapi.ParamArea]) == 1 && vals[0].v == p.Get(hhapi.ParamArea) {
 			return nil, nil
 		}
-		out := packed(p, "area", vals, target, why)
+		out := packed(p, hhapi.ParamArea, vals, target, why)
 		if len(out) < 2 {
 			return nil, nil
 		}
-		foldEmpty(out, "area", rest)
+		foldEmpty(out, hhapi.ParamArea, rest)
 		return out, nil
 	}
 	if tree == nil {
@@ -298,7 +298,7 @@ func (r *runner) areaSplit(ctx context.Context, p url.Values, found int, cs []hh
 		return nil, nil // what is missing sits on the area itself
 	}
 	r.planProbes.Add(1)
-	res, err := r.search(ctx, with(p, "area", rest...), 0, 0)
+	res, err := r.search(ctx, with(p, hhapi.ParamArea, rest...), 0, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -306,11 +306,11 @@ func (r *runner) areaSplit(ctx context.Context, p url.Values, found int, cs []hh
 		r.h.log().Debug("area split declined: vacancies attached to the area itself", "listed", sum, "rest", res.Found, "found", found)
 		return nil, nil
 	}
-	out := packed(p, "area", vals, target, why)
+	out := packed(p, hhapi.ParamArea, vals, target, why)
 	if res.Found == 0 && len(out) > 1 {
-		foldEmpty(out, "area", rest)
+		foldEmpty(out, hhapi.ParamArea, rest)
 	} else if res.Found > 0 || len(out) < 2 {
-		c := with(p, "area", rest...)
+		c := with(p, hhapi.ParamArea, rest...)
 		c.Set(splitWhy, fmt.Sprintf("area remainder: %d areas the clusters do not list", len(rest)))
 		out = append(out, store.Slice{Params: c, State: store.SlicePending, Found: res.Found})
 	}
@@ -332,7 +332,7 @@ func explain(p url.Values, ch []store.Slice, why string) {
 				break
 			}
 		}
-		if c.Has("date_from") && (c.Get("date_from") != p.Get("date_from") || c.Get("date_to") != p.Get("date_to")) {
+		if c.Has(hhapi.ParamDateFrom) && (c.Get(hhapi.ParamDateFrom) != p.Get(hhapi.ParamDateFrom) || c.Get(hhapi.ParamDateTo) != p.Get(hhapi.ParamDateTo)) {
 			key = "time"
 		}
 		c.Set(splitWhy, key+": "+why)

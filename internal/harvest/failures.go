@@ -181,7 +181,7 @@ func plural(n int, word string) string {
 // outageStop is the StopError for a request that got no answer: for its
 // whole retry budget, or at all from an API that never answered this
 // process (a refused connection, a failed DNS lookup or TLS handshake: most
-// likely a wrong --api-base). Going on would only fail every other slice
+// likely a wrong API address). Going on would only fail every other slice
 // the same way.
 func outageStop(err error) *StopError {
 	var ue *httpx.UnreachableError
@@ -191,15 +191,15 @@ func outageStop(err error) *StopError {
 			c = "no answer"
 		}
 		return &StopError{
+			Kind:      StopOutage,
 			Reason:    fmt.Sprintf("the API did not answer for %s (%s)", ue.Elapsed.Round(time.Second), c),
-			Hint:      "Check the network (and --api-base), then rerun the same command to resume; --max-outage sets how long a request waits for the API to come back.",
 			Err:       err,
 			Transient: true,
 		}
 	}
 	return &StopError{
+		Kind:      StopUnreachable,
 		Reason:    "the API could not be reached (" + httpx.NetCause(err) + ")",
-		Hint:      "Check --api-base (HH_API_BASE) and the network, then rerun the same command to resume.",
 		Err:       err,
 		Transient: true,
 	}

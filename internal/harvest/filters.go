@@ -20,20 +20,20 @@ import (
 // ids it accepts; the first one that is stored is used (hh.ru lists the
 // search's employment forms apart from the vacancy's).
 var enumParams = map[string][]string{
-	"experience":            {"experience"},
-	"employment":            {"employment"},
-	"employment_form":       {"vacancy_search_employment_form", "employment_form"},
-	"schedule":              {"schedule"},
-	"work_format":           {"work_format"},
-	"working_hours":         {"working_hours"},
-	"work_schedule_by_days": {"work_schedule_by_days"},
-	"label":                 {"vacancy_label"},
-	"order_by":              {"vacancy_search_order"},
-	"currency":              {"currency"},
-	"search_field":          {"vacancy_search_fields"},
-	"salary_mode":           {"salary_range_mode"},
-	"salary_frequency":      {"salary_range_frequency"},
-	"education":             {"education_level"},
+	hhapi.ParamExperience:     {"experience"},
+	hhapi.ParamEmployment:     {"employment"},
+	hhapi.ParamEmploymentForm: {"vacancy_search_employment_form", "employment_form"},
+	hhapi.ParamSchedule:       {"schedule"},
+	hhapi.ParamWorkFormat:     {"work_format"},
+	"working_hours":           {"working_hours"},
+	"work_schedule_by_days":   {"work_schedule_by_days"},
+	hhapi.ParamLabel:          {"vacancy_label"},
+	hhapi.ParamOrderBy:        {"vacancy_search_order"},
+	hhapi.ParamCurrency:       {"currency"},
+	hhapi.ParamSearchField:    {"vacancy_search_fields"},
+	"salary_mode":             {"salary_range_mode"},
+	"salary_frequency":        {"salary_range_frequency"},
+	"education":               {"education_level"},
 }
 
 // BadValueError is a filter value that hh.ru would refuse: not in its
@@ -44,6 +44,8 @@ type BadValueError struct {
 	Value string
 	Want  string // the valid forms, for the message
 	Flag  string
+	// Deprecated: Value is a professional role hh.ru no longer searches by.
+	Deprecated bool
 }
 
 func (e *BadValueError) Error() string {
@@ -166,19 +168,19 @@ func checkScalar(key string, vals []string) error {
 	for _, v := range vals {
 		var want string
 		switch key {
-		case "salary":
+		case hhapi.ParamSalary:
 			if n, err := strconv.ParseInt(v, 10, 64); err != nil || n < 0 {
 				want = "want a whole amount ≥ 0, e.g. 150000"
 			}
-		case "period":
+		case hhapi.ParamPeriod:
 			if n, err := strconv.Atoi(v); err != nil || n < 1 || n > 30 {
 				want = "want a number of days, 1…30"
 			}
-		case "employer_id":
+		case hhapi.ParamEmployerID:
 			if !digits.MatchString(v) {
 				want = "want a numeric id"
 			}
-		case "industry":
+		case hhapi.ParamIndustry:
 			if !industryID.MatchString(v) {
 				want = "want an industry id, e.g. 7 or 7.540"
 			}
@@ -186,7 +188,7 @@ func checkScalar(key string, vals []string) error {
 			if v != "true" && v != "false" {
 				want = "want true or false"
 			}
-		case "date_from", "date_to":
+		case hhapi.ParamDateFrom, hhapi.ParamDateTo:
 			if _, err := ParseAPITime(v); err != nil {
 				want = "want YYYY-MM-DD or YYYY-MM-DDThh:mm:ss+hhmm"
 			}
@@ -260,6 +262,5 @@ func badQuery(err error) *StopError {
 		params = []string{"parameters"}
 	}
 	bq := &BadQueryError{Params: params, Err: err}
-	return &StopError{Reason: bq.Error(), Permanent: true, Err: bq,
-		Hint: "Rerunning the query as it is fails the same way: change its filters with 'collect --replace' or remove it with 'query rm'."}
+	return &StopError{Kind: StopBadQuery, Reason: bq.Error(), Permanent: true, Err: bq}
 }

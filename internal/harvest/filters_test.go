@@ -52,7 +52,7 @@ func TestValidateFilters(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := harvest.Validate(ctx, e.st, tt.params)
+			err := harvest.Resolve(ctx, e.st, tt.params)
 			var bv *harvest.BadValueError
 			switch {
 			case tt.bad == "" && err != nil:
@@ -72,7 +72,7 @@ func TestValidateFilters(t *testing.T) {
 		})
 	}
 	// The valid forms are listed from the dictionary, in hh.ru's order.
-	err = harvest.Validate(ctx, e.st, url.Values{"experience": {"senior"}})
+	err = harvest.Resolve(ctx, e.st, url.Values{"experience": {"senior"}})
 	if want := "want one of noExperience (Нет опыта), between1And3"; !strings.Contains(err.Error(), want) {
 		t.Errorf("message %q, want it to list %q", err, want)
 	}
@@ -145,12 +145,85 @@ func TestDeprecatedRoleRefused(t *testing.T) {
 	if err := st.ReplaceRoles(ctx, []store.Role{{ID: "9", Name: "Старая роль", SearchDeprecated: true}, {ID: "96", Name: "Программист, разработчик"}}); err != nil {
 		t.Fatal(err)
 	}
-	if err := harvest.Validate(ctx, st, url.Values{"professional_role": {"96"}}); err != nil {
+	if err := harvest.Resolve(ctx, st, url.Values{"professional_role": {"96"}}); err != nil {
 		t.Errorf("a current role refused: %v", err)
 	}
-	err = harvest.Validate(ctx, st, url.Values{"professional_role": {"9"}})
+	err = harvest.Resolve(ctx, st, url.Values{"professional_role": {"9"}})
 	var bv *harvest.BadValueError
 	if !errors.As(err, &bv) || bv.Param != "professional_role" || !strings.Contains(err.Error(), "«Старая роль» is deprecated") {
-		t.Errorf("Validate of a deprecated role = %v, want a BadValueError naming it", err)
+		t.Errorf("Resolve of a deprecated role = %v, want a BadValueError naming it", err)
+	}
+}
+
+// countingStore counts the reference reads Resolve makes.
+type countingStore struct {
+	store.Store
+	areas, roles, dicts int
+}
+
+func (c *countingStore) Areas(ctx context.Context) ([]store.Area, error) {
+	c.areas++
+	return c.Store.Areas(ctx)
+}
+
+func (c *countingStore) Roles(ctx context.Context) ([]store.Role, error) {
+	c.roles++
+	return c.Store.Roles(ctx)
+}
+
+func (c *countingStore) Dictionaries(ctx context.Context) ([]store.DictEntry, error) {
+	c.dicts++
+	return c.Store.Dictionaries(ctx)
+}
+
+// Resolve turns names into ids, drops repeats and validates, reading each
+// reference table once; a query that needs none reads none.
+func TestResolveOneRead(t *testing.T) {
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "h.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if err := st.ReplaceAreas(ctx, []store.Area{{ID: "113", Name: "Россия"}, {ID: "1", ParentID: "113", Name: "Москва"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.ReplaceRoles(ctx, []store.Role{{ID: "118", Name: "Специалист по подбору персонала"}, {ID: "96", Name: "Программист, разработчик"}}); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name                string
+		p                   url.Values
+		want                url.Values
+		areas, roles, dicts int
+		unknown             string
+	}{
+		{"names and ids", url.Values{"area": {"москва", "1", "Россия"}, "professional_role": {"специалист по подбору персонала", "96"}},
+			url.Values{"area": {"1", "113"}, "professional_role": {"118", "96"}}, 1, 1, 0, ""},
+		{"text only", url.Values{"text": {"go"}}, url.Values{"text": {"go"}}, 0, 0, 0, ""},
+		{"unknown area", url.Values{"area": {"Мосвка"}}, nil, 1, 0, 0, "Мосвка"},
+		{"with a dictionary filter", url.Values{"area": {"Москва"}, "experience": {"between1And3"}}, nil, 1, 0, 1, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cs := &countingStore{Store: st}
+			err := harvest.Resolve(ctx, cs, tt.p)
+			var ui *harvest.UnknownIDError
+			switch {
+			case tt.unknown != "":
+				if !errors.As(err, &ui) || ui.ID != tt.unknown || len(ui.Nearest) == 0 {
+					t.Fatalf("Resolve = %v, want unknown %q with suggestions", err, tt.unknown)
+				}
+			case tt.dicts > 0:
+				// No dictionaries stored: the check reads them once and refuses.
+			case err != nil:
+				t.Fatalf("Resolve: %v", err)
+			case tt.want.Encode() != tt.p.Encode():
+				t.Errorf("params %s, want %s", tt.p.Encode(), tt.want.Encode())
+			}
+			if cs.areas != tt.areas || cs.roles != tt.roles || cs.dicts != tt.dicts {
+				t.Errorf("reads: areas %d roles %d dictionaries %d, want %d %d %d", cs.areas, cs.roles, cs.dicts, tt.areas, tt.roles, tt.dicts)
+			}
+		})
 	}
 }

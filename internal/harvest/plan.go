@@ -60,10 +60,10 @@ func parseBound(s string) (time.Time, error) {
 
 // window returns a slice's publication window.
 func window(p url.Values) (from, to time.Time, err error) {
-	if from, err = parseBound(p.Get("date_from")); err != nil {
+	if from, err = parseBound(p.Get(hhapi.ParamDateFrom)); err != nil {
 		return
 	}
-	to, err = parseBound(p.Get("date_to"))
+	to, err = parseBound(p.Get(hhapi.ParamDateTo))
 	return
 }
 
@@ -92,7 +92,7 @@ const maxPeriodDays = int(math.MaxInt64 / int64(24*time.Hour))
 func RootParams(q url.Values, upper time.Time) (url.Values, error) {
 	p := clone(q)
 	from := upper.Add(-DefaultLookback)
-	if v := p.Get("period"); v != "" {
+	if v := p.Get(hhapi.ParamPeriod); v != "" {
 		// Decimal only (fmt.Sscan read "010" as octal 8), and small enough
 		// for a time.Duration.
 		days, err := strconv.Atoi(strings.TrimSpace(v))
@@ -101,8 +101,8 @@ func RootParams(q url.Values, upper time.Time) (url.Values, error) {
 		}
 		from = upper.Add(-time.Duration(days) * 24 * time.Hour)
 	}
-	p.Del("period") // also an empty one: hh.ru refuses period with date_from
-	if v := p.Get("date_from"); v != "" {
+	p.Del(hhapi.ParamPeriod) // also an empty one: hh.ru refuses period with date_from
+	if v := p.Get(hhapi.ParamDateFrom); v != "" {
 		t, err := parseBound(v)
 		if err != nil {
 			return nil, err
@@ -110,7 +110,7 @@ func RootParams(q url.Values, upper time.Time) (url.Values, error) {
 		from = t
 	}
 	to := upper
-	if v := p.Get("date_to"); v != "" {
+	if v := p.Get(hhapi.ParamDateTo); v != "" {
 		t, err := parseBound(v)
 		if err != nil {
 			return nil, err
@@ -123,9 +123,9 @@ func RootParams(q url.Values, upper time.Time) (url.Values, error) {
 	if !from.Before(to) {
 		return nil, fmt.Errorf("empty publication window: date_from %s is not before date_to %s", formatTime(from), formatTime(to))
 	}
-	p.Set("date_from", formatTime(from))
-	p.Set("date_to", formatTime(to))
-	for _, k := range []string{"page", "per_page", "order_by"} {
+	p.Set(hhapi.ParamDateFrom, formatTime(from))
+	p.Set(hhapi.ParamDateTo, formatTime(to))
+	for _, k := range []string{hhapi.ParamPage, hhapi.ParamPerPage, hhapi.ParamOrderBy} {
 		p.Del(k)
 	}
 	return p, nil
@@ -159,8 +159,8 @@ func splitTime(p url.Values, found, limit int) []url.Values {
 			continue
 		}
 		c := clone(p)
-		c.Set("date_from", formatTime(prev))
-		c.Set("date_to", formatTime(next))
+		c.Set(hhapi.ParamDateFrom, formatTime(prev))
+		c.Set(hhapi.ParamDateTo, formatTime(next))
 		out = append(out, c)
 		prev = next
 	}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hhjobs/hhjobs/internal/hhapi"
 	"github.com/hhjobs/hhjobs/internal/store"
 )
 
@@ -140,8 +141,8 @@ func reuseLeaves(prev []store.Slice, root url.Values, target int, holds func(url
 		if !lf.Before(lt) {
 			return s, false
 		}
-		p.Set("date_from", formatTime(lf))
-		p.Set("date_to", formatTime(lt))
+		p.Set(hhapi.ParamDateFrom, formatTime(lf))
+		p.Set(hhapi.ParamDateTo, formatTime(lt))
 		if !strings.HasPrefix(p.Get(splitWhy), "reused") {
 			p.Set(splitWhy, "reused: "+p.Get(splitWhy))
 		}
@@ -220,8 +221,8 @@ func mustFrom(p map[string][]string) time.Time {
 // filtersKey is a slice's query without its window and the planner's keys.
 func filtersKey(p url.Values) string {
 	c := apiParams(p)
-	c.Del("date_from")
-	c.Del("date_to")
+	c.Del(hhapi.ParamDateFrom)
+	c.Del(hhapi.ParamDateTo)
 	return c.Encode()
 }
 
@@ -246,7 +247,7 @@ func mergeWindows(ss []store.Slice, target int) []store.Slice {
 			if filtersKey(last.Params) == filtersKey(s.Params) && lt.Equal(sf) &&
 				last.Found >= 0 && s.Found >= 0 && last.Found+s.Found <= limit {
 				p := url.Values(last.Params)
-				p.Set("date_to", formatTime(st))
+				p.Set(hhapi.ParamDateTo, formatTime(st))
 				p.Set(splitWhy, fmt.Sprintf("reused: merged windows that shrank to %d", last.Found+s.Found))
 				last.Found += s.Found
 				continue

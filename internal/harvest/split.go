@@ -41,12 +41,12 @@ func (r *runner) plan(ctx context.Context, p url.Values, found int, first *hhapi
 
 // planProbing is plan without clusters: each candidate split is probed.
 func (r *runner) planProbing(ctx context.Context, p url.Values, found int) ([]store.Slice, error) {
-	if roles := p["professional_role"]; len(roles) > 1 {
-		return children(p, "professional_role", roles, nil), nil
+	if roles := p[hhapi.ParamProfessionalRole]; len(roles) > 1 {
+		return children(p, hhapi.ParamProfessionalRole, roles, nil), nil
 	}
 	if !p.Has(noAreaSplit) {
-		if areas := p["area"]; len(areas) > 1 {
-			return children(p, "area", areas, nil), nil
+		if areas := p[hhapi.ParamArea]; len(areas) > 1 {
+			return children(p, hhapi.ParamArea, areas, nil), nil
 		}
 		tree, err := r.h.areaTree(ctx)
 		if err != nil {
@@ -54,14 +54,14 @@ func (r *runner) planProbing(ctx context.Context, p url.Values, found int) ([]st
 		}
 		var kids []string
 		if tree != nil {
-			if areas := p["area"]; len(areas) == 1 {
+			if areas := p[hhapi.ParamArea]; len(areas) == 1 {
 				kids = tree.children[areas[0]]
 			} else {
 				kids = tree.roots
 			}
 		}
 		if len(kids) > 0 {
-			ch, err := r.probeSplit(ctx, p, "area", kids, found)
+			ch, err := r.probeSplit(ctx, p, hhapi.ParamArea, kids, found)
 			if err != nil || ch != nil {
 				return ch, err
 			}
@@ -177,5 +177,5 @@ type treeCache struct {
 }
 
 func sameWindow(a, b url.Values) bool {
-	return a.Get("date_from") == b.Get("date_from") && a.Get("date_to") == b.Get("date_to")
+	return a.Get(hhapi.ParamDateFrom) == b.Get(hhapi.ParamDateFrom) && a.Get(hhapi.ParamDateTo) == b.Get(hhapi.ParamDateTo)
 }

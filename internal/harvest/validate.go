@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -33,11 +34,11 @@ func (e *UnknownIDError) Error() string {
 	if len(e.Nearest) > 0 {
 		return msg + "; nearest by name: " + strings.Join(e.Nearest, ", ")
 	}
-	if digits.MatchString(e.ID) {
-		return msg + fmt.Sprintf(" id; names work too: look names and ids up with 'hhjobs %ss SEARCH'", e.Kind)
-	}
-	return msg + fmt.Sprintf("; look names and ids up with 'hhjobs %ss SEARCH'", e.Kind)
+	return msg
 }
+
+// ByID reports whether the unknown value was an id (digits) rather than a name.
+func (e *UnknownIDError) ByID() bool { return digits.MatchString(e.ID) }
 
 // EnsureReference loads areas, roles and today's currency rates into the
 // store when they are missing (areas, roles) or not from today (rates). The
@@ -119,62 +120,80 @@ func EnsureReference(ctx context.Context, api *hhapi.Client, s store.Store, now 
 	return nil
 }
 
-// Validate checks every filter of a query against the stored reference data
-// (areas, roles, /dictionaries) and the forms hh.ru accepts, before the query
-// is saved or sent. It normalises enumerated values to their ids in p.
-func Validate(ctx context.Context, s store.Store, p url.Values) error {
+// Resolve makes a query's filters ready to save or send, in one pass over
+// the stored reference data: area and role names given instead of ids
+// become ids (exact name, case and ё folded) and repeats go; then every
+// filter is checked against the areas, roles and /dictionaries and the
+// forms hh.ru accepts, enumerated values normalised to their ids in p. Each
+// reference table is read from the store once, and only when p needs it.
+func Resolve(ctx context.Context, s store.Store, p url.Values) error {
+	var areas map[string]string // id → name
+	if len(p[hhapi.ParamArea]) > 0 {
+		as, err := s.Areas(ctx)
+		if err != nil {
+			return err
+		}
+		areas = make(map[string]string, len(as))
+		byName := make(map[string]string, len(as))
+		for _, a := range as {
+			areas[a.ID] = a.Name
+			if _, dup := byName[Fold(a.Name)]; !dup {
+				byName[Fold(a.Name)] = a.ID // the first of namesakes, as listed
+			}
+		}
+		p[hhapi.ParamArea] = resolveNames(p[hhapi.ParamArea], byName)
+	}
+	var roles map[string]store.Role
+	if len(p[hhapi.ParamProfessionalRole]) > 0 {
+		rs, err := s.Roles(ctx)
+		if err != nil {
+			return err
+		}
+		roles = make(map[string]store.Role, len(rs))
+		byName := make(map[string]string, len(rs))
+		for _, r := range rs {
+			roles[r.ID] = r
+			byName[Fold(r.Name)] = r.ID
+		}
+		p[hhapi.ParamProfessionalRole] = resolveNames(p[hhapi.ParamProfessionalRole], byName)
+	}
 	if err := checkFilters(ctx, s, p); err != nil {
 		return err
 	}
-	if len(p["area"]) > 0 {
-		areas, err := s.Areas(ctx)
-		if err != nil {
-			return err
-		}
-		names := make(map[string]string, len(areas))
-		for _, a := range areas {
-			names[a.ID] = a.Name
-		}
-		for _, id := range p["area"] {
-			if _, ok := names[id]; !ok {
-				return &UnknownIDError{Kind: "area", ID: id, Nearest: Nearest(id, names)}
-			}
+	for _, id := range p[hhapi.ParamArea] {
+		if _, ok := areas[id]; !ok {
+			return &UnknownIDError{Kind: "area", ID: id, Nearest: Nearest(id, areas)}
 		}
 	}
-	if len(p["professional_role"]) > 0 {
-		roles, err := s.Roles(ctx)
-		if err != nil {
-			return err
-		}
+	if len(p[hhapi.ParamProfessionalRole]) > 0 {
 		names := make(map[string]string, len(roles))
-		deprecated := map[string]bool{}
-		for _, r := range roles {
-			names[r.ID] = r.Name
-			deprecated[r.ID] = r.SearchDeprecated
+		for id, r := range roles {
+			names[id] = r.Name
 		}
-		for _, id := range p["professional_role"] {
-			if _, ok := names[id]; !ok {
+		for _, id := range p[hhapi.ParamProfessionalRole] {
+			r, ok := roles[id]
+			if !ok {
 				return &UnknownIDError{Kind: "role", ID: id, Nearest: Nearest(id, names)}
 			}
-			if deprecated[id] {
-				return &BadValueError{Param: "professional_role", Value: id,
-					Want: fmt.Sprintf("role «%s» is deprecated for search on hh.ru: pick a current one ('hhjobs roles SEARCH')", names[id])}
+			if r.SearchDeprecated {
+				return &BadValueError{Param: hhapi.ParamProfessionalRole, Value: id, Deprecated: true,
+					Want: fmt.Sprintf("role «%s» is deprecated for search on hh.ru: pick a current one", r.Name)}
 			}
 		}
 	}
 	return nil
 }
 
-// ResolveNames turns area or role names given instead of ids into ids
-// (exact name match with case and ё folded: byName is keyed by Fold(name));
-// ids pass through.
-func ResolveNames(vals []string, byName map[string]string) []string {
-	out := make([]string, len(vals))
-	for i, v := range vals {
+// resolveNames maps names (keyed by Fold) to ids; ids and unknown values
+// pass through, for Resolve to judge. Repeats are dropped.
+func resolveNames(vals []string, byName map[string]string) []string {
+	out := make([]string, 0, len(vals))
+	for _, v := range vals {
 		if id, ok := byName[Fold(v)]; ok {
-			out[i] = id
-		} else {
-			out[i] = v
+			v = id
+		}
+		if !slices.Contains(out, v) {
+			out = append(out, v)
 		}
 	}
 	return out

@@ -136,7 +136,8 @@ func decodeJSON(resp *http.Response, req *http.Request, data []byte, v any) erro
 }
 
 // wrapTransportErr rewrites *url.Error (whose message has the full URL)
-// with a redacted URL and adds a hint when the server is unreachable.
+// with a redacted URL, and a server that does not answer at all as an
+// *UnreachableError.
 func (c *Client) wrapTransportErr(req *http.Request, err error) error {
 	if ctxErr := req.Context().Err(); ctxErr != nil && errors.Is(err, ctxErr) {
 		return err
@@ -148,7 +149,7 @@ func (c *Client) wrapTransportErr(req *http.Request, err error) error {
 	}
 	var dnsErr *net.DNSError
 	if errors.Is(err, syscall.ECONNREFUSED) || (errors.As(err, &dnsErr) && dnsErr.IsNotFound) {
-		return fmt.Errorf("cannot reach the hh.ru API at %s (check --api-base and your network): %w", httpx.RedactURL(c.BaseURL), inner)
+		return &UnreachableError{Base: httpx.RedactURL(c.BaseURL), Err: inner}
 	}
 	return fmt.Errorf("hhapi: %s %s: %w", req.Method, httpx.RedactURL(req.URL), inner)
 }
@@ -239,9 +240,8 @@ func (c *Client) Employer(ctx context.Context, id string) (*Employer, error) {
 	return &e, nil
 }
 
-// Me fetches GET /me (use it to validate a token).
-// Unused so far: auth still calls /me itself. Issue #12 item 4 moves auth
-// onto this client (Me, DecodeOAuthError), so it is kept, not removed.
+// Me fetches GET /me (use it to validate a token): auth.Client.Me calls it
+// with the token to check.
 func (c *Client) Me(ctx context.Context) (*Me, error) {
 	var m Me
 	if err := c.get(ctx, "me", nil, &m); err != nil {

@@ -315,9 +315,9 @@ func CheckResponse(r *http.Response) error {
 	return e
 }
 
-// OAuthError and DecodeOAuthError are not used by the binary yet: auth has
-// its own decoder. They are the one place issue #12 item 4 moves auth to
-// (they are tested against hh.ru's real token errors in testdata/).
+// OAuthError and DecodeOAuthError are the one decoder of token-endpoint
+// errors (PostToken uses it; auth turns the result into its TokenError);
+// they are tested against hh.ru's real token errors in testdata/.
 //
 // OAuthError is an error of the token endpoint (POST /token), RFC 6749
 // style: {"error": "invalid_grant", "error_description": "token not expired"}.
@@ -370,21 +370,48 @@ type DecodeError struct {
 	Err         error  // the JSON error, if the body looked like JSON
 }
 
-// Error implements error.
-func (e *DecodeError) Error() string {
-	host := "the server"
+// Host is the host that answered ("the server" when the URL has none).
+func (e *DecodeError) Host() string {
 	if u, err := urlParse(e.URL); err == nil && u.Host != "" {
-		host = u.Host
+		return u.Host
 	}
+	return "the server"
+}
+
+// What says what came back, e.g. "a non-JSON body (text/html)".
+func (e *DecodeError) What() string {
 	ct := e.ContentType
 	if ct == "" {
 		ct = "no content type"
 	}
 	if e.Err != nil {
-		return fmt.Sprintf("%s answered %d with a body that is not the expected JSON (%s): %v; is --api-base right?", host, e.StatusCode, ct, e.Err)
+		return fmt.Sprintf("a body that is not the expected JSON (%s): %v", ct, e.Err)
 	}
-	return fmt.Sprintf("%s answered %d with a non-JSON body (%s): is --api-base right? body starts %q", host, e.StatusCode, ct, e.Snippet)
+	return fmt.Sprintf("a non-JSON body (%s)", ct)
 }
+
+// Error implements error. It states the facts; the CLI adds which setting
+// to check.
+func (e *DecodeError) Error() string {
+	if e.Err != nil {
+		return fmt.Sprintf("%s answered %d with %s", e.Host(), e.StatusCode, e.What())
+	}
+	return fmt.Sprintf("%s answered %d with %s: body starts %q", e.Host(), e.StatusCode, e.What(), e.Snippet)
+}
+
+// UnreachableError is an API that did not answer at all: the connection was
+// refused or its host name is unknown, most likely a wrong base URL.
+type UnreachableError struct {
+	Base string // the redacted base URL
+	Err  error  // the network error
+}
+
+func (e *UnreachableError) Error() string {
+	return fmt.Sprintf("cannot reach the hh.ru API at %s: %v", e.Base, e.Err)
+}
+
+// Unwrap returns the network error.
+func (e *UnreachableError) Unwrap() error { return e.Err }
 
 // Unwrap returns the JSON error, if any.
 func (e *DecodeError) Unwrap() error { return e.Err }

@@ -46,31 +46,33 @@ type SearchParams struct {
 	Extra url.Values
 }
 
-// search parameter keys modelled by SearchParams.
+// The GET /vacancies parameter names SearchParams models: the one spelling
+// of each key for every package that builds or reads a search (cli, harvest,
+// bench). Slice planning adds clusters (ParamClusters).
 const (
-	kText             = "text"
-	kSearchField      = "search_field"
-	kExcludedText     = "excluded_text"
-	kArea             = "area"
-	kProfessionalRole = "professional_role"
-	kIndustry         = "industry"
-	kEmployerID       = "employer_id"
-	kExperience       = "experience"
-	kEmploymentForm   = "employment_form"
-	kWorkFormat       = "work_format"
-	kSchedule         = "schedule"
-	kEmployment       = "employment"
-	kSalary           = "salary"
-	kCurrency         = "currency"
-	kOnlyWithSalary   = "only_with_salary"
-	kLabel            = "label"
-	kPeriod           = "period"
-	kDateFrom         = "date_from"
-	kDateTo           = "date_to"
-	kOrderBy          = "order_by"
-	kNoMagic          = "no_magic"
-	kPage             = "page"
-	kPerPage          = "per_page"
+	ParamText             = "text"
+	ParamSearchField      = "search_field"
+	ParamExcludedText     = "excluded_text"
+	ParamArea             = "area"
+	ParamProfessionalRole = "professional_role"
+	ParamIndustry         = "industry"
+	ParamEmployerID       = "employer_id"
+	ParamExperience       = "experience"
+	ParamEmploymentForm   = "employment_form"
+	ParamWorkFormat       = "work_format"
+	ParamSchedule         = "schedule"
+	ParamEmployment       = "employment"
+	ParamSalary           = "salary"
+	ParamCurrency         = "currency"
+	ParamOnlyWithSalary   = "only_with_salary"
+	ParamLabel            = "label"
+	ParamPeriod           = "period"
+	ParamDateFrom         = "date_from"
+	ParamDateTo           = "date_to"
+	ParamOrderBy          = "order_by"
+	ParamNoMagic          = "no_magic"
+	ParamPage             = "page"
+	ParamPerPage          = "per_page"
 )
 
 func (p *SearchParams) multi() []struct {
@@ -81,10 +83,10 @@ func (p *SearchParams) multi() []struct {
 		key string
 		v   *[]string
 	}{
-		{kSearchField, &p.SearchField}, {kArea, &p.Area}, {kProfessionalRole, &p.ProfessionalRole},
-		{kIndustry, &p.Industry}, {kEmployerID, &p.EmployerID}, {kExperience, &p.Experience},
-		{kEmploymentForm, &p.EmploymentForm}, {kWorkFormat, &p.WorkFormat}, {kSchedule, &p.Schedule},
-		{kEmployment, &p.Employment}, {kLabel, &p.Label},
+		{ParamSearchField, &p.SearchField}, {ParamArea, &p.Area}, {ParamProfessionalRole, &p.ProfessionalRole},
+		{ParamIndustry, &p.Industry}, {ParamEmployerID, &p.EmployerID}, {ParamExperience, &p.Experience},
+		{ParamEmploymentForm, &p.EmploymentForm}, {ParamWorkFormat, &p.WorkFormat}, {ParamSchedule, &p.Schedule},
+		{ParamEmployment, &p.Employment}, {ParamLabel, &p.Label},
 	}
 }
 
@@ -95,7 +97,7 @@ func (p *SearchParams) single() []struct {
 	return []struct {
 		key string
 		v   *string
-	}{{kText, &p.Text}, {kExcludedText, &p.ExcludedText}, {kCurrency, &p.Currency}, {kOrderBy, &p.OrderBy}}
+	}{{ParamText, &p.Text}, {ParamExcludedText, &p.ExcludedText}, {ParamCurrency, &p.Currency}, {ParamOrderBy, &p.OrderBy}}
 }
 
 // Values encodes p as a query. url.Values.Encode escapes the "+" of date
@@ -113,31 +115,31 @@ func (p SearchParams) Values() url.Values {
 		}
 	}
 	if p.Salary != nil {
-		v.Set(kSalary, strconv.FormatInt(*p.Salary, 10))
+		v.Set(ParamSalary, strconv.FormatInt(*p.Salary, 10))
 	}
 	if p.OnlyWithSalary {
-		v.Set(kOnlyWithSalary, "true")
+		v.Set(ParamOnlyWithSalary, "true")
 	}
 	if p.Period > 0 {
-		v.Set(kPeriod, strconv.Itoa(p.Period))
+		v.Set(ParamPeriod, strconv.Itoa(p.Period))
 	}
 	if !p.DateFrom.IsZero() {
-		v.Set(kDateFrom, p.DateFrom.Format(TimeLayout))
+		v.Set(ParamDateFrom, p.DateFrom.Format(TimeLayout))
 	}
 	if !p.DateTo.IsZero() {
-		v.Set(kDateTo, p.DateTo.Format(TimeLayout))
+		v.Set(ParamDateTo, p.DateTo.Format(TimeLayout))
 	}
 	if p.NoMagic {
-		v.Set(kNoMagic, "true")
+		v.Set(ParamNoMagic, "true")
 	}
-	v.Set(kPage, strconv.Itoa(p.Page))
+	v.Set(ParamPage, strconv.Itoa(p.Page))
 	switch {
 	case p.Probe:
-		v.Set(kPerPage, "0")
+		v.Set(ParamPerPage, "0")
 	case p.PerPage > 0:
-		v.Set(kPerPage, strconv.Itoa(p.PerPage))
+		v.Set(ParamPerPage, strconv.Itoa(p.PerPage))
 	default:
-		v.Set(kPerPage, strconv.Itoa(DefaultPerPage))
+		v.Set(ParamPerPage, strconv.Itoa(DefaultPerPage))
 	}
 	for k, xs := range p.Extra {
 		for _, x := range xs {
@@ -182,7 +184,7 @@ func ParseSearchValues(q url.Values) (SearchParams, error) {
 			continue
 		}
 		if len(xs) != 1 {
-			if k == kPage || k == kPerPage {
+			if k == ParamPage || k == ParamPerPage {
 				// Values always sends its own page and per_page: extra copies
 				// would pile up on every round trip.
 				return SearchParams{}, fmt.Errorf("search parameter %s given %d times", k, len(xs))
@@ -193,36 +195,36 @@ func ParseSearchValues(q url.Values) (SearchParams, error) {
 		x := xs[0]
 		var err error
 		switch k {
-		case kSalary:
+		case ParamSalary:
 			var n int64
 			n, err = strconv.ParseInt(x, 10, 64)
 			p.Salary = &n
-		case kOnlyWithSalary, kNoMagic:
+		case ParamOnlyWithSalary, ParamNoMagic:
 			var b bool
 			b, err = strconv.ParseBool(x)
 			if err == nil && !b {
 				extra(k, x)
 			}
-			if k == kOnlyWithSalary {
+			if k == ParamOnlyWithSalary {
 				p.OnlyWithSalary = b
 			} else {
 				p.NoMagic = b
 			}
-		case kPeriod:
+		case ParamPeriod:
 			p.Period, err = parseNonNeg(x)
-		case kPage:
+		case ParamPage:
 			p.Page, err = parseNonNeg(x)
-		case kPerPage:
+		case ParamPerPage:
 			p.PerPage, err = parseNonNeg(x)
 			p.Probe = err == nil && p.PerPage == 0
-		case kDateFrom, kDateTo:
+		case ParamDateFrom, ParamDateTo:
 			if len(x) == len("2006-01-02") {
 				extra(k, x) // date-only: keep hh.ru's own interpretation
 				break
 			}
 			var t time.Time
 			t, err = ParseTime(x)
-			if k == kDateFrom {
+			if k == ParamDateFrom {
 				p.DateFrom = t
 			} else {
 				p.DateTo = t
