@@ -1,4 +1,4 @@
-package analyticstest
+package synth
 
 import (
 	"context"
