@@ -87,7 +87,7 @@ func RunAnalytics(ctx context.Context, cfg Config, dbDir string) (*AnalyticsRepo
 		cfg.logf("analytics: filling %s with %d generated vacancies (seed %d; some minutes per million)", rep.DB, n, seed)
 	}
 	t0 := time.Now()
-	path, built, err := synth.EnsureBenchDB(ctx, dbDir, n, seed)
+	path, built, err := synth.EnsureBenchDB(ctx, dbDir, n, seed, openSQLite)
 	if err != nil {
 		return nil, err
 	}
@@ -161,4 +161,13 @@ func timed(target float64, f func() error) (Timing, error) {
 	err := f()
 	el := time.Since(t0)
 	return Timing{ElapsedS: secs(el), PeakHeapMB: stop(), TargetS: target}, err
+}
+
+// openSQLite is the synth.Opener of the analytics database.
+func openSQLite(ctx context.Context, path string) (store.Store, error) {
+	s, err := sqlite.Open(ctx, path)
+	if err != nil {
+		return nil, err // not a typed nil inside the interface
+	}
+	return s, nil
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/hhjobs/hhjobs/internal/store"
+	"github.com/hhjobs/hhjobs/internal/store/sqlite"
 	"github.com/hhjobs/hhjobs/internal/synth"
 )
 
@@ -39,9 +40,18 @@ func BenchPath(dir string, n int, seed int64) string { return synth.BenchPath(di
 // BenchMarker is synth.BenchMarker.
 func BenchMarker(path string) string { return synth.BenchMarker(path) }
 
-// EnsureBenchDB is synth.EnsureBenchDB.
+// EnsureBenchDB is synth.EnsureBenchDB on SQLite.
 func EnsureBenchDB(ctx context.Context, dir string, n int, seed int64) (path string, built bool, err error) {
-	return synth.EnsureBenchDB(ctx, dir, n, seed)
+	return synth.EnsureBenchDB(ctx, dir, n, seed, openSQLite)
+}
+
+// openSQLite is a synth.Opener for the SQLite engine.
+func openSQLite(ctx context.Context, path string) (store.Store, error) {
+	s, err := sqlite.Open(ctx, path)
+	if err != nil {
+		return nil, err // not a typed nil inside the interface
+	}
+	return s, nil
 }
 
 // PeakHeap is synth.PeakHeap.

@@ -1,6 +1,6 @@
 // Package benchdb gives the opt-in 1M-vacancy benchmarks their database. It
 // imports testing, so only _test.go files may use it; the generator itself
-// (synth.EnsureBenchDB, Fill, PeakHeap) stays free of it for
+// (synth, through analyticstest.EnsureBenchDB) stays free of it for
 // `hhjobs bench`.
 package benchdb
 
@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hhjobs/hhjobs/internal/synth"
+	"github.com/hhjobs/hhjobs/internal/analytics/analyticstest"
 )
 
 // Env is the variable that turns the 1M benchmarks on; SizeEnv overrides
@@ -22,7 +22,7 @@ const (
 )
 
 // BenchDB skips tb unless HHJOBS_BENCH_1M=1, and returns the path of a SQLite
-// database filled by synth.Fill (seed synth.BenchSeed) with
+// database filled by analyticstest.Fill (seed analyticstest.BenchSeed) with
 // HHJOBS_BENCH_N (default 1,000,000) vacancies. The file is kept in the
 // temporary directory and reused by later runs, by the other packages'
 // benchmarks and by `hhjobs bench`; delete hhjobs-bench-*.db* to rebuild it.
@@ -40,7 +40,7 @@ func BenchDB(tb testing.TB) (path string, n int) {
 		n = v
 	}
 	start := time.Now()
-	path, built, err := synth.EnsureBenchDB(context.Background(), os.TempDir(), n, synth.BenchSeed)
+	path, built, err := analyticstest.EnsureBenchDB(context.Background(), os.TempDir(), n, analyticstest.BenchSeed)
 	if err != nil {
 		tb.Fatal(err)
 	}
