@@ -36,8 +36,7 @@ func (f *Factory) tokenSource() (auth.TokenSource, error) {
 	case toks.App != nil && toks.App.AccessToken != "":
 		return &auth.AppSource{Store: ts}, nil
 	case toks.User != nil && toks.User.AccessToken != "":
-		deps := newAuthDeps(f)
-		ac, err := deps.client(false)
+		ac, err := f.client(false)
 		if err != nil {
 			return nil, err
 		}
