@@ -119,7 +119,7 @@ func RunAnalytics(ctx context.Context, cfg Config, dbDir string) (*AnalyticsRepo
 	cfg.logf("analytics: timing stats --by role")
 	var total int
 	rep.Stats, err = timed(TargetStats1M, func() error {
-		defer analytics.BatchGC()() // as `hhjobs stats` runs it
+		defer analytics.WithGCPercent(cfg.GCPercent)() // as `hhjobs stats` runs it
 		res, err := analytics.Compute(ctx, st, StatsConfig())
 		if res != nil {
 			total = res.Total.Vacancies
