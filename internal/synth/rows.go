@@ -66,7 +66,7 @@ func Item(n int, rawSize int) store.Vacancy {
 	}
 	raw := map[string]any{
 		"id": id, "name": v.Name, "premium": false, "has_test": false,
-		"area":                map[string]any{"id": area.ID, "name": area.Name, "url": "https://api.hh.ru/rowAreas/" + area.ID},
+		"area":                map[string]any{"id": area.ID, "name": area.Name, "url": "https://api.hh.ru/areas/" + area.ID},
 		"employer":            map[string]any{"id": emp.ID, "name": emp.Name, "trusted": true},
 		"professional_roles":  roles,
 		"experience":          map[string]any{"id": "between1And3", "name": "От 1 года до 3 лет"},
@@ -89,7 +89,10 @@ func Item(n int, rawSize int) store.Vacancy {
 	return v
 }
 
-// Full returns the full vacancy for Item(n): key rowSkills and raw JSON of about rawSize bytes.
+// Full returns the full vacancy for Item(n): key skills and raw JSON of about
+// rawSize bytes. Only tests call it (the conformance suite and the engines'
+// tests, through store/fixture), so deadcode ./cmd/hhjobs lists it; it stays
+// beside Item, which `hhjobs bench store` uses: one generator of plain rows.
 func Full(n int, rawSize int) store.Vacancy {
 	v := Item(n, 0)
 	v.RawItem = nil
