@@ -6,11 +6,12 @@ import (
 	"slices"
 	"time"
 
+	"github.com/hhjobs/hhjobs/internal/hhtime"
 	"github.com/hhjobs/hhjobs/internal/store"
 )
 
 // MSK is the time zone periods are cut in (hh.ru's; Moscow has no DST since 2014).
-var MSK = time.FixedZone("MSK", 3*3600)
+var MSK = hhtime.Moscow
 
 // Config says what Compute reads and computes.
 type Config struct {

@@ -7,6 +7,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+
+	"github.com/hhjobs/hhjobs/internal/atomicfile"
 )
 
 // File names inside the config dir (DESIGN.md §4).
@@ -93,41 +95,7 @@ func readSecretFile(path string) ([]byte, error) {
 	return b, nil
 }
 
-// WriteFileAtomic writes data to path with mode 0600 inside a 0700 directory:
-// temp file in the same directory, fsync, rename, fsync the directory. A crash
-// leaves either the old or the new file, never a torn one.
-func WriteFileAtomic(path string, data []byte) error {
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return fmt.Errorf("create %s: %w", dir, err)
-	}
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	name := tmp.Name()
-	defer os.Remove(name) // no-op after a successful rename
-	if err := tmp.Chmod(0o600); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := os.Rename(name, path); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if d, err := os.Open(dir); err == nil {
-		_ = d.Sync()
-		d.Close()
-	}
-	return nil
-}
+// WriteFileAtomic writes data to path with mode 0600 inside a 0700 directory
+// (atomicfile.WritePrivate): a crash leaves either the old or the new file,
+// never a torn one. Kept for its callers outside auth (cli/rates.go).
+func WriteFileAtomic(path string, data []byte) error { return atomicfile.WritePrivate(path, data) }

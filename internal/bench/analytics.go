@@ -9,10 +9,10 @@ import (
 	"time"
 
 	"github.com/hhjobs/hhjobs/internal/analytics"
-	"github.com/hhjobs/hhjobs/internal/analytics/analyticstest"
 	"github.com/hhjobs/hhjobs/internal/report"
 	"github.com/hhjobs/hhjobs/internal/store"
 	"github.com/hhjobs/hhjobs/internal/store/sqlite"
+	"github.com/hhjobs/hhjobs/internal/synth"
 )
 
 // Targets of the analytics leg, for 1,000,000 stored vacancies.
@@ -31,7 +31,7 @@ type AnalyticsReport struct {
 	DB        string `json:"db"`
 	DBBytes   int64  `json:"db_bytes"`
 	// Reused: the database was complete (its marker file existed) and was
-	// not filled again; otherwise FillS is the time analyticstest.Fill took.
+	// not filled again; otherwise FillS is the time synth.Fill took.
 	Reused bool    `json:"reused"`
 	FillS  float64 `json:"fill_s,omitempty"`
 
@@ -53,16 +53,16 @@ type Timing struct {
 // StatsConfig is what `hhjobs stats --by role` computes (no --query, --since
 // or --net), with the generated data's last sync as now.
 func StatsConfig() analytics.Config {
-	return analytics.Config{Groupings: [][]analytics.Dim{{analytics.DimRole}}, GroupsOnly: true, Now: analyticstest.End}
+	return analytics.Config{Groupings: [][]analytics.Dim{{analytics.DimRole}}, GroupsOnly: true, Now: synth.End}
 }
 
 // ReportConfig is what `hhjobs report` computes (no --query, --since or
 // --net), with the generated data's last sync as now.
-func ReportConfig() analytics.Config { return analytics.Config{Now: analyticstest.End} }
+func ReportConfig() analytics.Config { return analytics.Config{Now: synth.End} }
 
 // RunAnalytics builds, or reuses when its marker says it is complete, the
 // SQLite database of cfg.AnalyticsVacancies vacancies that
-// analyticstest.Fill generates (analyticstest.EnsureBenchDB: dbDir, default
+// synth.Fill generates (synth.EnsureBenchDB: dbDir, default
 // os.TempDir(), as the 1M benchmarks name it), then times once each: the
 // store walk, `hhjobs stats --by role` and `hhjobs report` to a file in
 // cfg.Dir (default: a temporary directory).
@@ -80,14 +80,14 @@ func RunAnalytics(ctx context.Context, cfg Config, dbDir string) (*AnalyticsRepo
 	}
 	defer cleanup()
 	n, seed := cfg.AnalyticsVacancies, cfg.Seed
-	rep := &AnalyticsReport{Engine: "sqlite", Vacancies: n, Seed: seed, DB: analyticstest.BenchPath(dbDir, n, seed)}
-	if _, err := os.Stat(analyticstest.BenchMarker(rep.DB)); err == nil {
-		cfg.logf("analytics: reusing %s (%s is there)", rep.DB, filepath.Base(analyticstest.BenchMarker(rep.DB)))
+	rep := &AnalyticsReport{Engine: "sqlite", Vacancies: n, Seed: seed, DB: synth.BenchPath(dbDir, n, seed)}
+	if _, err := os.Stat(synth.BenchMarker(rep.DB)); err == nil {
+		cfg.logf("analytics: reusing %s (%s is there)", rep.DB, filepath.Base(synth.BenchMarker(rep.DB)))
 	} else {
 		cfg.logf("analytics: filling %s with %d generated vacancies (seed %d; some minutes per million)", rep.DB, n, seed)
 	}
 	t0 := time.Now()
-	path, built, err := analyticstest.EnsureBenchDB(ctx, dbDir, n, seed)
+	path, built, err := synth.EnsureBenchDB(ctx, dbDir, n, seed, openSQLite)
 	if err != nil {
 		return nil, err
 	}
@@ -119,7 +119,7 @@ func RunAnalytics(ctx context.Context, cfg Config, dbDir string) (*AnalyticsRepo
 	cfg.logf("analytics: timing stats --by role")
 	var total int
 	rep.Stats, err = timed(TargetStats1M, func() error {
-		defer analytics.BatchGC()() // as `hhjobs stats` runs it
+		defer analytics.WithGCPercent(cfg.GCPercent)() // as `hhjobs stats` runs it
 		res, err := analytics.Compute(ctx, st, StatsConfig())
 		if res != nil {
 			total = res.Total.Vacancies
@@ -156,9 +156,18 @@ func RunAnalytics(ctx context.Context, cfg Config, dbDir string) (*AnalyticsRepo
 // timed runs f once after a GC, sampling the heap.
 func timed(target float64, f func() error) (Timing, error) {
 	runtime.GC()
-	stop := analyticstest.PeakHeap()
+	stop := synth.PeakHeap()
 	t0 := time.Now()
 	err := f()
 	el := time.Since(t0)
 	return Timing{ElapsedS: secs(el), PeakHeapMB: stop(), TargetS: target}, err
+}
+
+// openSQLite is the synth.Opener of the analytics database.
+func openSQLite(ctx context.Context, path string) (store.Store, error) {
+	s, err := sqlite.Open(ctx, path)
+	if err != nil {
+		return nil, err // not a typed nil inside the interface
+	}
+	return s, nil
 }

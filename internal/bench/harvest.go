@@ -111,7 +111,7 @@ func RunHarvest(ctx context.Context, cfg Config) (*HarvestReport, error) {
 	defer sb.Close()
 	rep := &HarvestReport{Sandbox: sb.Mode, Vacancies: cfg.Vacancies, HardCells: !cfg.NoHardCells, Query: HRQuery().Encode()}
 
-	main, err := newRig(ctx, sb, dbPath(cfg, "harvest.db"), 0, cfg.Concurrency, cfg.Cap)
+	main, err := newRig(ctx, sb, dbPath(cfg, "harvest.db"), hrQuery(), 0, cfg.Concurrency, cfg.Cap)
 	if err != nil {
 		return nil, err
 	}
@@ -145,7 +145,7 @@ func RunHarvest(ctx context.Context, cfg Config) (*HarvestReport, error) {
 
 	// 2. The same harvest, pages only, into a fresh database.
 	cfg.logf("harvesting again with --details none into a fresh database")
-	po, err := newRig(ctx, sb, dbPath(cfg, "pages.db"), 0, cfg.Concurrency, cfg.Cap)
+	po, err := newRig(ctx, sb, dbPath(cfg, "pages.db"), hrQuery(), 0, cfg.Concurrency, cfg.Cap)
 	if err != nil {
 		return nil, err
 	}
@@ -232,7 +232,11 @@ func naive(ctx context.Context, cfg Config, sb *Sandbox, truth []string) (Naive,
 	if cfg.Cap > 0 {
 		n.Cap = min(cfg.Cap, harvest.DepthLimit)
 	}
-	api, err := client(ctx, sb, 0, nil)
+	c, err := collector(ctx, sb, 0)
+	if err != nil {
+		return n, err
+	}
+	api, err := c.NewAPI(nil)
 	if err != nil {
 		return n, err
 	}
@@ -333,7 +337,7 @@ func RunRate(ctx context.Context, cfg Config) (*RateReport, error) {
 	if cfg.RateAuto {
 		crps = -1 // adaptive: the client must find R by itself
 	}
-	r, err := newRig(ctx, sb, dbPath(cfg, "rate.db"), crps, cfg.Concurrency, cfg.Cap)
+	r, err := newRig(ctx, sb, dbPath(cfg, "rate.db"), hrQuery(), crps, cfg.Concurrency, cfg.Cap)
 	if err != nil {
 		return nil, err
 	}

@@ -8,10 +8,8 @@ import (
 	"time"
 
 	"github.com/hhjobs/hhjobs/internal/harvest"
-	"github.com/hhjobs/hhjobs/internal/httpx"
 	"github.com/hhjobs/hhjobs/internal/sandbox"
 	"github.com/hhjobs/hhjobs/internal/store"
-	"github.com/hhjobs/hhjobs/internal/store/sqlite"
 )
 
 // DefaultMarketVacancies is the market leg's sandbox size.
@@ -170,26 +168,7 @@ func RunMarket(ctx context.Context, cfg Config) (*MarketReport, error) {
 }
 
 func marketRig(ctx context.Context, sb *Sandbox, path string, cfg Config) (*rig, error) {
-	m := &httpx.Metrics{}
-	api, err := client(ctx, sb, 0, m)
-	if err != nil {
-		return nil, err
-	}
-	st, err := sqlite.Open(ctx, path)
-	if err != nil {
-		return nil, err
-	}
-	if err := harvest.EnsureReference(ctx, api, st, time.Now()); err != nil {
-		st.Close()
-		return nil, err
-	}
-	q, err := st.SaveQuery(ctx, store.Query{Name: "bench-market", Params: MarketQuery()})
-	if err != nil {
-		st.Close()
-		return nil, err
-	}
-	h := &harvest.Harvester{API: api, Store: st, Metrics: m, Concurrency: cfg.Concurrency, Worker: "bench", Cap: cfg.Cap}
-	return &rig{st: st, h: h, api: api, q: q}, nil
+	return newRig(ctx, sb, path, store.Query{Name: "bench-market", Params: MarketQuery()}, 0, cfg.Concurrency, cfg.Cap)
 }
 
 func (m *MarketReport) print(w io.Writer, cfg Config) {

@@ -10,8 +10,8 @@ import (
 
 	"github.com/hhjobs/hhjobs/internal/harvest"
 	"github.com/hhjobs/hhjobs/internal/store"
-	"github.com/hhjobs/hhjobs/internal/store/fixture"
 	"github.com/hhjobs/hhjobs/internal/store/sqlite"
+	"github.com/hhjobs/hhjobs/internal/synth"
 )
 
 // StoreReport: SQLite upserts of search-item pages.
@@ -19,7 +19,7 @@ type StoreReport struct {
 	Engine     string  `json:"engine"`
 	Vacancies  int     `json:"vacancies"`
 	PageSize   int     `json:"page_size"`
-	RawBytes   int     `json:"raw_item_bytes"`  // raw JSON per item (fixture.Item)
+	RawBytes   int     `json:"raw_item_bytes"`  // raw JSON per item (synth.Item)
 	NewRate    float64 `json:"new_per_s"`       // first upsert of every page: all new ids
 	NewS       float64 `json:"new_s"`           // time inside UpsertSearchItems
 	RepeatRate float64 `json:"unchanged_per_s"` // the same pages again: all unchanged (a sync)
@@ -71,7 +71,7 @@ func RunStore(ctx context.Context, cfg Config) (*StoreReport, error) {
 		for first := 0; first < cfg.StoreVacancies; first += harvest.PerPage {
 			page = page[:0]
 			for i := first; i < min(first+harvest.PerPage, cfg.StoreVacancies); i++ {
-				page = append(page, fixture.Item(i, storeRawSize))
+				page = append(page, synth.Item(i, storeRawSize))
 			}
 			if rep.RawBytes == 0 {
 				rep.RawBytes = len(page[0].RawItem)

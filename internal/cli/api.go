@@ -9,7 +9,6 @@ import (
 
 	"github.com/hhjobs/hhjobs/internal/auth"
 	"github.com/hhjobs/hhjobs/internal/harvest"
-	"github.com/hhjobs/hhjobs/internal/hhapi"
 	"github.com/hhjobs/hhjobs/internal/httpx"
 	"github.com/hhjobs/hhjobs/internal/store"
 )
@@ -37,8 +36,7 @@ func (f *Factory) tokenSource() (auth.TokenSource, error) {
 	case toks.App != nil && toks.App.AccessToken != "":
 		return &auth.AppSource{Store: ts}, nil
 	case toks.User != nil && toks.User.AccessToken != "":
-		deps := newAuthDeps(f)
-		ac, err := deps.client(false)
+		ac, err := f.client(false)
 		if err != nil {
 			return nil, err
 		}
@@ -47,35 +45,21 @@ func (f *Factory) tokenSource() (auth.TokenSource, error) {
 	return nil, auth.ErrNoAppToken
 }
 
-// API builds the hh.ru client: one rate limiter shared by all workers,
-// retries, the stored token, and metrics for the run counters.
-func (f *Factory) API(_ context.Context, lim *httpx.Limiter, m *httpx.Metrics, retry httpx.RetryPolicy, sourceAddr string) (*hhapi.Client, error) {
+// collector is the client stack of collect and sync (harvest.Client): one
+// rate limiter shared by all workers, retries and the stored token.
+func (f *Factory) collector(lim *httpx.Limiter, retry httpx.RetryPolicy, sourceAddr string) (harvest.Client, error) {
 	src, err := f.tokenSource()
 	if err != nil {
-		return nil, err
+		return harvest.Client{}, err
 	}
 	var base http.RoundTripper
 	if sourceAddr != "" {
 		if base, err = httpx.SourceTransport(sourceAddr); err != nil {
-			return nil, &UsageError{Err: fmt.Errorf("--source-addr: %w", err)}
+			return harvest.Client{}, &UsageError{Err: fmt.Errorf("--source-addr: %w", err)}
 		}
 	}
-	hc, err := httpx.NewClient(httpx.Options{
-		Base:      base,
-		UserAgent: f.Settings.UserAgent,
-		Limiter:   lim,
-		Metrics:   m,
-		Retry:     retry,
-		Log:       f.debugLog(),
-		Wrap:      auth.Wrap(src),
-	})
-	if errors.Is(err, httpx.ErrNoUserAgent) {
-		return nil, &UsageError{Err: err}
-	}
-	if err != nil {
-		return nil, err
-	}
-	return hhapi.New(f.Settings.APIBase, hc)
+	return harvest.Client{APIBase: f.Settings.APIBase, UserAgent: f.Settings.UserAgent, Limiter: lim,
+		Retry: retry, Base: base, Auth: auth.Wrap(src), Log: f.debugLog()}, nil
 }
 
 // Harvester wires the API client and the store for collect and sync.
@@ -84,20 +68,27 @@ func (f *Factory) Harvester(ctx context.Context, hf HarvestFlags) (*harvest.Harv
 	if err != nil {
 		return nil, err
 	}
-	m := &httpx.Metrics{}
-	api, err := f.API(ctx, f.harvestLimiter(hf), m, httpx.RetryPolicy{MaxOutage: hf.MaxOutage}, hf.SourceAddr)
+	c, err := f.collector(f.harvestLimiter(hf), httpx.RetryPolicy{MaxOutage: hf.MaxOutage}, hf.SourceAddr)
 	if err != nil {
 		return nil, err
 	}
-	var log *slog.Logger
-	if f.Settings.Debug {
-		log = f.debugLog()
-	} else {
-		log = slog.New(slog.NewTextHandler(f.IO.Err, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	h, err := harvest.New(c, st)
+	if errors.Is(err, httpx.ErrNoUserAgent) {
+		return nil, &UsageError{Err: err}
 	}
-	return &harvest.Harvester{API: api, Store: st, Metrics: m, Concurrency: hf.Concurrency, Log: log,
-		Started:     func(q store.Query, run store.Run, resumed bool) { printRunStart(f.IO.Err, q, run, resumed) },
-		TokenAdvice: f.tokenAdvice(), Explain: explain}, nil
+	if err != nil {
+		return nil, err
+	}
+	if f.Settings.Debug {
+		h.Log = f.debugLog()
+	} else {
+		h.Log = slog.New(slog.NewTextHandler(f.IO.Err, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	}
+	h.Concurrency = hf.Concurrency
+	h.Started = func(q store.Query, run store.Run, resumed bool) { printRunStart(f.IO.Err, q, run, resumed) }
+	h.TokenAdvice = f.tokenAdvice()
+	h.Explain = explain
+	return h, nil
 }
 
 // tokenAdvice words a token hh.ru rejected exactly as 'hhjobs auth status'

@@ -6,8 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
-	"net/http"
 	"path/filepath"
 	"sync"
 	"time"
@@ -16,75 +14,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/hhjobs/hhjobs/internal/auth"
-	"github.com/hhjobs/hhjobs/internal/httpx"
 	"github.com/hhjobs/hhjobs/internal/safetext"
 )
-
-// AuthDeps are what every auth subcommand needs; tests may replace HTTPClient and OpenBrowser.
-type AuthDeps struct {
-	IO       *IOStreams
-	Settings *Settings
-	Now      func() time.Time
-	// HTTPClient builds the client for hh.ru; wrap (may be nil) is the auth layer.
-	HTTPClient func(wrap func(http.RoundTripper) http.RoundTripper) (*http.Client, error)
-	// OpenBrowser opens a URL (default: cli/browser).
-	OpenBrowser func(string) error
-	// Log gets debug records (default: stderr with --debug, else nothing).
-	Log *slog.Logger
-}
-
-func newAuthDeps(f *Factory) AuthDeps {
-	return AuthDeps{IO: f.IO, Settings: f.Settings, Now: f.Now}
-}
-
-func (d *AuthDeps) log() *slog.Logger {
-	if d.Log == nil {
-		// Resolved at run time: --debug is parsed after the command is built.
-		if d.Settings.Debug {
-			d.Log = slog.New(slog.NewTextHandler(d.IO.Err, &slog.HandlerOptions{Level: slog.LevelDebug}))
-		} else {
-			d.Log = slog.New(slog.DiscardHandler)
-		}
-	}
-	return d.Log
-}
-
-func (d *AuthDeps) now() time.Time {
-	if d.Now != nil {
-		return d.Now()
-	}
-	return time.Now()
-}
-
-func (d *AuthDeps) store() *auth.TokenStore { return auth.NewTokenStore(d.Settings.ConfigDir) }
-
-// httpClient sends one try per request: a retried token request could burn a
-// single-use refresh token whose answer was lost.
-func (d *AuthDeps) httpClient(wrap func(http.RoundTripper) http.RoundTripper) (*http.Client, error) {
-	if d.HTTPClient != nil {
-		return d.HTTPClient(wrap)
-	}
-	return httpx.NewClient(httpx.Options{UserAgent: d.Settings.UserAgent, Log: d.log(), Wrap: wrap,
-		Retry: httpx.RetryPolicy{MaxTries: 1}})
-}
-
-// client is the OAuth client; needCreds makes missing credentials a usage error.
-func (d *AuthDeps) client(needCreds bool) (*auth.Client, error) {
-	s := d.Settings
-	if needCreds && (s.ClientID == "" || s.ClientSecret == "") {
-		return nil, usageErrorf("no hh.ru client credentials: set HH_CLIENT_ID and HH_CLIENT_SECRET to your app's values from dev.hh.ru (add --save-credentials to 'hhjobs auth app' to keep them in %s)",
-			filepath.Join(s.ConfigDir, auth.ConfigFile))
-	}
-	if err := s.requireUserAgent(); err != nil {
-		return nil, err
-	}
-	hc, err := d.httpClient(nil)
-	if err != nil {
-		return nil, err
-	}
-	return &auth.Client{HTTP: hc, APIBase: s.APIBase, OAuthBase: s.OAuthBase, ClientID: s.ClientID,
-		ClientSecret: s.ClientSecret, RedirectURI: s.RedirectURI, UserAgent: s.UserAgent, Now: d.Now, Log: d.log()}, nil
-}
 
 // NewCmdAuth builds `hhjobs auth` and its subcommands.
 func NewCmdAuth(f *Factory) *cobra.Command {
@@ -107,14 +38,14 @@ Tokens are kept in tokens.json in the config dir (mode 0600) and never printed.`
 
 // AuthAppOptions are the flags of `hhjobs auth app`.
 type AuthAppOptions struct {
-	AuthDeps
+	*Factory
 	Force           int // --force given once: re-issue if hh.ru rejects the stored token; twice: re-issue anyway
 	SaveCredentials bool
 }
 
 // NewCmdAuthApp builds `hhjobs auth app`.
 func NewCmdAuthApp(f *Factory, runF func(context.Context, *AuthAppOptions) error) *cobra.Command {
-	opts := &AuthAppOptions{AuthDeps: newAuthDeps(f)}
+	opts := &AuthAppOptions{Factory: f}
 	cmd := &cobra.Command{
 		Use:   "app",
 		Short: "Get and store the application token (client_credentials)",
@@ -142,7 +73,7 @@ func runAuthApp(ctx context.Context, opts *AuthAppOptions) error {
 	if err != nil {
 		return err
 	}
-	st := opts.store()
+	st := opts.TokenStore()
 	errOut := opts.IO.Err
 	// --force once re-issues only a token hh.ru rejects: ask it first.
 	checked, rejected, err := checkStoredApp(ctx, c, st, opts.Force == 1)
@@ -217,14 +148,14 @@ func fmtTime(t time.Time) string {
 
 // AuthLoginOptions are the flags of `hhjobs auth login`.
 type AuthLoginOptions struct {
-	AuthDeps
+	*Factory
 	NoBrowser bool
 	Timeout   time.Duration
 }
 
 // NewCmdAuthLogin builds `hhjobs auth login`.
 func NewCmdAuthLogin(f *Factory, runF func(context.Context, *AuthLoginOptions) error) *cobra.Command {
-	opts := &AuthLoginOptions{AuthDeps: newAuthDeps(f)}
+	opts := &AuthLoginOptions{Factory: f}
 	cmd := &cobra.Command{
 		Use:   "login",
 		Short: "Log in as an hh.ru user through the browser (authorization code flow)",
@@ -280,7 +211,7 @@ func runAuthLogin(ctx context.Context, opts *AuthLoginOptions) error {
 	if err != nil {
 		return authError(err)
 	}
-	st := opts.store()
+	st := opts.TokenStore()
 	if err := st.Update(ctx, func(t *auth.Tokens) error { t.User = &tok; return nil }); err != nil {
 		return err
 	}
@@ -293,13 +224,13 @@ func runAuthLogin(ctx context.Context, opts *AuthLoginOptions) error {
 
 // AuthStatusOptions are the flags of `hhjobs auth status`.
 type AuthStatusOptions struct {
-	AuthDeps
+	*Factory
 	JSON bool
 }
 
 // NewCmdAuthStatus builds `hhjobs auth status`.
 func NewCmdAuthStatus(f *Factory, runF func(context.Context, *AuthStatusOptions) error) *cobra.Command {
-	opts := &AuthStatusOptions{AuthDeps: newAuthDeps(f)}
+	opts := &AuthStatusOptions{Factory: f}
 	cmd := &cobra.Command{
 		Use:   "status",
 		Short: "Show which tokens are stored, their kind (asked from hh.ru) and expiry — never the tokens",
@@ -345,7 +276,7 @@ type UserTokenStat struct {
 }
 
 func runAuthStatus(ctx context.Context, opts *AuthStatusOptions) error {
-	st := opts.store()
+	st := opts.TokenStore()
 	toks, err := st.Load()
 	if err != nil {
 		return err
@@ -453,13 +384,13 @@ func statusCheck(ctx context.Context, opts *AuthStatusOptions, toks auth.Tokens,
 
 // AuthLogoutOptions are the flags of `hhjobs auth logout`.
 type AuthLogoutOptions struct {
-	AuthDeps
+	*Factory
 	All bool
 }
 
 // NewCmdAuthLogout builds `hhjobs auth logout`.
 func NewCmdAuthLogout(f *Factory, runF func(context.Context, *AuthLogoutOptions) error) *cobra.Command {
-	opts := &AuthLogoutOptions{AuthDeps: newAuthDeps(f)}
+	opts := &AuthLogoutOptions{Factory: f}
 	cmd := &cobra.Command{
 		Use:   "logout",
 		Short: "Revoke the user token at hh.ru and forget it (--all: forget the application token too)",
@@ -476,7 +407,7 @@ func NewCmdAuthLogout(f *Factory, runF func(context.Context, *AuthLogoutOptions)
 }
 
 func runAuthLogout(ctx context.Context, opts *AuthLogoutOptions) error {
-	st := opts.store()
+	st := opts.TokenStore()
 	toks, err := st.Load()
 	if err != nil {
 		return err

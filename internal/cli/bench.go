@@ -130,6 +130,7 @@ func runBench(ctx context.Context, f *Factory, o *BenchOptions) error {
 		Market: o.What == "market"}
 	legs.Analytics = legs.Store && o.Cfg.AnalyticsVacancies > 0
 	cfg := o.Cfg
+	cfg.GCPercent = batchGCPercent(os.Getenv)
 	if !o.Quiet {
 		cfg.Log = f.IO.Err
 	}

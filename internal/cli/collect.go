@@ -14,6 +14,7 @@ import (
 
 	"github.com/hhjobs/hhjobs/internal/harvest"
 	"github.com/hhjobs/hhjobs/internal/hhapi"
+	"github.com/hhjobs/hhjobs/internal/hhtime"
 	"github.com/hhjobs/hhjobs/internal/httpx"
 	"github.com/hhjobs/hhjobs/internal/store"
 )
@@ -208,7 +209,7 @@ func (o *CollectOptions) queryParams() (url.Values, error) {
 			return nil, usageErrorf("%s %q: want YYYY-MM-DD or YYYY-MM-DDThh:mm:ss+hhmm", d.flag, d.val)
 		}
 		*d.t = t
-		p.Set(d.key, t.Format("2006-01-02T15:04:05-0700"))
+		p.Set(d.key, t.Format(hhtime.Layout))
 	}
 	if !from.IsZero() && !to.IsZero() && !from.Before(to) {
 		return nil, usageErrorf("--date-from %s is not before --date-to %s", o.DateFrom, o.DateTo)

@@ -96,7 +96,7 @@ func noVacancies(ctx context.Context, st store.Store) (bool, error) {
 // first collect that fails midway keeps what it collected.
 func (f *Factory) discardCreated(ctx context.Context) {
 	f.mu.Lock()
-	path, st := f.created, f.store
+	path, st := f.created, f.db
 	f.created = ""
 	f.mu.Unlock()
 	if path == "" || st == nil {

@@ -23,6 +23,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"golang.org/x/term"
 
+	"github.com/hhjobs/hhjobs/internal/browsertest"
 	"github.com/hhjobs/hhjobs/internal/export"
 	"github.com/hhjobs/hhjobs/internal/sandbox"
 	"github.com/hhjobs/hhjobs/internal/store"
@@ -366,26 +367,10 @@ func checkCSV(t *testing.T, name string, b []byte, comma rune, firstNum int, num
 	return recs
 }
 
-const chromium = "/usr/bin/chromium"
-
 // hostileReportInChromium: the report of hostile data runs no script from
 // it and is no wider than the window.
 func hostileReportInChromium(t *testing.T, path string) {
-	if _, err := os.Stat(chromium); err != nil {
-		t.Skip("no Chromium at " + chromium)
-	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chromium), chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1400, 1000),
-	)
-	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancel()
-	ctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
-	ctx, cancel = context.WithTimeout(ctx, 60*time.Second)
-	defer cancel()
+	ctx := browsertest.New(t, browsertest.Options{}).Ctx
 	if err := chromedp.Do(ctx, chromedp.Navigate("file://"+path), chromedp.WaitReady(chromedp.CSS("footer"))); err != nil {
 		t.Fatal(err)
 	}

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -153,9 +154,9 @@ func matchNames(rows []nameRow, search string) []nameRow {
 // anonAPI is an hh.ru client without a token, for the reference data
 // (areas, roles, dictionaries), which hh.ru serves to anyone.
 func (f *Factory) anonAPI() (*hhapi.Client, error) {
-	hc, err := httpx.NewClient(httpx.Options{UserAgent: f.Settings.UserAgent, RPS: 4, Log: f.debugLog()})
-	if err != nil {
+	api, err := harvest.Client{APIBase: f.Settings.APIBase, UserAgent: f.Settings.UserAgent, RPS: 4, Log: f.debugLog()}.NewAPI(nil)
+	if errors.Is(err, httpx.ErrNoUserAgent) {
 		return nil, &UsageError{Err: err}
 	}
-	return hhapi.New(f.Settings.APIBase, hc)
+	return api, err
 }

@@ -6,6 +6,7 @@ import (
 	"io"
 	"math"
 	"net/url"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -126,6 +127,8 @@ func runStats(ctx context.Context, f *Factory, o *StatsOptions) error {
 		}
 		return runStatsRevisions(ctx, f, o, flt.Wrap(st), flt.StoreFilter(), req.dims, basis)
 	}
+	// One pass over the store, then exit: worth a lazier collector.
+	defer analytics.WithGCPercent(batchGCPercent(os.Getenv))()
 	if o.JSON {
 		b, err := StatsJSONBytes(ctx, st, v, f.Now())
 		if err != nil {

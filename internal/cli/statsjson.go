@@ -95,12 +95,10 @@ func computeStats(ctx context.Context, st store.Store, v url.Values, now time.Ti
 	if err != nil {
 		return nil, nil, err
 	}
-	restore := analytics.BatchGC()
 	res, err := analytics.Compute(ctx, flt.Wrap(st), analytics.Config{
 		Filter: flt.StoreFilter(), Options: analytics.Options{Net: r.net}, Groupings: [][]analytics.Dim{r.dims}, GroupsOnly: true, Now: now,
 		Small: r.small, UniquePostings: r.uniq,
 	})
-	restore()
 	if err != nil {
 		return nil, nil, err
 	}

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/hhjobs/hhjobs/internal/analytics"
+	"github.com/hhjobs/hhjobs/internal/hhtime"
 )
 
 // Parameter names: flags are "--" + the name, URL query parameters the name.
@@ -191,14 +192,14 @@ func ParseTime(s string, endOfDay bool) (time.Time, error) {
 	if s == "" {
 		return time.Time{}, nil
 	}
-	if t, err := time.ParseInLocation(time.DateOnly, s, analytics.MSK); err == nil {
+	if t, err := time.ParseInLocation(time.DateOnly, s, hhtime.Moscow); err == nil {
 		if endOfDay {
 			t = t.AddDate(0, 0, 1)
 		}
 		return t, nil
 	}
-	for _, layout := range []string{time.RFC3339, "2006-01-02T15:04:05-0700"} {
-		if t, err := time.ParseInLocation(layout, s, analytics.MSK); err == nil {
+	for _, layout := range []string{time.RFC3339, hhtime.Layout} {
+		if t, err := time.ParseInLocation(layout, s, hhtime.Moscow); err == nil {
 			if endOfDay {
 				t = t.Add(time.Second)
 			}
@@ -225,11 +226,11 @@ func (s Spec) Values() url.Values {
 	set(ParamEmployer, s.Employers)
 	set(ParamSkill, s.Skills)
 	if !s.Since.IsZero() {
-		v.Set(ParamSince, s.Since.In(analytics.MSK).Format(time.RFC3339))
+		v.Set(ParamSince, s.Since.In(hhtime.Moscow).Format(time.RFC3339))
 	}
 	if !s.Until.IsZero() {
 		// Until is exclusive; its parameter names the last second included.
-		v.Set(ParamUntil, s.Until.Add(-time.Second).In(analytics.MSK).Format(time.RFC3339))
+		v.Set(ParamUntil, s.Until.Add(-time.Second).In(hhtime.Moscow).Format(time.RFC3339))
 	}
 	if s.Open {
 		v.Set(ParamOpen, "true")

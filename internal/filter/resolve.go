@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/hhjobs/hhjobs/internal/analytics"
+	"github.com/hhjobs/hhjobs/internal/hhtime"
 	"github.com/hhjobs/hhjobs/internal/store"
 )
 
@@ -288,7 +289,7 @@ func (f *Filter) Describe() string {
 	add("работодатель", f.Employers, same)
 	add("навык", f.Skills, same)
 	if !f.Until.IsZero() {
-		parts = append(parts, "опубликованные до "+f.Until.Add(-time.Second).In(analytics.MSK).Format("02.01.2006 15:04"))
+		parts = append(parts, "опубликованные до "+f.Until.Add(-time.Second).In(hhtime.Moscow).Format("02.01.2006 15:04"))
 	}
 	return strings.Join(parts, "; ")
 }

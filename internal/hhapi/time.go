@@ -5,15 +5,16 @@ import (
 	"fmt"
 	"strconv"
 	"time"
+
+	"github.com/hhjobs/hhjobs/internal/hhtime"
 )
 
-// TimeLayout is hh.ru's timestamp format: ISO 8601 with a colon-less offset,
-// e.g. 2013-07-08T16:17:21+0400. time.RFC3339 does not parse it.
-const TimeLayout = "2006-01-02T15:04:05-0700"
+// TimeLayout is hh.ru's timestamp format (hhtime.Layout), e.g.
+// 2013-07-08T16:17:21+0400. time.RFC3339 does not parse it.
+const TimeLayout = hhtime.Layout
 
-// Moscow is the offset hh.ru prints its timestamps in (UTC+3, no DST since
-// 2014). A fixed zone, not time.LoadLocation: no tzdata needed.
-var Moscow = time.FixedZone("MSK", 3*3600)
+// Moscow is the offset hh.ru prints its timestamps in (hhtime.Moscow).
+var Moscow = hhtime.Moscow
 
 // Time is a timestamp that decodes hh.ru's format (and RFC 3339) and encodes
 // back in hh.ru's format. JSON null and "" decode to the zero Time, and the

@@ -1,67 +1,28 @@
 package report
 
 import (
-	"context"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
-)
 
-const chromium = "/usr/bin/chromium"
+	"github.com/hhjobs/hhjobs/internal/browsertest"
+)
 
 // TestReportInChromium opens a generated report in headless Chromium, checks
 // that no script failed and that every chart drew something, sorts a table,
 // and screenshots the page (copied to $HHJOBS_SCREENSHOT_DIR when set).
 func TestReportInChromium(t *testing.T) {
-	if _, err := os.Stat(chromium); err != nil {
-		t.Skip("no Chromium at " + chromium + " (apt-get install -y chromium)")
-	}
-	if testing.Short() {
-		t.Skip("browser test in -short mode")
-	}
+	browsertest.Require(t)
 	path := os.Getenv("HHJOBS_REPORT_FILE") // check an existing report instead (debugging)
 	if path == "" {
 		path = filledReport(t, 3000)
 	}
-
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chromium), chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1400, 1000),
-	)
-	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancel()
-	ctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
-	ctx, cancel = context.WithTimeout(ctx, 60*time.Second)
-	defer cancel()
-
-	// Start the browser, then subscribe to the console before loading the page.
-	if err := chromedp.Do(ctx, chromedp.Navigate("about:blank")); err != nil {
-		t.Fatal(err)
-	}
-	msgs := chromedp.Console(ctx)
-	var mu sync.Mutex
-	var problems []string
-	go func() {
-		for m, err := range msgs {
-			if err != nil {
-				return
-			}
-			if m.IsException() || m.Type == "error" || m.Type == "assert" || m.Type == "warning" {
-				mu.Lock()
-				problems = append(problems, m.String())
-				mu.Unlock()
-			}
-		}
-	}()
+	b := browsertest.New(t, browsertest.Options{Warnings: true})
+	ctx := b.Ctx
 	if err := chromedp.Do(ctx, chromedp.Navigate("file://"+path), chromedp.WaitReady(chromedp.CSS("footer"))); err != nil {
 		t.Fatal(err)
 	}
@@ -106,23 +67,9 @@ func TestReportInChromium(t *testing.T) {
 	if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`setTimeout(function(){ throw new Error("probe") }, 0)`)); err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		mu.Lock()
-		n := len(problems)
-		mu.Unlock()
-		if n > 0 || time.Now().After(deadline) {
-			break
-		}
-		time.Sleep(50 * time.Millisecond)
+	if !b.Expect("probe", 5*time.Second) {
+		t.Errorf("console capture does not see exceptions: %q", b.Problems())
 	}
-	mu.Lock()
-	if len(problems) == 0 || !strings.Contains(problems[len(problems)-1], "probe") {
-		t.Errorf("console capture does not see exceptions: %q", problems)
-	} else {
-		problems = problems[:len(problems)-1]
-	}
-	mu.Unlock()
 	// Tables fit their box at a laptop's, a wide monitor's and a phone's
 	// width: no column hidden behind a sideways scroll, and the page itself
 	// does not scroll sideways. Each width is screenshotted.
@@ -141,21 +88,9 @@ func TestReportInChromium(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		name := fmt.Sprintf("report-%d.png", w)
-		if err := os.WriteFile(filepath.Join(t.TempDir(), name), png, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		if dir := os.Getenv("HHJOBS_SCREENSHOT_DIR"); dir != "" {
-			if err := os.WriteFile(filepath.Join(dir, name), png, 0o644); err != nil {
-				t.Fatal(err)
-			}
-		}
+		browsertest.SaveShot(t, fmt.Sprintf("report-%d.png", w), png)
 	}
-	mu.Lock()
-	defer mu.Unlock()
-	if len(problems) > 0 {
-		t.Errorf("console errors: %q", problems)
-	}
+	b.CheckConsole(t)
 }
 
 // overflowJS lists the tables whose box scrolls sideways (scrollWidth over

@@ -14,6 +14,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/hhjobs/hhjobs/internal/analytics"
+	"github.com/hhjobs/hhjobs/internal/browsertest"
 	"github.com/hhjobs/hhjobs/internal/safetext"
 	"github.com/hhjobs/hhjobs/internal/store"
 )
@@ -101,12 +102,7 @@ func TestRenderBoundsHostileLabels(t *testing.T) {
 // TestHostileReportInChromium: the hostile report runs no script from the
 // data and is no wider than the window.
 func TestHostileReportInChromium(t *testing.T) {
-	if _, err := os.Stat(chromium); err != nil {
-		t.Skip("no Chromium at " + chromium + " (apt-get install -y chromium)")
-	}
-	if testing.Short() {
-		t.Skip("browser test in -short mode")
-	}
+	browsertest.Require(t)
 	out, _ := renderHostile(t)
 	path := filepath.Join(t.TempDir(), "hostile.html")
 	if err := os.WriteFile(path, []byte(out), 0o600); err != nil {
@@ -127,18 +123,7 @@ func TestHostileReportInChromium(t *testing.T) {
 // openInChromium loads path and reports whether window.pwned was set and
 // the document's scroll width.
 func openInChromium(t *testing.T, path string) (pwned bool, width int, err error) {
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chromium), chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1400, 1000),
-	)
-	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancel()
-	ctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
-	ctx, cancel = context.WithTimeout(ctx, 60*time.Second)
-	defer cancel()
+	ctx := browsertest.New(t, browsertest.Options{}).Ctx
 	if err := chromedp.Do(ctx, chromedp.Navigate("file://"+path), chromedp.WaitReady(chromedp.CSS("footer"))); err != nil {
 		return false, 0, err
 	}

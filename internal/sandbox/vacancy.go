@@ -6,17 +6,19 @@ import (
 	"sync/atomic"
 	"time"
 	"unicode"
+
+	"github.com/hhjobs/hhjobs/internal/hhtime"
 )
 
 const (
 	apiBase  = "https://api.hh.ru"
 	siteBase = "https://hh.ru"
 	// hhTimeLayout is hh.ru's timestamp format (offset without a colon).
-	hhTimeLayout = "2006-01-02T15:04:05-0700"
+	hhTimeLayout = hhtime.Layout
 )
 
 // msk is the fixed Moscow offset every timestamp is rendered in.
-var msk = time.FixedZone("MSK", 3*3600)
+var msk = hhtime.Moscow
 
 func fmtTime(unix int64) string { return time.Unix(unix, 0).In(msk).Format(hhTimeLayout) }
 

@@ -4,18 +4,15 @@ import (
 	"context"
 	"encoding/json"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
-)
 
-const chromium = "/usr/bin/chromium"
+	"github.com/hhjobs/hhjobs/internal/browsertest"
+)
 
 func digits(s string) int {
 	var b strings.Builder
@@ -33,44 +30,11 @@ func digits(s string) int {
 // the same URL, goes back, finds no console error (a CSP violation is one),
 // and screenshots 1280×800 and 390×844 (copied to $HHJOBS_SCREENSHOT_DIR).
 func TestDashboardInChromium(t *testing.T) {
-	if _, err := os.Stat(chromium); err != nil {
-		t.Skip("no Chromium at " + chromium)
-	}
-	if testing.Short() {
-		t.Skip("browser test in -short mode")
-	}
+	browsertest.Require(t)
 	st := filled(t, 2000)
 	_, hs := newServer(t, st)
-
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chromium), chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1280, 800),
-	)
-	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancel()
-	ctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
-	ctx, cancel = context.WithTimeout(ctx, 90*time.Second)
-	defer cancel()
-	if err := chromedp.Do(ctx, chromedp.Navigate("about:blank")); err != nil {
-		t.Fatal(err)
-	}
-	var mu sync.Mutex
-	var problems []string
-	go func() {
-		for m, err := range chromedp.Console(ctx) {
-			if err != nil {
-				return
-			}
-			if m.IsException() || m.Type == "error" || m.Type == "assert" {
-				mu.Lock()
-				problems = append(problems, m.String())
-				mu.Unlock()
-			}
-		}
-	}()
+	b := browsertest.New(t, browsertest.Options{Width: 1280, Height: 800, Timeout: 90 * time.Second})
+	ctx := b.Ctx
 
 	// shown reads the page's figures: vacancies and the salary base n.
 	shown := func() (vac, n int) {
@@ -239,14 +203,7 @@ func TestDashboardInChromium(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := os.WriteFile(filepath.Join(t.TempDir(), s.name), png, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		if dir := os.Getenv("HHJOBS_SCREENSHOT_DIR"); dir != "" {
-			if err := os.WriteFile(filepath.Join(dir, s.name), png, 0o644); err != nil {
-				t.Fatal(err)
-			}
-		}
+		browsertest.SaveShot(t, s.name, png)
 		// Nothing wider than the viewport, and no report table wider than its box.
 		wide, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth + 1 || Array.from(document.querySelectorAll(".tw")).some(function(b){return b.scrollWidth>b.clientWidth+1})`))
 		if err != nil || wide {
@@ -254,11 +211,7 @@ func TestDashboardInChromium(t *testing.T) {
 		}
 	}
 	time.Sleep(300 * time.Millisecond)
-	mu.Lock()
-	defer mu.Unlock()
-	if len(problems) > 0 {
-		t.Errorf("console errors: %q", problems)
-	}
+	b.CheckConsole(t)
 }
 
 // firstEmployer is the name of an employer of the list's first page.

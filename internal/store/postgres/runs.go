@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -34,28 +33,6 @@ func utcPtr(t *time.Time) *time.Time {
 	}
 	u := t.UTC()
 	return &u
-}
-
-func encodeParams(p map[string][]string) (string, error) {
-	if p == nil {
-		return "{}", nil
-	}
-	b, err := json.Marshal(p)
-	if err != nil {
-		return "", fmt.Errorf("encode params: %w", err)
-	}
-	return string(b), nil
-}
-
-func decodeParams(b []byte) (map[string][]string, error) {
-	p := map[string][]string{}
-	if len(b) == 0 {
-		return p, nil
-	}
-	if err := json.Unmarshal(b, &p); err != nil {
-		return nil, fmt.Errorf("decode params: %w", err)
-	}
-	return p, nil
 }
 
 // values returns "($1,$2),($3,$4)" for rows rows of n columns.
@@ -209,13 +186,13 @@ func scanQuery(row pgx.Row) (store.Query, error) {
 	}
 	q.CreatedAt, q.UpdatedAt = utc(q.CreatedAt), utc(q.UpdatedAt)
 	var err error
-	q.Params, err = decodeParams(params)
+	q.Params, err = store.DecodeParams(params)
 	return q, err
 }
 
 // SaveQuery inserts or updates q by name.
 func (db *DB) SaveQuery(ctx context.Context, q store.Query) (store.Query, error) {
-	params, err := encodeParams(q.Params)
+	params, err := store.EncodeParams(q.Params)
 	if err != nil {
 		return store.Query{}, err
 	}
@@ -346,7 +323,7 @@ func scanSlice(row pgx.Row) (store.Slice, error) {
 	}
 	s.LeaseUntil, s.UpdatedAt = utcPtr(s.LeaseUntil), utc(s.UpdatedAt)
 	var err error
-	s.Params, err = decodeParams(params)
+	s.Params, err = store.DecodeParams(params)
 	return s, err
 }
 
@@ -361,7 +338,7 @@ func (db *DB) insertSlices(ctx context.Context, tx pgx.Tx, runID, parentID int64
 		if parentID != 0 {
 			pid = parentID
 		}
-		params, err := encodeParams(s.Params)
+		params, err := store.EncodeParams(s.Params)
 		if err != nil {
 			return nil, err
 		}

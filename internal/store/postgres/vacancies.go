@@ -14,13 +14,6 @@ import (
 	"github.com/hhjobs/hhjobs/internal/store"
 )
 
-func splitList(s string) []string {
-	if s == "" {
-		return nil
-	}
-	return strings.Split(s, ",")
-}
-
 // loadTracked reads (and locks) the tracked fields of the known ids among ids.
 func loadTracked(ctx context.Context, tx pgx.Tx, ids []string) (map[string]store.Tracked, error) {
 	out := make(map[string]store.Tracked, len(ids))
@@ -277,7 +270,7 @@ func scanVacancy(row pgx.Row) (store.Vacancy, error) {
 	if err != nil {
 		return v, err
 	}
-	v.WorkFormat = splitList(workFormat)
+	v.WorkFormat = store.SplitList(workFormat)
 	v.PublishedAt, v.CreatedAt, v.InitialCreatedAt = utc(v.PublishedAt), utcPtr(v.CreatedAt), utcPtr(v.InitialCreatedAt)
 	v.FirstSeenAt, v.LastSeenAt, v.ClosedAt, v.DetailFetchedAt = utc(v.FirstSeenAt), utc(v.LastSeenAt), utcPtr(v.ClosedAt), utcPtr(v.DetailFetchedAt)
 	if rawItem != nil {
@@ -388,7 +381,7 @@ func (db *DB) Versions(ctx context.Context, id string) ([]store.Version, error) 
 		err := r.Scan(&v.VacancyID, &v.ObservedAt, &v.Name, &v.AreaID, &roles, &v.SalaryFrom, &v.SalaryTo,
 			&v.SalaryCurrency, &v.SalaryGross, &v.PublishedAt)
 		v.ObservedAt, v.PublishedAt = utc(v.ObservedAt), utc(v.PublishedAt)
-		v.RoleIDs = splitList(roles)
+		v.RoleIDs = store.SplitList(roles)
 		return v, err
 	})
 	if err != nil {

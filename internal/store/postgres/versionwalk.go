@@ -27,7 +27,7 @@ func (db *DB) EachChangedVersion(ctx context.Context, f store.Filter, fn func(st
 			return fmt.Errorf("changed versions: %w", err)
 		}
 		v.ObservedAt, v.PublishedAt = utc(v.ObservedAt), utc(v.PublishedAt)
-		v.RoleIDs = splitList(roles)
+		v.RoleIDs = store.SplitList(roles)
 		if err := fn(v); err != nil {
 			return err
 		}

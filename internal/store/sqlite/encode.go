@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"fmt"
 	"strings"
 	"time"
 )
@@ -80,35 +79,6 @@ func rawJSON(b json.RawMessage) any {
 		return nil
 	}
 	return string(b)
-}
-
-func encodeParams(p map[string][]string) (string, error) {
-	if p == nil {
-		return "{}", nil
-	}
-	b, err := json.Marshal(p)
-	if err != nil {
-		return "", fmt.Errorf("encode params: %w", err)
-	}
-	return string(b), nil
-}
-
-func decodeParams(s string) (map[string][]string, error) {
-	p := map[string][]string{}
-	if s == "" {
-		return p, nil
-	}
-	if err := json.Unmarshal([]byte(s), &p); err != nil {
-		return nil, fmt.Errorf("decode params: %w", err)
-	}
-	return p, nil
-}
-
-func splitList(s string) []string {
-	if s == "" {
-		return nil
-	}
-	return strings.Split(s, ",")
 }
 
 // placeholders returns "(?,?,?),(?,?,?)" for rows rows of n columns.

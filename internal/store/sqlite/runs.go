@@ -168,7 +168,7 @@ func (db *DB) CurrencyRates(ctx context.Context) ([]store.CurrencyRate, error) {
 
 // SaveQuery inserts or updates q by name.
 func (db *DB) SaveQuery(ctx context.Context, q store.Query) (store.Query, error) {
-	params, err := encodeParams(q.Params)
+	params, err := store.EncodeParams(q.Params)
 	if err != nil {
 		return store.Query{}, err
 	}
@@ -187,7 +187,7 @@ func (db *DB) SaveQuery(ctx context.Context, q store.Query) (store.Query, error)
 		return store.Query{}, fmt.Errorf("save query %q: %w", q.Name, err)
 	}
 	out := store.Query{ID: id, Name: q.Name, CreatedAt: fromMS(c), UpdatedAt: fromMS(u)}
-	out.Params, err = decodeParams(params)
+	out.Params, err = store.DecodeParams([]byte(params))
 	return out, err
 }
 
@@ -202,7 +202,7 @@ func scanQuery(sc interface{ Scan(...any) error }) (store.Query, error) {
 	}
 	q.CreatedAt, q.UpdatedAt = fromMS(c), fromMS(u)
 	var err error
-	q.Params, err = decodeParams(params)
+	q.Params, err = store.DecodeParams([]byte(params))
 	return q, err
 }
 
@@ -348,7 +348,7 @@ func scanSlice(sc interface{ Scan(...any) error }) (store.Slice, error) {
 	}
 	s.LeaseUntil, s.UpdatedAt = fromNullMS(lease), fromMS(updated)
 	var err error
-	s.Params, err = decodeParams(params)
+	s.Params, err = store.DecodeParams([]byte(params))
 	return s, err
 }
 
@@ -363,7 +363,7 @@ func (db *DB) insertSlices(ctx context.Context, tx wtx, runID, parentID int64, s
 		if parentID != 0 {
 			pid = parentID
 		}
-		params, err := encodeParams(s.Params)
+		params, err := store.EncodeParams(s.Params)
 		if err != nil {
 			return nil, err
 		}

@@ -424,7 +424,7 @@ func newVacancyScan(f store.Filter) *vacancyScan {
 	add(store.FieldTerms, "v.experience_id", str(func(v *store.Vacancy) *string { return &v.ExperienceID }))
 	add(store.FieldTerms, "v.employment_form_id", str(func(v *store.Vacancy) *string { return &v.EmploymentFormID }))
 	add(store.FieldTerms, "v.work_format", func(v *store.Vacancy, x any) error {
-		v.WorkFormat = splitList(text(x))
+		v.WorkFormat = store.SplitList(text(x))
 		return nil
 	})
 	add(store.FieldTerms, "v.schedule_id", str(func(v *store.Vacancy) *string { return &v.ScheduleID }))
@@ -571,7 +571,7 @@ func (db *DB) Versions(ctx context.Context, id string) ([]store.Version, error) 
 			return nil, fmt.Errorf("versions of %s: %w", id, err)
 		}
 		v.ObservedAt, v.PublishedAt = fromMS(observed), fromMS(published)
-		v.RoleIDs = splitList(roles)
+		v.RoleIDs = store.SplitList(roles)
 		v.SalaryFrom, v.SalaryTo, v.SalaryGross = intPtr(from), intPtr(to), boolPtr(gross)
 		out = append(out, v)
 	}

@@ -30,7 +30,7 @@ func (db *DB) EachChangedVersion(ctx context.Context, f store.Filter, fn func(st
 			return fmt.Errorf("changed versions: %w", err)
 		}
 		v.ObservedAt, v.PublishedAt = fromMS(observed), fromMS(published)
-		v.RoleIDs = splitList(roles)
+		v.RoleIDs = store.SplitList(roles)
 		v.SalaryFrom, v.SalaryTo, v.SalaryGross = intPtr(from), intPtr(to), boolPtr(gross)
 		if err := fn(v); err != nil {
 			return err

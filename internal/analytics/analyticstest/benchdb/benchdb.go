@@ -1,6 +1,6 @@
 // Package benchdb gives the opt-in 1M-vacancy benchmarks their database. It
 // imports testing, so only _test.go files may use it; the generator itself
-// (analyticstest.EnsureBenchDB, Fill, PeakHeap) stays free of it for
+// (synth, through analyticstest.EnsureBenchDB) stays free of it for
 // `hhjobs bench`.
 package benchdb
 

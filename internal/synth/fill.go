@@ -1,5 +1,16 @@
-// Package analyticstest fills a store with realistic synthetic HR vacancies
-// for the tests and benchmarks of analytics, report, export and the CLI.
+// Package synth generates deterministic synthetic hh.ru data for tests and
+// for `hhjobs bench`. It is ordinary code (no testing import), so the binary
+// links it without linking a test kit:
+//
+//   - Fill / Vacancy (this file): a realistic HR market with a sync history,
+//     for analytics, report, export, web and the CLI;
+//   - EnsureBenchDB, PeakHeap (benchdb.go): the reusable 1M-vacancy database
+//     of the analytics benchmarks and its heap sampler;
+//   - Item, Full, RegionTree (rows.go, regions.go): plain rows and an /areas
+//     tree for the store's conformance suite and the store benchmark.
+//
+// analytics/analyticstest and store/fixture are thin aliases of it, kept for
+// the tests that import them.
 //
 // The data is deterministic for a seed: HR roles (the --preset hr set), real
 // area ids (Moscow, St Petersburg, regions with their cities, Almaty), four
@@ -8,7 +19,7 @@
 // kind, a few absurd salaries, key skills in several spellings (Excel / MS
 // Excel / Microsoft Excel, 1С / 1C), remote work growing over 12 weeks, and
 // vacancies closing with experience-dependent lifetimes (the rest stay open).
-package analyticstest
+package synth
 
 import (
 	"context"
@@ -20,6 +31,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/hhjobs/hhjobs/internal/hhtime"
 	"github.com/hhjobs/hhjobs/internal/store"
 )
 
@@ -31,8 +43,6 @@ const Span = 84 * 24 * time.Hour
 
 // QueryName is the saved query the vacancies are linked to.
 const QueryName = "hr"
-
-var msk = time.FixedZone("MSK", 3*3600)
 
 // Areas is the small /areas tree Fill stores.
 var Areas = []store.Area{
@@ -139,7 +149,7 @@ func Vacancy(i, n int, seed int64) (store.Vacancy, *time.Time) {
 	start := End.Add(-Span)
 	v := store.Vacancy{ID: strconv.Itoa(100000000 + i)}
 	frac := (float64(i) + r.Float64()) / float64(n)
-	v.PublishedAt = start.Add(time.Duration(frac * float64(Span))).Truncate(time.Second).In(msk)
+	v.PublishedAt = start.Add(time.Duration(frac * float64(Span))).Truncate(time.Second).In(hhtime.Moscow)
 	v.FirstSeenAt = v.PublishedAt.Add(time.Duration(r.IntN(6*3600)) * time.Second)
 	role := pick(r, roles)
 	v.Roles = []store.IDName{role}
@@ -252,8 +262,6 @@ func Vacancy(i, n int, seed int64) (store.Vacancy, *time.Time) {
 	return v, closed
 }
 
-func hhTime(t time.Time) string { return t.In(msk).Format("2006-01-02T15:04:05-0700") }
-
 func idName(id, name string) any {
 	if id == "" {
 		return nil
@@ -288,7 +296,7 @@ func itemMap(v store.Vacancy) map[string]any {
 	}
 	m := map[string]any{
 		"id": v.ID, "name": v.Name, "area": map[string]string{"id": v.AreaID, "name": v.AreaName},
-		"salary_range": salary, "published_at": hhTime(v.PublishedAt), "created_at": hhTime(v.PublishedAt),
+		"salary_range": salary, "published_at": hhtime.Format(v.PublishedAt), "created_at": hhtime.Format(v.PublishedAt),
 		"alternate_url": "https://hh.ru/vacancy/" + v.ID, "employer": employer,
 		"professional_roles": v.Roles, "experience": idName(v.ExperienceID, v.ExperienceID),
 		"employment_form": idName(v.EmploymentFormID, v.EmploymentFormID), "work_format": wf,
@@ -333,7 +341,7 @@ func rawFull(v store.Vacancy) json.RawMessage {
 		ks[i] = map[string]string{"name": s}
 	}
 	m["key_skills"] = ks
-	m["initial_created_at"] = hhTime(v.PublishedAt.Add(-48 * time.Hour))
+	m["initial_created_at"] = hhtime.Format(v.PublishedAt.Add(-48 * time.Hour))
 	m["description"] = "<p>Ищем <strong>специалиста</strong> в команду.</p><script>alert(1)</script>"
 	b, _ := json.Marshal(m)
 	return b

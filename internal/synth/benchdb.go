@@ -1,4 +1,4 @@
-package analyticstest
+package synth
 
 import (
 	"context"
@@ -9,7 +9,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/hhjobs/hhjobs/internal/store/sqlite"
+	"github.com/hhjobs/hhjobs/internal/store"
 )
 
 // BenchSeed is the seed of the benchmark databases.
@@ -30,12 +30,17 @@ func BenchPath(dir string, n int, seed int64) string {
 // BenchMarker is the file that says the database at path is complete.
 func BenchMarker(path string) string { return path + ".done" }
 
-// EnsureBenchDB returns the path of a complete SQLite database of n
-// vacancies filled by Fill with seed in dir (see BenchPath). An existing one
+// Opener opens (creating) the database file at path. Callers pass the SQLite
+// engine's (sqlite.Open): synth imports no engine, so that the engines'
+// own tests can use its rows without an import cycle.
+type Opener func(ctx context.Context, path string) (store.Store, error)
+
+// EnsureBenchDB returns the path of a complete database of n vacancies
+// filled by Fill with seed in dir (see BenchPath), opened with open. An existing one
 // is reused when its marker says it is complete; otherwise any partial file
 // is removed, the database filled (minutes for a million), and the marker
 // written. built reports whether it was filled now.
-func EnsureBenchDB(ctx context.Context, dir string, n int, seed int64) (path string, built bool, err error) {
+func EnsureBenchDB(ctx context.Context, dir string, n int, seed int64, open Opener) (path string, built bool, err error) {
 	if n <= 0 {
 		return "", false, fmt.Errorf("bench database of %d vacancies: want a positive number", n)
 	}
@@ -49,7 +54,7 @@ func EnsureBenchDB(ctx context.Context, dir string, n int, seed int64) (path str
 			return "", false, err
 		}
 	}
-	s, err := sqlite.Open(ctx, path)
+	s, err := open(ctx, path)
 	if err != nil {
 		return "", false, err
 	}
