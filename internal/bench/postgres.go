@@ -76,11 +76,14 @@ func RunPostgres(ctx context.Context, cfg Config, dsn string) (*Report, error) {
 			return nil, fmt.Errorf("create bench schema: %w", err)
 		}
 	}
+	t0 := time.Now()
 	st, err := postgres.Open(ctx, sdsn)
 	if err != nil {
 		return nil, err
 	}
 	defer st.Close()
+	// Open migrates: a schema filled by an older hhjobs is upgraded here.
+	cfg.logf("analytics: opened (and migrated) in %s", time.Since(t0).Round(time.Millisecond))
 	if !complete {
 		t0 := time.Now()
 		if err := FillPostgres(ctx, st, n, seed); err != nil {

@@ -13,7 +13,8 @@ import (
 
 // CopyVacancies loads complete vacancy rows with COPY: every column as given
 // (FirstSeenAt, LastSeenAt, ClosedAt, DetailFetchedAt included; changed_at =
-// FirstSeenAt, as for a vacancy first stored then), their roles and skills,
+// FirstSeenAt, as for a vacancy first stored then; KeySkills count only
+// with DetailFetchedAt, as SaveDetails stores them), raw JSON, roles, skills,
 // their employers, and a link to queryID (first and last run runID; queryID
 // 0 = no link). It is the bulk path for filling a fresh database (the 1M
 // bench: a million upserts take half an hour here, COPY a few minutes): ids
@@ -42,6 +43,16 @@ func (db *DB) CopyVacancies(ctx context.Context, queryID, runID int64, vs []stor
 		}
 		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"vacancies"}, copyCols, pgx.CopyFromRows(rows)); err != nil {
 			return fmt.Errorf("vacancies: %w", err)
+		}
+		var raws [][]any
+		for i := range vs {
+			if vs[i].RawItem != nil || vs[i].RawFull != nil {
+				raws = append(raws, []any{vs[i].ID, rawJSON(vs[i].RawItem), rawJSON(vs[i].RawFull)})
+			}
+		}
+		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"vacancy_raw"}, []string{"id", "raw_item", "raw_full"},
+			pgx.CopyFromRows(raws)); err != nil {
+			return fmt.Errorf("raw JSON: %w", err)
 		}
 		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"vacancy_roles"}, []string{"vacancy_id", "role_id", "role_name", "position"},
 			pgx.CopyFromRows(roles)); err != nil {
@@ -83,13 +94,18 @@ func (db *DB) CopyVacancies(ctx context.Context, queryID, runID int64, vs []stor
 
 var copyCols = []string{"id", "name", "area_id", "area_name", "employer_id", "employer_name", "experience_id",
 	"employment_form_id", "work_format", "schedule_id", "salary_from", "salary_to", "salary_currency", "salary_gross",
-	"salary_mode", "salary_frequency", "published_at", "created_at", "initial_created_at", "archived", "raw_item",
-	"raw_full", "first_seen_at", "last_seen_at", "closed_at", "detail_fetched_at", "changed_at"}
+	"salary_mode", "salary_frequency", "published_at", "created_at", "initial_created_at", "archived",
+	"first_seen_at", "last_seen_at", "closed_at", "detail_fetched_at", "changed_at", "role_ids", "role_names", "key_skills"}
 
 func copyRow(v *store.Vacancy) []any {
+	ids, names := roleArrays(v.Roles)
+	var ks any
+	if v.DetailFetchedAt != nil {
+		ks = append([]string{}, v.KeySkills...)
+	}
 	return []any{v.ID, v.Name, nullStr(v.AreaID), nullStr(v.AreaName), nullStr(v.EmployerID), nullStr(v.EmployerName),
 		nullStr(v.ExperienceID), nullStr(v.EmploymentFormID), nullStr(strings.Join(v.WorkFormat, ",")), nullStr(v.ScheduleID),
 		v.SalaryFrom, v.SalaryTo, nullStr(v.SalaryCurrency), v.SalaryGross, nullStr(v.SalaryMode),
 		nullStr(v.SalaryFrequency), v.PublishedAt, v.CreatedAt, v.InitialCreatedAt, v.Archived,
-		rawJSON(v.RawItem), rawJSON(v.RawFull), v.FirstSeenAt, v.LastSeenAt, v.ClosedAt, v.DetailFetchedAt, v.FirstSeenAt}
+		v.FirstSeenAt, v.LastSeenAt, v.ClosedAt, v.DetailFetchedAt, v.FirstSeenAt, ids, names, ks}
 }
