@@ -142,7 +142,8 @@ func (db *DB) EachVacancy(ctx context.Context, f store.Filter, fn func(store.Vac
 		return fmt.Errorf("each vacancy: %w", err)
 	}
 	defer tx.Rollback(context.WithoutCancel(ctx)) //nolint:errcheck // read-only
-	cols := walkCols(f)                           // at most 64: wrow.nulls is a bit set
+	// At most 64 columns: wrow.nulls is a bit set.
+	cols := walkCols(f)
 	list := make([]string, len(cols))
 	for i, c := range cols {
 		list[i] = c.sql
