@@ -152,7 +152,8 @@ func withSearchPath(dsn, schema string) (string, error) {
 // them, closed at noon of the day it went, last seen at End while open — but
 // loads the vacancies with COPY (postgres.CopyVacancies) instead of a page
 // of upserts at a time, which would take half an hour for a million here.
-// It writes no version rows (Fill's data never changes a tracked field).
+// Every vacancy gets the one version row of its first sighting, as with
+// Fill (whose data never changes a tracked field).
 func FillPostgres(ctx context.Context, db *postgres.DB, n int, seed int64) error {
 	// The reference data, query and run as Fill makes them: Fill on no
 	// vacancies does exactly that.

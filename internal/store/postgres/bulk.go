@@ -16,21 +16,24 @@ import (
 // FirstSeenAt, as for a vacancy first stored then; KeySkills count only
 // with DetailFetchedAt, as SaveDetails stores them), raw JSON, roles, skills,
 // their employers, and a link to queryID (first and last run runID; queryID
-// 0 = no link). It is the bulk path for filling a fresh database (the 1M
+// 0 = no link), and the version row of a first store. It is the bulk path for filling a fresh database (the 1M
 // bench: a million upserts take half an hour here, COPY a few minutes): ids
-// must not be stored yet, no version rows are written and no counter moves.
+// must not be stored yet; each gets the version row of its first sighting
+// (observed at FirstSeenAt), as UpsertSearchItems writes it; no counter moves.
 // One transaction: all of vs or none.
 func (db *DB) CopyVacancies(ctx context.Context, queryID, runID int64, vs []store.Vacancy) error {
 	if len(vs) == 0 {
 		return ctx.Err()
 	}
 	err := db.withTx(ctx, func(tx pgx.Tx) error {
-		rows := make([][]any, len(vs))
+		rows, versions := make([][]any, len(vs)), make([][]any, len(vs))
 		var roles, skills [][]any
 		employers := map[string]string{}
 		for i := range vs {
 			v := &vs[i]
 			rows[i] = copyRow(v)
+			versions[i] = []any{v.ID, v.FirstSeenAt, v.Name, nullStr(v.AreaID), store.RoleIDList(v.Roles), v.SalaryFrom,
+				v.SalaryTo, nullStr(v.SalaryCurrency), v.SalaryGross, v.PublishedAt}
 			for p, r := range v.Roles {
 				roles = append(roles, []any{v.ID, r.ID, r.Name, int32(p)})
 			}
@@ -43,6 +46,11 @@ func (db *DB) CopyVacancies(ctx context.Context, queryID, runID int64, vs []stor
 		}
 		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"vacancies"}, copyCols, pgx.CopyFromRows(rows)); err != nil {
 			return fmt.Errorf("vacancies: %w", err)
+		}
+		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"vacancy_versions"}, []string{"vacancy_id", "observed_at", "name",
+			"area_id", "role_ids", "salary_from", "salary_to", "salary_currency", "salary_gross", "published_at"},
+			pgx.CopyFromRows(versions)); err != nil {
+			return fmt.Errorf("versions: %w", err)
 		}
 		var raws [][]any
 		for i := range vs {
