@@ -26,12 +26,12 @@ type wcol struct {
 
 // walkCols are the columns the walk reads for f: the four every reader gets
 // (id first: it is the keyset), then the parts f.Fields asks for.
-func walkCols(f store.Filter) []wcol {
+func walkCols(f store.Filter, in *interner) []wcol {
 	str := func(dst func(v *store.Vacancy) *string) func(*store.Vacancy, []byte) error {
-		return func(v *store.Vacancy, b []byte) error { *dst(v) = string(b); return nil }
+		return func(v *store.Vacancy, b []byte) error { *dst(v) = in.str(b); return nil }
 	}
 	cols := []wcol{
-		{"v.id", str(func(v *store.Vacancy) *string { return &v.ID })},
+		{"v.id", func(v *store.Vacancy, b []byte) error { v.ID = string(b); return nil }}, // unique: not interned
 		{"v.published_at", func(v *store.Vacancy, b []byte) (err error) { v.PublishedAt, err = pgTime(b); return }},
 		{"v.first_seen_at", func(v *store.Vacancy, b []byte) (err error) { v.FirstSeenAt, err = pgTime(b); return }},
 		{"v.closed_at", func(v *store.Vacancy, b []byte) (err error) { v.ClosedAt, err = pgTimePtr(b); return }},
@@ -51,7 +51,7 @@ func walkCols(f store.Filter) []wcol {
 	add(store.FieldRoles,
 		// One array of id, name, id, name…: half the array headers to parse.
 		wcol{"array_cat(v.role_ids, v.role_names)", func(v *store.Vacancy, b []byte) error {
-			xs, err := pgTextArray(b)
+			xs, err := pgTextArray(b, in)
 			if err != nil || len(xs) == 0 {
 				return err
 			}
@@ -65,7 +65,7 @@ func walkCols(f store.Filter) []wcol {
 	add(store.FieldTerms,
 		wcol{"v.experience_id", str(func(v *store.Vacancy) *string { return &v.ExperienceID })},
 		wcol{"v.employment_form_id", str(func(v *store.Vacancy) *string { return &v.EmploymentFormID })},
-		wcol{"v.work_format", func(v *store.Vacancy, b []byte) error { v.WorkFormat = splitList(string(b)); return nil }},
+		wcol{"v.work_format", func(v *store.Vacancy, b []byte) error { v.WorkFormat = in.list(b); return nil }},
 		wcol{"v.schedule_id", str(func(v *store.Vacancy) *string { return &v.ScheduleID })})
 	add(store.FieldSalary,
 		wcol{"v.salary_from", func(v *store.Vacancy, b []byte) (err error) { v.SalaryFrom, err = pgInt8(b); return }},
@@ -93,7 +93,7 @@ func walkCols(f store.Filter) []wcol {
 		}})
 	// After detail_fetched_at, which it needs.
 	add(store.FieldSkills, wcol{"v.key_skills", func(v *store.Vacancy, b []byte) error {
-		ks, err := pgTextArray(b)
+		ks, err := pgTextArray(b, in)
 		v.KeySkills = skillsOf(ks, v.DetailFetchedAt != nil)
 		return err
 	}})
@@ -110,6 +110,50 @@ func rawCopy(b []byte) []byte {
 		return nil
 	}
 	return append([]byte{}, b...)
+}
+
+// internMax bounds each interner's table: past it, values are allocated
+// per row again (a walk over free-text titles must not keep them all).
+const internMax = 1 << 16
+
+// interner hands out one string per distinct value. A million rows repeat
+// a few thousand areas, employers, roles, currencies and skills; one
+// allocation per value instead of one per row is most of the walk's
+// garbage. Only the caller's goroutine (WalkChunks' conv) uses it.
+type interner struct {
+	strs  map[string]string
+	lists map[string][]string
+}
+
+func newInterner() *interner {
+	return &interner{strs: map[string]string{}, lists: map[string][]string{}}
+}
+
+func (in *interner) str(b []byte) string {
+	if s, ok := in.strs[string(b)]; ok {
+		return s
+	}
+	s := string(b)
+	if len(in.strs) < internMax {
+		in.strs[s] = s
+	}
+	return s
+}
+
+// list is splitList of b, each vacancy with its own slice (a caller may
+// append to it) over interned strings.
+func (in *interner) list(b []byte) []string {
+	xs, ok := in.lists[string(b)]
+	if !ok {
+		xs = splitList(string(b))
+		if len(in.lists) < internMax {
+			in.lists[string(b)] = xs
+		}
+	}
+	if xs == nil {
+		return nil
+	}
+	return append([]string(nil), xs...)
 }
 
 // wrow is one row of the walk as the server sent it: every column's bytes
@@ -143,7 +187,7 @@ func (db *DB) EachVacancy(ctx context.Context, f store.Filter, fn func(store.Vac
 	}
 	defer tx.Rollback(context.WithoutCancel(ctx)) //nolint:errcheck // read-only
 	// At most 64 columns: wrow.nulls is a bit set.
-	cols := walkCols(f)
+	cols := walkCols(f, newInterner())
 	list := make([]string, len(cols))
 	for i, c := range cols {
 		list[i] = c.sql
@@ -247,7 +291,7 @@ func pgBool(b []byte) (*bool, error) {
 // pgTextArray decodes a one-dimensional text[] (nil for NULL, empty for
 // '{}'): ndim, has-null flag, element type, then per dimension its length
 // and lower bound, then each element as a length (-1: NULL) and its bytes.
-func pgTextArray(b []byte) ([]string, error) {
+func pgTextArray(b []byte, in *interner) ([]string, error) {
 	if b == nil {
 		return nil, nil
 	}
@@ -279,7 +323,7 @@ func pgTextArray(b []byte) ([]string, error) {
 		if l > len(b) {
 			return nil, fmt.Errorf("text[] element of %d bytes: %w", l, errWire)
 		}
-		out[i] = string(b[:l])
+		out[i] = in.str(b[:l])
 		b = b[l:]
 	}
 	return out, nil
