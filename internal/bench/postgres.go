@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -54,6 +55,11 @@ func RunPostgres(ctx context.Context, cfg Config, dsn string) (*Report, error) {
 	a := &AnalyticsReport{Engine: "postgres", Vacancies: n, Seed: seed, DB: postgres.Redact(dsn) + " schema " + schema}
 	conn, err := pgx.Connect(ctx, dsn)
 	if err != nil {
+		// pgx repeats the cause once per address tried: name it once.
+		var op *net.OpError
+		if errors.As(err, &op) {
+			return nil, fmt.Errorf("PostgreSQL %s: cannot connect: %w", postgres.Redact(dsn), op)
+		}
 		return nil, fmt.Errorf("PostgreSQL %s: %w", postgres.Redact(dsn), err)
 	}
 	defer conn.Close(context.WithoutCancel(ctx))

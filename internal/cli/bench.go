@@ -57,6 +57,10 @@ store: upsert rate of search-item pages into SQLite; then, on a database of
   directory, kept and reused once hhjobs-bench-N.db.done says it is complete
   (the 1M benchmarks of internal/analytics and internal/report share it);
   filling a million takes some minutes and ~3.5 GB.
+  With --engine postgres only that stats/report leg runs, on PostgreSQL
+  (--pg-dsn): schema hhjobs_bench_N of that database, filled with COPY (some
+  minutes per million), kept and reused while its hhjobs_bench_done table
+  says it is complete.
 
 Other databases go to a temporary directory (--dir keeps them). Progress goes
 to stderr, the report to stdout.`,
@@ -64,7 +68,8 @@ to stderr, the report to stdout.`,
   hhjobs bench harvest --vacancies 100000
   hhjobs bench store --store-vacancies 200000 --json
   hhjobs bench store --analytics-vacancies 0     # upserts only
-  hhjobs bench market --market-vacancies 200000`,
+  hhjobs bench market --market-vacancies 200000
+  hhjobs bench store --engine postgres --pg-dsn postgres://postgres@127.0.0.1/hhjobs_bench1m`,
 		Args:      cobra.MaximumNArgs(1),
 		ValidArgs: []string{"harvest", "store", "market", "all"},
 		RunE: func(cmd *cobra.Command, args []string) error {
