@@ -104,21 +104,32 @@ func RunAnalytics(ctx context.Context, cfg Config, dbDir string) (*AnalyticsRepo
 	}
 	defer st.Close()
 
+	if err := timeAnalytics(ctx, cfg, st, rep, filepath.Join(dir, "hhjobs-bench-report.html")); err != nil {
+		return nil, err
+	}
+	return rep, nil
+}
+
+// timeAnalytics times the store walk, `hhjobs stats --by role` and
+// `hhjobs report` (to out) once each on st: the analytics legs of both
+// engines (RunAnalytics, RunPostgres).
+func timeAnalytics(ctx context.Context, cfg Config, st store.Store, a *AnalyticsReport, out string) error {
+	n := a.Vacancies
 	cfg.logf("analytics: walking the store (EachVacancy, no-op callback)")
 	k := 0
-	rep.Walk, err = timed(0, func() error {
+	var err error
+	a.Walk, err = timed(0, func() error {
 		return st.EachVacancy(ctx, store.Filter{}, func(store.Vacancy) error { k++; return nil })
 	})
 	if err != nil {
-		return nil, fmt.Errorf("store walk: %w", err)
+		return fmt.Errorf("store walk: %w", err)
 	}
 	if k != n {
-		return nil, fmt.Errorf("store walk: %d vacancies in %s, want %d (delete it and its marker to rebuild)", k, path, n)
+		return fmt.Errorf("store walk: %d vacancies in %s, want %d (an incomplete bench database: delete it to rebuild)", k, a.DB, n)
 	}
-
 	cfg.logf("analytics: timing stats --by role")
 	var total int
-	rep.Stats, err = timed(TargetStats1M, func() error {
+	a.Stats, err = timed(TargetStats1M, func() error {
 		defer analytics.WithGCPercent(cfg.GCPercent)() // as `hhjobs stats` runs it
 		res, err := analytics.Compute(ctx, st, StatsConfig())
 		if res != nil {
@@ -127,30 +138,28 @@ func RunAnalytics(ctx context.Context, cfg Config, dbDir string) (*AnalyticsRepo
 		return err
 	})
 	if err != nil {
-		return nil, fmt.Errorf("stats: %w", err)
+		return fmt.Errorf("stats: %w", err)
 	}
 	if total != n {
-		return nil, fmt.Errorf("stats: %d vacancies, want %d", total, n)
+		return fmt.Errorf("stats: %d vacancies, want %d", total, n)
 	}
-
 	cfg.logf("analytics: timing report")
-	out := filepath.Join(dir, "hhjobs-bench-report.html")
-	rep.Report, err = timed(TargetReport1M, func() error {
+	a.Report, err = timed(TargetReport1M, func() error {
 		return report.Generate(ctx, st, ReportConfig(), report.Meta{}, out)
 	})
 	if err != nil {
-		return nil, fmt.Errorf("report: %w", err)
+		return fmt.Errorf("report: %w", err)
 	}
 	if fi, err := os.Stat(out); err == nil {
-		rep.ReportBytes = fi.Size()
+		a.ReportBytes = fi.Size()
 	}
 	if n >= targetAtN {
-		for _, t := range []*Timing{&rep.Stats, &rep.Report} {
+		for _, t := range []*Timing{&a.Stats, &a.Report} {
 			ok := t.ElapsedS <= t.TargetS
 			t.OK = &ok
 		}
 	}
-	return rep, nil
+	return nil
 }
 
 // timed runs f once after a GC, sampling the heap.

@@ -18,6 +18,8 @@ type BenchOptions struct {
 	JSON      bool
 	InProcess bool
 	Quiet     bool
+	Engine    string // store leg: sqlite | postgres
+	PGDSN     string
 }
 
 // NewCmdBench builds `hhjobs bench`.
@@ -55,6 +57,10 @@ store: upsert rate of search-item pages into SQLite; then, on a database of
   directory, kept and reused once hhjobs-bench-N.db.done says it is complete
   (the 1M benchmarks of internal/analytics and internal/report share it);
   filling a million takes some minutes and ~3.5 GB.
+  With --engine postgres only that stats/report leg runs, on PostgreSQL
+  (--pg-dsn): schema hhjobs_bench_N of that database, filled with COPY (some
+  minutes per million), kept and reused while its hhjobs_bench_done table
+  says it is complete.
 
 Other databases go to a temporary directory (--dir keeps them). Progress goes
 to stderr, the report to stdout.`,
@@ -62,7 +68,8 @@ to stderr, the report to stdout.`,
   hhjobs bench harvest --vacancies 100000
   hhjobs bench store --store-vacancies 200000 --json
   hhjobs bench store --analytics-vacancies 0     # upserts only
-  hhjobs bench market --market-vacancies 200000`,
+  hhjobs bench market --market-vacancies 200000
+  hhjobs bench store --engine postgres --pg-dsn postgres://postgres@127.0.0.1/hhjobs_bench1m`,
 		Args:      cobra.MaximumNArgs(1),
 		ValidArgs: []string{"harvest", "store", "market", "all"},
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -90,6 +97,8 @@ to stderr, the report to stdout.`,
 	fl.IntVar(&c.StoreVacancies, "store-vacancies", bench.DefaultStoreVacancies, "store: generated vacancies upserted into SQLite")
 	fl.IntVar(&c.AnalyticsVacancies, "analytics-vacancies", bench.DefaultAnalyticsVacancies, "store: generated vacancies of the stats/report database (0 = skip)")
 	fl.StringVar(&c.Dir, "dir", "", "keep the bench databases in this directory (default: a temporary one, removed; the analytics one: the system temporary directory, kept)")
+	fl.StringVar(&o.Engine, "engine", "sqlite", "store: sqlite, or postgres (stats/report on --analytics-vacancies in PostgreSQL)")
+	fl.StringVar(&o.PGDSN, "pg-dsn", bench.DefaultPGDSN, "store --engine postgres: the database that keeps schema hhjobs_bench_N")
 	fl.BoolVar(&o.InProcess, "in-process", false, "run the main sandbox inside this process (peak RSS then includes it)")
 	fl.BoolVar(&o.JSON, "json", false, "print the report as JSON")
 	fl.BoolVarP(&o.Quiet, "quiet", "q", false, "no progress lines on stderr")
@@ -104,6 +113,10 @@ func (o *BenchOptions) check() error {
 	}
 	c := o.Cfg
 	switch {
+	case o.Engine != "sqlite" && o.Engine != "postgres":
+		return usageErrorf("--engine %q: want sqlite or postgres", o.Engine)
+	case o.Engine == "postgres" && (o.What != "store" || c.AnalyticsVacancies < 1):
+		return usageErrorf("--engine postgres runs the stats/report leg only: 'bench store' with --analytics-vacancies ≥ 1")
 	case c.Vacancies < 1 || c.RateVacancies < 1 || c.StoreVacancies < 1:
 		return usageErrorf("--vacancies, --rate-vacancies and --store-vacancies must be ≥ 1")
 	case c.MarketVacancies < 0:
@@ -142,7 +155,11 @@ func runBench(ctx context.Context, f *Factory, o *BenchOptions) error {
 		cfg.Launch = bench.Subprocess(exe, f.IO.Err)
 	}
 	start := time.Now()
-	rep, err := bench.Run(ctx, cfg, legs)
+	run := func() (*bench.Report, error) { return bench.Run(ctx, cfg, legs) }
+	if o.Engine == "postgres" {
+		run = func() (*bench.Report, error) { return bench.RunPostgres(ctx, cfg, o.PGDSN) }
+	}
+	rep, err := run()
 	if err != nil {
 		return err
 	}

@@ -18,7 +18,7 @@ func (db *DB) Rosters(ctx context.Context, ids []string) (map[string]store.Roste
 		rows, _ := db.pool.Query(ctx, `SELECT id,
 			(COALESCE(raw_item, raw_full) -> 'work_schedule_by_days')::text,
 			(COALESCE(raw_item, raw_full) -> 'working_hours')::text
-			FROM vacancies WHERE id = ANY($1)`, batch)
+			FROM vacancy_raw WHERE id = ANY($1)`, batch)
 		for rows.Next() {
 			var id string
 			var days, hours *string

@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -35,10 +34,10 @@ func loadTracked(ctx context.Context, tx pgx.Tx, ids []string) (map[string]store
 
 const vacancyInsert = `INSERT INTO vacancies AS v (id, name, area_id, area_name, employer_id, employer_name, experience_id,
 	employment_form_id, work_format, schedule_id, salary_from, salary_to, salary_currency, salary_gross, salary_mode,
-	salary_frequency, published_at, created_at, initial_created_at, archived, raw_item, raw_full, first_seen_at,
-	last_seen_at, detail_fetched_at, changed_at)`
+	salary_frequency, published_at, created_at, initial_created_at, archived, first_seen_at,
+	last_seen_at, detail_fetched_at, changed_at, role_ids, role_names, key_skills)`
 
-const vacancyInsertCols = 26
+const vacancyInsertCols = 27
 
 func rawJSON(b []byte) any {
 	if len(b) == 0 {
@@ -47,12 +46,50 @@ func rawJSON(b []byte) any {
 	return string(b)
 }
 
-func vacancyRow(v *store.Vacancy, seen time.Time, detailAt, changedAt *time.Time) []any {
+// roleArrays are v's roles as the role_ids and role_names columns hold them.
+func roleArrays(rs []store.IDName) (ids, names []string) {
+	ids, names = make([]string, len(rs)), make([]string, len(rs))
+	for i, r := range rs {
+		ids[i], names[i] = r.ID, r.Name
+	}
+	return ids, names
+}
+
+// vacancyRow is v's row of vacancies; skills says whether v carries key
+// skills (a full vacancy: never NULL) or leaves them unknown (a search item).
+func vacancyRow(v *store.Vacancy, seen time.Time, detailAt, changedAt *time.Time, skills bool) []any {
+	ids, names := roleArrays(v.Roles)
+	var ks any
+	if skills {
+		ks = append([]string{}, v.KeySkills...)
+	}
 	return []any{v.ID, v.Name, nullStr(v.AreaID), nullStr(v.AreaName), nullStr(v.EmployerID), nullStr(v.EmployerName),
 		nullStr(v.ExperienceID), nullStr(v.EmploymentFormID), nullStr(strings.Join(v.WorkFormat, ",")), nullStr(v.ScheduleID),
 		v.SalaryFrom, v.SalaryTo, nullStr(v.SalaryCurrency), v.SalaryGross, nullStr(v.SalaryMode),
 		nullStr(v.SalaryFrequency), v.PublishedAt, v.CreatedAt, v.InitialCreatedAt, v.Archived,
-		rawJSON(v.RawItem), rawJSON(v.RawFull), seen, seen, detailAt, changedAt}
+		seen, seen, detailAt, changedAt, ids, names, ks}
+}
+
+// queueRaw queues the raw JSON of vs into vacancy_raw: a search item's
+// replaces raw_item when it has one; a full vacancy's (full) also replaces
+// raw_full and keeps raw_item when it has none.
+func queueRaw(b *pgx.Batch, vs []store.Vacancy, full bool) {
+	var rows [][]any
+	for i := range vs {
+		v := &vs[i]
+		if full || len(v.RawItem) > 0 {
+			rows = append(rows, []any{v.ID, rawJSON(v.RawItem), rawJSON(v.RawFull)})
+		}
+	}
+	tail := `ON CONFLICT (id) DO UPDATE SET raw_item = COALESCE(excluded.raw_item, r.raw_item)`
+	if full {
+		tail += `, raw_full = excluded.raw_full`
+	} else {
+		for _, r := range rows {
+			r[2] = nil // a search item never touches raw_full
+		}
+	}
+	queueRows(b, `INSERT INTO vacancy_raw AS r (id, raw_item, raw_full)`, tail, 3, rows)
 }
 
 // See the SQLite engine for the rules; they are the same.
@@ -67,8 +104,10 @@ const searchConflict = `ON CONFLICT (id) DO UPDATE SET
 	salary_frequency = COALESCE(excluded.salary_frequency, v.salary_frequency), published_at = excluded.published_at,
 	created_at = COALESCE(excluded.created_at, v.created_at),
 	initial_created_at = COALESCE(excluded.initial_created_at, v.initial_created_at),
-	archived = FALSE, raw_item = COALESCE(excluded.raw_item, v.raw_item), last_seen_at = excluded.last_seen_at,
-	closed_at = NULL, changed_at = COALESCE(excluded.changed_at, v.changed_at)`
+	archived = FALSE, last_seen_at = excluded.last_seen_at,
+	closed_at = NULL, changed_at = COALESCE(excluded.changed_at, v.changed_at),
+	role_ids = CASE WHEN excluded.changed_at IS NOT NULL THEN excluded.role_ids ELSE v.role_ids END,
+	role_names = CASE WHEN excluded.changed_at IS NOT NULL THEN excluded.role_names ELSE v.role_names END`
 
 const detailConflict = `ON CONFLICT (id) DO UPDATE SET
 	name = excluded.name, area_id = excluded.area_id, area_name = excluded.area_name,
@@ -78,8 +117,9 @@ const detailConflict = `ON CONFLICT (id) DO UPDATE SET
 	salary_from = excluded.salary_from, salary_to = excluded.salary_to, salary_currency = excluded.salary_currency,
 	salary_gross = excluded.salary_gross, salary_mode = excluded.salary_mode, salary_frequency = excluded.salary_frequency,
 	published_at = excluded.published_at, created_at = excluded.created_at, initial_created_at = excluded.initial_created_at,
-	archived = excluded.archived, raw_item = COALESCE(excluded.raw_item, v.raw_item), raw_full = excluded.raw_full,
-	detail_fetched_at = excluded.detail_fetched_at, changed_at = COALESCE(excluded.changed_at, v.changed_at)`
+	archived = excluded.archived, detail_fetched_at = excluded.detail_fetched_at,
+	changed_at = COALESCE(excluded.changed_at, v.changed_at),
+	role_ids = excluded.role_ids, role_names = excluded.role_names, key_skills = excluded.key_skills`
 
 func queueRoles(b *pgx.Batch, vs []store.Vacancy, pick func(i int) bool) {
 	var replace []string
@@ -161,9 +201,10 @@ func (db *DB) UpsertSearchItems(ctx context.Context, queryID, runID int64, items
 			if mark[i] {
 				changed = &seenAt
 			}
-			rows[i] = vacancyRow(&items[i], seenAt, nil, changed)
+			rows[i] = vacancyRow(&items[i], seenAt, nil, changed, false)
 		}
 		queueRows(b, vacancyInsert, searchConflict, vacancyInsertCols, rows)
+		queueRaw(b, items, false)
 		queueSide(b, items, mark, seenAt)
 		if runID != 0 {
 			// Under the id locks above, so a collector sharing the run
@@ -213,12 +254,13 @@ func (db *DB) SaveDetails(ctx context.Context, runID int64, vs []store.Vacancy, 
 			if mark[i] {
 				changed = &fetchedAt
 			}
-			rows[i] = vacancyRow(&vs[i], fetchedAt, &fetchedAt, changed)
+			rows[i] = vacancyRow(&vs[i], fetchedAt, &fetchedAt, changed, true)
 			for p, s := range vs[i].KeySkills {
 				skills = append(skills, []any{vs[i].ID, s, p})
 			}
 		}
 		queueRows(b, vacancyInsert, detailConflict, vacancyInsertCols, rows)
+		queueRaw(b, vs, true)
 		queueSide(b, vs, mark, fetchedAt)
 		// Roles of unchanged vacancies may still carry new names: replace them too.
 		queueRoles(b, vs, func(i int) bool { return !mark[i] })
@@ -250,95 +292,6 @@ func (db *DB) MarkClosed(ctx context.Context, runID int64, ids []string, at time
 		return fmt.Errorf("mark %d vacancies closed: %w", len(ids), err)
 	}
 	return nil
-}
-
-const vacancyCols = `v.id, v.name, COALESCE(v.area_id, ''), COALESCE(v.area_name, ''), COALESCE(v.employer_id, ''),
-	COALESCE(v.employer_name, ''), COALESCE(v.experience_id, ''), COALESCE(v.employment_form_id, ''),
-	COALESCE(v.work_format, ''), COALESCE(v.schedule_id, ''), v.salary_from, v.salary_to, COALESCE(v.salary_currency, ''),
-	v.salary_gross, COALESCE(v.salary_mode, ''), COALESCE(v.salary_frequency, ''), v.published_at, v.created_at,
-	v.initial_created_at, v.archived, v.raw_item::text, v.raw_full::text, v.first_seen_at, v.last_seen_at, v.closed_at,
-	v.detail_fetched_at`
-
-func scanVacancy(row pgx.Row) (store.Vacancy, error) {
-	var v store.Vacancy
-	var workFormat string
-	var rawItem, rawFull *string
-	err := row.Scan(&v.ID, &v.Name, &v.AreaID, &v.AreaName, &v.EmployerID, &v.EmployerName, &v.ExperienceID,
-		&v.EmploymentFormID, &workFormat, &v.ScheduleID, &v.SalaryFrom, &v.SalaryTo, &v.SalaryCurrency, &v.SalaryGross,
-		&v.SalaryMode, &v.SalaryFrequency, &v.PublishedAt, &v.CreatedAt, &v.InitialCreatedAt, &v.Archived, &rawItem,
-		&rawFull, &v.FirstSeenAt, &v.LastSeenAt, &v.ClosedAt, &v.DetailFetchedAt)
-	if err != nil {
-		return v, err
-	}
-	v.WorkFormat = store.SplitList(workFormat)
-	v.PublishedAt, v.CreatedAt, v.InitialCreatedAt = utc(v.PublishedAt), utcPtr(v.CreatedAt), utcPtr(v.InitialCreatedAt)
-	v.FirstSeenAt, v.LastSeenAt, v.ClosedAt, v.DetailFetchedAt = utc(v.FirstSeenAt), utc(v.LastSeenAt), utcPtr(v.ClosedAt), utcPtr(v.DetailFetchedAt)
-	if rawItem != nil {
-		v.RawItem = []byte(*rawItem)
-	}
-	if rawFull != nil {
-		v.RawFull = []byte(*rawFull)
-	}
-	return v, nil
-}
-
-type querier interface {
-	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
-}
-
-// attach loads the roles and skills of vs (one query each).
-func attach(ctx context.Context, q querier, vs []store.Vacancy) error {
-	if len(vs) == 0 {
-		return nil
-	}
-	pos := make(map[string]int, len(vs))
-	for i := range vs {
-		pos[vs[i].ID] = i
-		if vs[i].DetailFetchedAt != nil {
-			vs[i].KeySkills = []string{}
-		}
-	}
-	all := store.IDs(vs)
-	rows, _ := q.Query(ctx, `SELECT vacancy_id, role_id, role_name FROM vacancy_roles WHERE vacancy_id = ANY($1)
-		ORDER BY vacancy_id, position`, all)
-	var id string
-	var r store.IDName
-	_, err := pgx.ForEachRow(rows, []any{&id, &r.ID, &r.Name}, func() error {
-		v := &vs[pos[id]]
-		v.Roles = append(v.Roles, r)
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("roles: %w", err)
-	}
-	rows, _ = q.Query(ctx, `SELECT vacancy_id, skill FROM vacancy_skills WHERE vacancy_id = ANY($1)
-		ORDER BY vacancy_id, position`, all)
-	var skill string
-	_, err = pgx.ForEachRow(rows, []any{&id, &skill}, func() error {
-		v := &vs[pos[id]]
-		v.KeySkills = append(v.KeySkills, skill)
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("skills: %w", err)
-	}
-	return nil
-}
-
-// GetVacancy returns store.ErrNotFound when absent.
-func (db *DB) GetVacancy(ctx context.Context, id string) (store.Vacancy, error) {
-	v, err := scanVacancy(db.pool.QueryRow(ctx, `SELECT `+vacancyCols+` FROM vacancies v WHERE v.id = $1`, id))
-	if errors.Is(err, pgx.ErrNoRows) {
-		return store.Vacancy{}, fmt.Errorf("vacancy %s: %w", id, store.ErrNotFound)
-	}
-	if err != nil {
-		return store.Vacancy{}, fmt.Errorf("vacancy %s: %w", id, err)
-	}
-	one := []store.Vacancy{v}
-	if err := attach(ctx, db.pool, one); err != nil {
-		return store.Vacancy{}, fmt.Errorf("vacancy %s: %w", id, err)
-	}
-	return one[0], nil
 }
 
 func (db *DB) queryIDs(ctx context.Context, what, q string, args ...any) ([]string, error) {
@@ -413,44 +366,6 @@ func where(f store.Filter, first int) (string, []any) {
 	return strings.Join(conds, " AND "), args
 }
 
-// chunk is how many vacancies EachVacancy holds in memory at a time.
-const chunk = 2000
-
-// EachVacancy streams the filtered vacancies in id order, chunk by chunk
-// (keyset pagination inside one REPEATABLE READ, READ ONLY transaction, so
-// the walk sees one snapshot).
-func (db *DB) EachVacancy(ctx context.Context, f store.Filter, fn func(store.Vacancy) error) error {
-	tx, err := db.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
-	if err != nil {
-		return fmt.Errorf("each vacancy: %w", err)
-	}
-	defer tx.Rollback(context.WithoutCancel(ctx)) //nolint:errcheck // read-only
-	cond, args := where(f, 2)
-	q := `SELECT ` + selectCols(f.Raw) + ` FROM vacancies v WHERE v.id > $1 AND ` + cond + ` ORDER BY v.id LIMIT ` + strconv.Itoa(chunk)
-	return store.WalkChunks(ctx, chunk, func(after string, buf []store.Vacancy) ([]store.Vacancy, string, error) {
-		rows, _ := tx.Query(ctx, q, append([]any{after}, args...)...)
-		defer rows.Close()
-		for rows.Next() {
-			v, err := scanVacancy(rows)
-			if err != nil {
-				return nil, "", fmt.Errorf("each vacancy: %w", err)
-			}
-			buf = append(buf, v)
-		}
-		if err := rows.Err(); err != nil {
-			return nil, "", fmt.Errorf("each vacancy: %w", err)
-		}
-		rows.Close() // before attach reuses the transaction
-		if err := attach(ctx, tx, buf); err != nil {
-			return nil, "", fmt.Errorf("each vacancy: %w", err)
-		}
-		if len(buf) == 0 {
-			return buf, "", nil
-		}
-		return buf, buf[len(buf)-1].ID, nil
-	}, store.Vacancies, fn)
-}
-
 // EachSkill streams (vacancy id, skill) pairs in vacancy id and skill order.
 func (db *DB) EachSkill(ctx context.Context, f store.Filter, fn func(vacancyID, skill string) error) error {
 	cond, args := where(f, 1)
@@ -480,15 +395,6 @@ func (db *DB) CountVacancies(ctx context.Context, f store.Filter) (int, error) {
 		return 0, fmt.Errorf("count vacancies: %w", err)
 	}
 	return n, nil
-}
-
-// selectCols is vacancyCols without the raw JSON unless it is asked for:
-// analytics over a million rows must not read megabytes it does not use.
-func selectCols(raw bool) string {
-	if raw {
-		return vacancyCols
-	}
-	return strings.Replace(vacancyCols, "v.raw_item::text, v.raw_full::text", "NULL, NULL", 1)
 }
 
 // seenByRun returns which of ids run runID already linked to queryID: the
