@@ -41,6 +41,7 @@ type Snapshot struct {
 	monthly    []float32 // gross monthly RUR point estimate (NaN: none), for sorting by pay
 	ratesIndex *analytics.Rates
 	areaIndex  *analytics.AreaIndex
+	ix         *index // rows by filtered value (index.go)
 }
 
 // nilTime marks an absent instant in a row.
@@ -153,6 +154,7 @@ func BuildSnapshot(ctx context.Context, src store.Store) (*Snapshot, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read vacancies: %w", err)
 	}
+	s.buildIndex()
 	s.Took = time.Since(start)
 	return s, nil
 }
