@@ -2,10 +2,14 @@ package web
 
 import (
 	"context"
+	"errors"
 	"net/url"
 	"path/filepath"
+	"runtime"
 	"slices"
+	"strconv"
 	"testing"
+	"time"
 
 	"github.com/hhjobs/hhjobs/internal/analytics/analyticstest"
 	"github.com/hhjobs/hhjobs/internal/filter"
@@ -64,6 +68,13 @@ func TestIndexSelectsWhatMatchKeeps(t *testing.T) {
 		if err := snap.EachVacancyFiltered(ctx, sf, f, collect(&got)); err != nil {
 			t.Fatal(err)
 		}
+		var piped []string // the same through the two-goroutine pipeline
+		pipelineMin = 1
+		err = snap.EachVacancyFiltered(ctx, sf, f, collect(&piped))
+		pipelineMin = 8192
+		if err != nil || !slices.Equal(piped, want) {
+			t.Errorf("%s: the pipeline selects %d rows (%v), the scan %d", q, len(piped), err, len(want))
+		}
 		if len(want) == 0 || len(want) == snap.Len() && q != "area=113" {
 			t.Errorf("%s: %d of %d rows: the case tests nothing", q, len(want), snap.Len())
 		}
@@ -90,5 +101,50 @@ func TestIndexSelectsWhatMatchKeeps(t *testing.T) {
 				t.Errorf("%s sort=%s: the list differs from the sorted scan (%d vs %d rows)", q, sort, len(got), len(scan))
 			}
 		}
+	}
+}
+
+// TestPipelineStops: an error of the consumer, or the end of the context,
+// stops the pipeline with that error and leaves no goroutine behind.
+func TestPipelineStops(t *testing.T) {
+	produce := func(emit func(store.Vacancy) bool) {
+		for i := 0; i < 100000; i++ {
+			if !emit(store.Vacancy{ID: strconv.Itoa(i)}) {
+				return
+			}
+		}
+	}
+	stop := errors.New("enough")
+	n := 0
+	err := pipeline(context.Background(), produce, func(v store.Vacancy) error {
+		if n++; n == 1500 {
+			return stop
+		}
+		if v.ID != strconv.Itoa(n-1) {
+			t.Fatalf("vacancy %s arrived as number %d", v.ID, n-1)
+		}
+		return nil
+	})
+	if !errors.Is(err, stop) || n != 1500 {
+		t.Errorf("err %v after %d vacancies", err, n)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	n = 0
+	err = pipeline(ctx, produce, func(store.Vacancy) error {
+		if n++; n == 700 {
+			cancel()
+		}
+		return nil
+	})
+	if !errors.Is(err, context.Canceled) || n >= 100000 {
+		t.Errorf("cancelled: err %v after %d vacancies", err, n)
+	}
+	before := runtime.NumGoroutine()
+	if err := pipeline(context.Background(), produce, func(store.Vacancy) error { return nil }); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(50 * time.Millisecond)
+	if after := runtime.NumGoroutine(); after > before {
+		t.Errorf("%d goroutines before, %d after", before, after)
 	}
 }

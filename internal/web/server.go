@@ -138,10 +138,12 @@ func (s *Server) Rebuild(ctx context.Context) error {
 	// in the background, so that the first visitor does not wait for it.
 	go func() {
 		wctx := context.WithoutCancel(ctx)
-		// /api/stats first: it is quick and what a script asks first.
-		if _, err := s.cliJSON(wctx, "stats", s.cfg.Stats, url.Values{}); err != nil {
-			s.cfg.Log.Error("warming /api/stats", "err", err)
-		}
+		// The unfiltered /api/stats beside it, on the other core.
+		go func() {
+			if _, err := s.cliJSON(wctx, "stats", s.cfg.Stats, url.Values{}); err != nil {
+				s.cfg.Log.Error("warming /api/stats", "err", err)
+			}
+		}()
 		if _, err := s.overview(wctx, url.Values{}); err != nil {
 			s.cfg.Log.Error("warming the overview", "err", err)
 		}
