@@ -158,7 +158,6 @@ func RunServe(ctx context.Context, cfg Config, dbDir string, fns ServeFuncs) (*S
 		return nil, fmt.Errorf("serve bench: %w", err)
 	}
 	rep.SnapshotS = srv.Snapshot().Took.Seconds()
-	rep.IndexMB = float64(srv.Snapshot().IndexBytes()) / (1 << 20)
 	if got := srv.Snapshot().Len(); got != n {
 		return nil, fmt.Errorf("serve bench: %d vacancies in the snapshot of %s, want %d", got, path, n)
 	}
@@ -221,6 +220,8 @@ func RunServe(ctx context.Context, cfg Config, dbDir string, fns ServeFuncs) (*S
 		rep.Kinds = append(rep.Kinds, summarise(k, byKind[k]))
 	}
 	rep.All = summarise("all", all)
+	srv.Snapshot().WaitIndex() // built in the background since the start; long done by now
+	rep.IndexMB = float64(srv.Snapshot().IndexBytes()) / (1 << 20)
 	rep.PeakRSSMB = float64(peakRSS()) / (1 << 20)
 	rep.RSSEndMB = float64(procStatusKB("/proc/self/status", "VmRSS:")) / (1 << 20) // procStatusKB answers bytes
 	rep.LoadAfter = loadAvg()

@@ -18,51 +18,76 @@ import (
 // OR-ing the lists of the values it keeps into a bitmap per dimension and
 // AND-ing the dimensions, instead of testing every row. Match stays the
 // one test: the index only spares it the rows that cannot pass. About 4
-// bytes per (row, value): ~40 MB at a million vacancies.
+// bytes per (row, value): ~40 MB at a million vacancies. Keys are
+// dictionary codes (no string hashing per row while building).
 type index struct {
 	roles     map[string][]int32 // role id
-	exp, ef   map[int32][]int32  // dictionary code
-	area      map[string][]int32 // area id (a filter's areas are already expanded to their subtrees)
+	exp, ef   map[int32][]int32  // dictionary code of the id
+	area      map[int32][]int32  // dictionary code of the area id (a filter's areas are already expanded to their subtrees)
 	wf        map[string][]int32 // work format id
-	employer  map[string][]int32 // employer id ("" for anonymous ones)
-	empByName map[string][]string
-	skill     map[int32][]int32 // dictionary code of the spelling; a row once per spelling
-	byPub     []int32           // rows, newest first (ties: row order): the list's date order
-	byPay     []int32           // rows in the list's pay order
+	employer  map[int32][]int32  // dictionary code of the employer id ("" for anonymous ones)
+	empByName map[string][]int32 // employer name → codes of its ids
+	skill     map[int32][]int32  // dictionary code of the spelling; a row once per spelling
+	byPub     []int32            // rows, newest first (ties: row order): the list's date order
+	byPay     []int32            // rows in the list's pay order
+}
+
+// index returns the snapshot's indexes, or nil while they are being built
+// (BuildSnapshot starts that in the background: the first answers, which
+// are unfiltered, do not wait for it; a filter scans until it is there).
+func (s *Snapshot) index() *index { return s.ixp.Load() }
+
+// WaitIndex waits until the indexes are built.
+func (s *Snapshot) WaitIndex() {
+	if s.ixDone != nil {
+		<-s.ixDone
+	}
 }
 
 func (s *Snapshot) buildIndex() {
+	defer close(s.ixDone)
 	var byPub, byPay []int32
 	orders := make(chan struct{})
 	go func() { // the sorts on the other core while this one builds the lists
 		defer close(orders)
 		byPub, byPay = s.buildOrders()
 	}()
-	defer func() { <-orders; s.ix.byPub, s.ix.byPay = byPub, byPay }()
-	ix := &index{roles: map[string][]int32{}, exp: map[int32][]int32{}, ef: map[int32][]int32{}, area: map[string][]int32{},
-		wf: map[string][]int32{}, employer: map[string][]int32{}, empByName: map[string][]string{}, skill: map[int32][]int32{}}
+	ix := &index{roles: map[string][]int32{}, exp: map[int32][]int32{}, ef: map[int32][]int32{}, area: map[int32][]int32{},
+		wf: map[string][]int32{}, employer: map[int32][]int32{}, empByName: map[string][]int32{}, skill: map[int32][]int32{}}
 	empSeen := map[[2]int32]bool{}
-	for i := range s.rows {
-		r, n := &s.rows[i], int32(i)
-		for _, ro := range s.roleSets[r.roleSet] {
-			if l := ix.roles[ro.ID]; len(l) == 0 || l[len(l)-1] != n { // a role listed twice: once
-				ix.roles[ro.ID] = append(l, n)
+	// Role and work-format sets are few: their ids once per set, not per row.
+	roleIDs := make([][]string, len(s.roleSets))
+	for k, rs := range s.roleSets {
+		for _, r := range rs {
+			if !slices.Contains(roleIDs[k], r.ID) { // a role listed twice: once
+				roleIDs[k] = append(roleIDs[k], r.ID)
 			}
 		}
-		for _, w := range s.wfSets[r.wfSet] {
-			if l := ix.wf[w]; len(l) == 0 || l[len(l)-1] != n {
-				ix.wf[w] = append(l, n)
+	}
+	wfIDs := make([][]string, len(s.wfSets))
+	for k, ws := range s.wfSets {
+		for _, w := range ws {
+			if !slices.Contains(wfIDs[k], w) {
+				wfIDs[k] = append(wfIDs[k], w)
 			}
+		}
+	}
+	for i := range s.rows {
+		r, n := &s.rows[i], int32(i)
+		for _, id := range roleIDs[r.roleSet] {
+			ix.roles[id] = append(ix.roles[id], n)
+		}
+		for _, w := range wfIDs[r.wfSet] {
+			ix.wf[w] = append(ix.wf[w], n)
 		}
 		ix.exp[r.exp] = append(ix.exp[r.exp], n)
 		ix.ef[r.ef] = append(ix.ef[r.ef], n)
-		ix.area[s.dict[r.areaID]] = append(ix.area[s.dict[r.areaID]], n)
-		id := s.dict[r.empID]
-		ix.employer[id] = append(ix.employer[id], n)
+		ix.area[r.areaID] = append(ix.area[r.areaID], n)
+		ix.employer[r.empID] = append(ix.employer[r.empID], n)
 		if k := [2]int32{r.empID, r.empName}; !empSeen[k] {
 			empSeen[k] = true
 			name := s.dict[r.empName]
-			ix.empByName[name] = append(ix.empByName[name], id)
+			ix.empByName[name] = append(ix.empByName[name], r.empID)
 		}
 		if r.skN != math.MaxUint16 {
 			for _, c := range s.skills[r.skStart : r.skStart+uint32(r.skN)] {
@@ -73,21 +98,24 @@ func (s *Snapshot) buildIndex() {
 		}
 	}
 	// Appending leaves up to half of each list unused: keep exact copies.
-	for _, m := range []map[string][]int32{ix.roles, ix.area, ix.wf, ix.employer} {
+	for _, m := range []map[string][]int32{ix.roles, ix.wf} {
 		for k, l := range m {
 			m[k] = slices.Clone(l)
 		}
 	}
-	for _, m := range []map[int32][]int32{ix.exp, ix.ef, ix.skill} {
+	for _, m := range []map[int32][]int32{ix.exp, ix.ef, ix.area, ix.employer, ix.skill} {
 		for k, l := range m {
 			m[k] = slices.Clone(l)
 		}
 	}
-	s.ix = ix
+	<-orders
+	ix.byPub, ix.byPay = byPub, byPay
+	s.ixp.Store(ix)
 }
 
 // buildOrders sorts the rows by date and by pay, the two sorts on both
-// cores (about a second at a million rows, most of the index's build).
+// cores. The row number breaks ties, so an unstable sort gives the stable
+// order the list's own sort gives.
 func (s *Snapshot) buildOrders() (byPub, byPay []int32) {
 	byPub = make([]int32, len(s.rows))
 	for i := range byPub {
@@ -98,9 +126,9 @@ func (s *Snapshot) buildOrders() (byPub, byPay []int32) {
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		slices.SortStableFunc(byPay, func(a, b int32) int { return s.byPay(int(a), int(b)) })
+		slices.SortFunc(byPay, func(a, b int32) int { return cmp.Or(s.byPay(int(a), int(b)), cmp.Compare(a, b)) })
 	}()
-	slices.SortStableFunc(byPub, func(a, b int32) int { return s.byDate(int(a), int(b)) })
+	slices.SortFunc(byPub, func(a, b int32) int { return cmp.Or(s.byDate(int(a), int(b)), cmp.Compare(a, b)) })
 	wg.Wait()
 	return byPub, byPay
 }
@@ -108,16 +136,17 @@ func (s *Snapshot) buildOrders() (byPub, byPay []int32) {
 // IndexBytes is the memory the indexes hold (posting lists and the two
 // orders, without the maps' own overhead), for the bench's report.
 func (s *Snapshot) IndexBytes() int64 {
-	if s.ix == nil {
+	ix := s.index()
+	if ix == nil {
 		return 0
 	}
-	n := int64(len(s.ix.byPub) + len(s.ix.byPay))
-	for _, m := range []map[string][]int32{s.ix.roles, s.ix.area, s.ix.wf, s.ix.employer} {
+	n := int64(len(ix.byPub) + len(ix.byPay))
+	for _, m := range []map[string][]int32{ix.roles, ix.wf} {
 		for _, l := range m {
 			n += int64(len(l))
 		}
 	}
-	for _, m := range []map[int32][]int32{s.ix.exp, s.ix.ef, s.ix.skill} {
+	for _, m := range []map[int32][]int32{ix.exp, ix.ef, ix.area, ix.employer, ix.skill} {
 		for _, l := range m {
 			n += int64(len(l))
 		}
@@ -183,10 +212,11 @@ func (b bitmap) each(fn func(int) bool) {
 // and the store filter keep is in it), or ok = false when no term of f is
 // indexed and every row is a candidate.
 func (s *Snapshot) candidates(f *filter.Filter, sf store.Filter) (b bitmap, ok bool) {
-	if s.ix == nil || f == nil {
+	ix := s.index()
+	if ix == nil || f == nil {
 		return nil, false
 	}
-	ix, t, n := s.ix, f.Terms(), len(s.rows)
+	t, n := f.Terms(), len(s.rows)
 	and := func(dim bitmap) {
 		if b == nil {
 			b = dim
@@ -215,8 +245,10 @@ func (s *Snapshot) candidates(f *filter.Filter, sf store.Filter) (b bitmap, ok b
 	}
 	in := func(set map[string]bool) func(string) bool { return func(v string) bool { return set[v] } }
 	strs(ix.roles, t.Roles)
-	strs(ix.area, t.Areas)
 	strs(ix.wf, t.WorkFormats)
+	if t.Areas != nil {
+		codes(ix.area, in(t.Areas))
+	}
 	if t.Experience != nil {
 		codes(ix.exp, in(t.Experience))
 	}
@@ -225,13 +257,15 @@ func (s *Snapshot) candidates(f *filter.Filter, sf store.Filter) (b bitmap, ok b
 	}
 	if t.EmployerIDs != nil {
 		dim := newBitmap(n)
-		for id := range t.EmployerIDs {
-			dim.add(ix.employer[id])
+		for c, rows := range ix.employer {
+			if t.EmployerIDs[s.dict[c]] {
+				dim.add(rows)
+			}
 		}
 		for name, ids := range ix.empByName {
 			if f.KeepsEmployerName(name) {
-				for _, id := range ids {
-					dim.add(ix.employer[id])
+				for _, c := range ids {
+					dim.add(ix.employer[c])
 				}
 			}
 		}

@@ -35,6 +35,7 @@ func TestIndexSelectsWhatMatchKeeps(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	snap.WaitIndex()
 	srv := &Server{}
 	srv.snap.Store(snap)
 	for _, q := range []string{

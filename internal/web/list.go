@@ -112,7 +112,8 @@ func (s *Server) matches(snap *Snapshot, lr *listReq) []int {
 	}
 	cand, narrowed := snap.candidates(lr.flt, sf)
 	var idx []int
-	if snap.ix == nil || narrowed && cand.count()*8 < len(snap.rows) {
+	ix := snap.index()
+	if ix == nil || narrowed && cand.count()*8 < len(snap.rows) {
 		collect := func(i int) bool {
 			if keep(i) {
 				idx = append(idx, i)
@@ -129,9 +130,9 @@ func (s *Server) matches(snap *Snapshot, lr *listReq) []int {
 		slices.SortStableFunc(idx, order)
 		return idx
 	}
-	sorted := snap.ix.byPub
+	sorted := ix.byPub
 	if lr.sort == "pay" {
-		sorted = snap.ix.byPay
+		sorted = ix.byPay
 	}
 	for _, i := range sorted {
 		if (!narrowed || cand.has(i)) && keep(int(i)) {
