@@ -52,9 +52,6 @@ func (s *Snapshot) buildIndex() {
 		defer close(orders)
 		byPub, byPay = s.buildOrders()
 	}()
-	ix := &index{roles: map[string][]int32{}, exp: map[int32][]int32{}, ef: map[int32][]int32{}, area: map[int32][]int32{},
-		wf: map[string][]int32{}, employer: map[int32][]int32{}, empByName: map[string][]int32{}, skill: map[int32][]int32{}}
-	empSeen := map[[2]int32]bool{}
 	// Role and work-format sets are few: their ids once per set, not per row.
 	roleIDs := make([][]string, len(s.roleSets))
 	for k, rs := range s.roleSets {
@@ -72,45 +69,65 @@ func (s *Snapshot) buildIndex() {
 			}
 		}
 	}
-	for i := range s.rows {
-		r, n := &s.rows[i], int32(i)
-		for _, id := range roleIDs[r.roleSet] {
-			ix.roles[id] = append(ix.roles[id], n)
-		}
-		for _, w := range wfIDs[r.wfSet] {
-			ix.wf[w] = append(ix.wf[w], n)
-		}
-		ix.exp[r.exp] = append(ix.exp[r.exp], n)
-		ix.ef[r.ef] = append(ix.ef[r.ef], n)
-		ix.area[r.areaID] = append(ix.area[r.areaID], n)
-		ix.employer[r.empID] = append(ix.employer[r.empID], n)
-		if k := [2]int32{r.empID, r.empName}; !empSeen[k] {
-			empSeen[k] = true
-			name := s.dict[r.empName]
-			ix.empByName[name] = append(ix.empByName[name], r.empID)
-		}
-		if r.skN != math.MaxUint16 {
-			for _, c := range s.skills[r.skStart : r.skStart+uint32(r.skN)] {
-				if l := ix.skill[c]; len(l) == 0 || l[len(l)-1] != n {
-					ix.skill[c] = append(l, n)
+	// Two passes, counting then filling lists of exactly their length: no
+	// append growth (up to twice the lists' size, at a million rows tens of
+	// MB) while the warm-up overview computes beside the build.
+	roles, wf, empByName := newLists[string](), newLists[string](), map[string][]int32{}
+	exp, ef, area, employer, skill := newLists[int32](), newLists[int32](), newLists[int32](), newLists[int32](), newLists[int32]()
+	for _, counting := range []bool{true, false} {
+		empSeen := map[[2]int32]bool{}
+		last := map[int32]int32{} // skill code → the last row counted (a spelling listed twice: once)
+		for i := range s.rows {
+			r, n := &s.rows[i], int32(i)
+			for _, id := range roleIDs[r.roleSet] {
+				roles.put(counting, id, n)
+			}
+			for _, w := range wfIDs[r.wfSet] {
+				wf.put(counting, w, n)
+			}
+			exp.put(counting, r.exp, n)
+			ef.put(counting, r.ef, n)
+			area.put(counting, r.areaID, n)
+			employer.put(counting, r.empID, n)
+			if k := [2]int32{r.empID, r.empName}; !counting && !empSeen[k] {
+				empSeen[k] = true
+				name := s.dict[r.empName]
+				empByName[name] = append(empByName[name], r.empID)
+			}
+			if r.skN != math.MaxUint16 {
+				for _, c := range s.skills[r.skStart : r.skStart+uint32(r.skN)] {
+					if l, ok := last[c]; !ok || l != n {
+						last[c] = n
+						skill.put(counting, c, n)
+					}
 				}
 			}
 		}
 	}
-	// Appending leaves up to half of each list unused: keep exact copies.
-	for _, m := range []map[string][]int32{ix.roles, ix.wf} {
-		for k, l := range m {
-			m[k] = slices.Clone(l)
-		}
-	}
-	for _, m := range []map[int32][]int32{ix.exp, ix.ef, ix.area, ix.employer, ix.skill} {
-		for k, l := range m {
-			m[k] = slices.Clone(l)
-		}
-	}
+	ix := &index{roles: roles.m, wf: wf.m, exp: exp.m, ef: ef.m, area: area.m, employer: employer.m, empByName: empByName, skill: skill.m}
 	<-orders
 	ix.byPub, ix.byPay = byPub, byPay
 	s.ixp.Store(ix)
+}
+
+// lists are posting lists being built in two passes: counting, then filling.
+type lists[K comparable] struct {
+	n map[K]int
+	m map[K][]int32
+}
+
+func newLists[K comparable]() lists[K] { return lists[K]{n: map[K]int{}, m: map[K][]int32{}} }
+
+func (l lists[K]) put(counting bool, k K, row int32) {
+	if counting {
+		l.n[k]++
+		return
+	}
+	x := l.m[k]
+	if x == nil {
+		x = make([]int32, 0, l.n[k])
+	}
+	l.m[k] = append(x, row)
 }
 
 // buildOrders sorts the rows by date and by pay, the two sorts on both
