@@ -138,14 +138,14 @@ func (s *Server) Rebuild(ctx context.Context) error {
 	// in the background, so that the first visitor does not wait for it.
 	go func() {
 		wctx := context.WithoutCancel(ctx)
-		// The unfiltered /api/stats beside it, on the other core.
-		go func() {
-			if _, err := s.cliJSON(wctx, "stats", s.cfg.Stats, url.Values{}); err != nil {
-				s.cfg.Log.Error("warming /api/stats", "err", err)
-			}
-		}()
+		// One after the other, not side by side: at a million rows two
+		// computations' working memory at once, beside the index being
+		// built, pushed the heap into serve's soft limit (GC without end).
 		if _, err := s.overview(wctx, url.Values{}); err != nil {
 			s.cfg.Log.Error("warming the overview", "err", err)
+		}
+		if _, err := s.cliJSON(wctx, "stats", s.cfg.Stats, url.Values{}); err != nil {
+			s.cfg.Log.Error("warming /api/stats", "err", err)
 		}
 	}()
 	s.cfg.Log.Info("snapshot", "vacancies", snap.Len(), "took", snap.Took.Round(time.Millisecond))
