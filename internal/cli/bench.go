@@ -26,7 +26,7 @@ type BenchOptions struct {
 func NewCmdBench(f *Factory) *cobra.Command {
 	o := &BenchOptions{}
 	cmd := &cobra.Command{
-		Use:   "bench [harvest|store|market|all]",
+		Use:   "bench [harvest|store|market|serve|all]",
 		Short: "Measure recall, request cost, rate, sync cost, memory and store speed on a seeded sandbox",
 		Long: `Measure hhjobs against a seeded sandbox and print each figure with its target.
 
@@ -47,6 +47,10 @@ market (not part of all: minutes at 200,000): the whole market (area 113, no
   on a sandbox that sends none: recall, duplicates, requests ÷ ceil(truth/100),
   peak RSS; collect --dry-run's plan against the run; a sync after --publish,
   --change and --archive (pages and probes ÷ ceil(truth/100), recall).
+serve (not part of all): the dashboard on the database of --analytics-vacancies
+  below, in this process: start-up to the overview, peak RSS, and the server
+  time of a fixed list of filter changes (targets at 1M: ≤ 10 s, ≤ 600 MB,
+  p95 ≤ 150 ms); see internal/bench/serve.go.
 store: upsert rate of search-item pages into SQLite; then, on a database of
   --analytics-vacancies generated vacancies (0 = skip), each timed once with
   its peak Go heap:
@@ -71,7 +75,7 @@ to stderr, the report to stdout.`,
   hhjobs bench market --market-vacancies 200000
   hhjobs bench store --engine postgres --pg-dsn postgres://postgres@127.0.0.1/hhjobs_bench1m`,
 		Args:      cobra.MaximumNArgs(1),
-		ValidArgs: []string{"harvest", "store", "market", "all"},
+		ValidArgs: []string{"harvest", "store", "market", "serve", "all"},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.What = "all"
 			if len(args) == 1 {
@@ -107,9 +111,9 @@ to stderr, the report to stdout.`,
 
 func (o *BenchOptions) check() error {
 	switch o.What {
-	case "harvest", "store", "market", "all":
+	case "harvest", "store", "market", "serve", "all":
 	default:
-		return usageErrorf("bench %q: want harvest, store, market or all", o.What)
+		return usageErrorf("bench %q: want harvest, store, market, serve or all", o.What)
 	}
 	c := o.Cfg
 	switch {
@@ -138,6 +142,9 @@ func (o *BenchOptions) check() error {
 func runBench(ctx context.Context, f *Factory, o *BenchOptions) error {
 	if err := o.check(); err != nil {
 		return err
+	}
+	if o.What == "serve" {
+		return runBenchServe(ctx, f, o) // bench_serve.go
 	}
 	legs := bench.Legs{Harvest: o.What == "harvest" || o.What == "all", Store: o.What == "store" || o.What == "all",
 		Market: o.What == "market"}

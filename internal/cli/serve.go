@@ -109,9 +109,13 @@ func runServe(ctx context.Context, f *Factory, o *ServeOptions) error {
 			return StatsJSONBytes(ctx, st, v, f.Now())
 		},
 		StatsParams: StatsParams,
-		Token:       token,
-		Now:         f.Now,
-		Log:         slog.New(slog.NewTextHandler(f.IO.Err, nil)),
+		Lifetime: func(ctx context.Context, st store.Store, v url.Values) ([]byte, error) {
+			return LifetimeJSONBytes(ctx, st, v, f.Now())
+		},
+		LifetimeParams: LifetimeParams,
+		Token:          token,
+		Now:            f.Now,
+		Log:            slog.New(slog.NewTextHandler(f.IO.Err, nil)),
 	}
 	if o.SyncEvery > 0 {
 		cfg.Sync, cfg.SyncEvery = serveSync(f, st, o.Harvest), o.SyncEvery

@@ -117,6 +117,42 @@ func TestServeStatsIsTheCLIs(t *testing.T) {
 	}
 }
 
+// TestServeLifetimeIsTheCLIs: /api/lifetime answers exactly what `stats
+// --lifetime --json` prints for the same filters (but generated_at).
+func TestServeLifetimeIsTheCLIs(t *testing.T) {
+	run := filledEnv(t, 700)
+	base, _ := startServe(t, "--addr", "127.0.0.1:0")
+	for _, c := range []struct {
+		flags []string
+		query string
+	}{
+		{nil, ""},
+		{[]string{"--by", "experience"}, "by=experience"},
+		{[]string{"--by", "role,experience", "--area", "Москва", "--open"}, "by=role,experience&area=" + url.QueryEscape("Москва") + "&open=true"},
+		{[]string{"--by", "region", "--work-format", "REMOTE", "--since", "2026-03-01"}, "by=region&work-format=REMOTE&since=2026-03-01"},
+		{[]string{"--by", "employer", "--experience", "between3And6", "--until", "2026-04-01", "--query", "hr"}, "by=employer&experience=between3And6&until=2026-04-01&query=hr"},
+	} {
+		code, cli, errOut := run(false, append([]string{"stats", "--lifetime", "--json"}, c.flags...)...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d %s", c.flags, code, errOut)
+		}
+		status, api := get(t, base+"/api/lifetime?"+c.query)
+		if status != 200 {
+			t.Fatalf("%s: %d %s", c.query, status, api)
+		}
+		a, b := generatedAt.ReplaceAllString(cli, ""), generatedAt.ReplaceAllString(api, "")
+		if a != b || a == cli || !strings.Contains(a, `"total"`) {
+			t.Errorf("%s: /api/lifetime differs from stats --lifetime --json %v\ncli: %.600s\napi: %.600s", c.query, c.flags, a, b)
+		}
+	}
+	for _, q := range []string{"by=nonsense", "role=космонавт", "since=yesterday", "open=perhaps", "basis=net", "by="} {
+		status, body := get(t, base+"/api/lifetime?"+q)
+		if status != 400 || strings.Count(strings.TrimSpace(body), "\n") != 0 {
+			t.Errorf("%s: %d %q", q, status, body)
+		}
+	}
+}
+
 func TestServeAddrAndToken(t *testing.T) {
 	run := filledEnv(t, 50)
 	t.Setenv(ServeTokenEnv, "")

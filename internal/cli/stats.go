@@ -116,6 +116,14 @@ func runStats(ctx context.Context, f *Factory, o *StatsOptions) error {
 	if o.Lifetime && o.Revisions {
 		return usageErrorf("--lifetime and --revisions are separate tables: pick one")
 	}
+	if o.Lifetime && o.JSON {
+		b, err := LifetimeJSONBytes(ctx, st, v, f.Now()) // what /api/lifetime serves
+		if err != nil {
+			return asFlagError(err)
+		}
+		_, err = f.IO.Out.Write(b)
+		return err
+	}
 	if o.Lifetime || o.Revisions {
 		req, _ := parseStatsRequest(v)
 		flt, err := resolveFilter(ctx, st, req.spec)

@@ -84,6 +84,9 @@ func (s *filtered) EachVacancy(ctx context.Context, flt store.Filter, fn func(st
 	if !s.f.needsMatch() {
 		return s.Store.EachVacancy(ctx, flt, fn)
 	}
+	if fs, ok := s.Store.(FilteringStore); ok {
+		return fs.EachVacancyFiltered(ctx, flt, s.f, fn)
+	}
 	if ms, ok := s.Store.(MatchingStore); ok {
 		return ms.EachVacancyMatching(ctx, flt, s.f.Fields(), s.f.Match, fn)
 	}

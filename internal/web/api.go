@@ -23,16 +23,33 @@ func writeJSON(w http.ResponseWriter, v any) {
 // handleAPIStats serves what `hhjobs stats --json` prints for the same
 // parameters, computed by the same function on the snapshot.
 func (s *Server) handleAPIStats(w http.ResponseWriter, r *http.Request) {
-	v := r.URL.Query()
 	own := s.cfg.StatsParams
 	if own == nil {
 		own = []string{"by", "basis"}
 	}
+	s.serveCLIJSON(w, r, "stats", s.cfg.Stats, own)
+}
+
+// handleAPILifetime serves what `hhjobs stats --lifetime --json` prints for
+// the same parameters, computed by the same function on the snapshot.
+func (s *Server) handleAPILifetime(w http.ResponseWriter, r *http.Request) {
+	own := s.cfg.LifetimeParams
+	if own == nil {
+		own = []string{"by"}
+	}
+	s.serveCLIJSON(w, r, "lifetime", s.cfg.Lifetime, own)
+}
+
+// serveCLIJSON answers with the bytes fn (a CLI command's --json) gives for
+// the request's parameters, from the snapshot's cache when the same
+// parameters were asked before.
+func (s *Server) serveCLIJSON(w http.ResponseWriter, r *http.Request, name string, fn StatsFunc, own []string) {
+	v := r.URL.Query()
 	if err := checkParams(v, own...); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	b, err := s.cfg.Stats(r.Context(), s.snap.Load(), v)
+	b, err := s.cliJSON(r.Context(), name, fn, v)
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"cmp"
 	"context"
 	"encoding/json"
 	"math"
@@ -88,39 +87,57 @@ func (s *Server) parseList(ctx context.Context, snap *Snapshot, v url.Values) (*
 	return lr, nil
 }
 
-// matches returns the rows of snap the list request selects, sorted.
+// matches returns the rows of snap the list request selects, sorted. The
+// indexes give the candidates; a broad selection is then read off the
+// snapshot's presorted orders (no sort of a million rows), a narrow one
+// sorted by the same comparison (the orders agree: both are stable).
 func (s *Server) matches(snap *Snapshot, lr *listReq) []int {
 	sf := lr.flt.StoreFilter()
 	since := sinceNano(sf)
-	var idx []int
 	var lv store.Vacancy
 	need := lr.flt.Fields()
-	for i := range snap.rows {
+	keep := func(i int) bool {
 		if !snap.keep(i, sf, since) {
-			continue
+			return false
 		}
 		if lr.q != "" && !containsFold(snap.rows[i].name, lr.q) {
-			continue
+			return false
 		}
-		if snap.light(i, &lv, need); lr.flt.Match(&lv) {
-			idx = append(idx, i)
-		}
+		snap.light(i, &lv, need)
+		return lr.flt.Match(&lv)
 	}
+	order := snap.byDate
 	if lr.sort == "pay" {
-		slices.SortStableFunc(idx, func(a, b int) int {
-			x, y := snap.monthly[a], snap.monthly[b]
-			switch xn, yn := math.IsNaN(float64(x)), math.IsNaN(float64(y)); {
-			case xn && yn:
-				return cmp.Compare(snap.rows[b].pub, snap.rows[a].pub)
-			case xn:
-				return 1
-			case yn:
-				return -1
+		order = snap.byPay
+	}
+	cand, narrowed := snap.candidates(lr.flt, sf)
+	var idx []int
+	ix := snap.index()
+	if ix == nil || narrowed && cand.count()*8 < len(snap.rows) {
+		collect := func(i int) bool {
+			if keep(i) {
+				idx = append(idx, i)
 			}
-			return cmp.Or(cmp.Compare(y, x), cmp.Compare(snap.rows[b].pub, snap.rows[a].pub))
-		})
-	} else {
-		slices.SortStableFunc(idx, func(a, b int) int { return cmp.Compare(snap.rows[b].pub, snap.rows[a].pub) })
+			return true
+		}
+		if narrowed {
+			cand.each(collect)
+		} else {
+			for i := range snap.rows {
+				collect(i)
+			}
+		}
+		slices.SortStableFunc(idx, order)
+		return idx
+	}
+	sorted := ix.byPub
+	if lr.sort == "pay" {
+		sorted = ix.byPay
+	}
+	for _, i := range sorted {
+		if (!narrowed || cand.has(i)) && keep(int(i)) {
+			idx = append(idx, int(i))
+		}
 	}
 	return idx
 }

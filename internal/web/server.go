@@ -47,18 +47,23 @@ type Config struct {
 	Stats StatsFunc
 	// StatsParams are the parameters of Stats besides the filters (by, basis, …).
 	StatsParams []string
-	Token       string                          // required on every request when not empty
-	Sync        func(ctx context.Context) error // one sync of the saved queries; nil: none
-	SyncEvery   time.Duration
-	Now         func() time.Time
-	Log         *slog.Logger
+	// Lifetime builds what `hhjobs stats --lifetime --json` prints for v
+	// (/api/lifetime); nil: no such endpoint.
+	Lifetime       StatsFunc
+	LifetimeParams []string                        // its parameters besides the filters (by)
+	Token          string                          // required on every request when not empty
+	Sync           func(ctx context.Context) error // one sync of the saved queries; nil: none
+	SyncEvery      time.Duration
+	Now            func() time.Time
+	Log            *slog.Logger
 }
 
 // Server is the dashboard. Build it with New.
 type Server struct {
 	cfg        Config
 	snap       atomic.Pointer[Snapshot]
-	cache      atomic.Pointer[viewCache] // one per snapshot
+	cache      atomic.Pointer[viewCache]   // one per snapshot
+	answers    atomic.Pointer[answerCache] // the JSON API's, one per snapshot
 	sync       syncState
 	scriptHash string // CSP hash of the report's inline table sorter
 	rebuildMu  sync.Mutex
@@ -123,6 +128,7 @@ func (s *Server) Rebuild(ctx context.Context) error {
 	}
 	s.cache.Store(newViewCache(64))
 	s.snap.Store(snap)
+	s.answers.Store(newAnswerCache(snap, answerCacheSize))
 	// The build's garbage (decoded rows, the dictionary's map) is several
 	// times the snapshot: hand it back to the system now rather than keep
 	// it as the process's high-water mark.
@@ -131,13 +137,24 @@ func (s *Server) Rebuild(ctx context.Context) error {
 	// slowest to compute (every section over every row): compute it now,
 	// in the background, so that the first visitor does not wait for it.
 	go func() {
-		if _, err := s.overview(context.WithoutCancel(ctx), url.Values{}); err != nil {
+		wctx := context.WithoutCancel(ctx)
+		// One after the other, not side by side: at a million rows two
+		// computations' working memory at once, beside the index being
+		// built, pushed the heap into serve's soft limit (GC without end).
+		if _, err := s.overview(wctx, url.Values{}); err != nil {
 			s.cfg.Log.Error("warming the overview", "err", err)
+		}
+		if _, err := s.cliJSON(wctx, "stats", s.cfg.Stats, url.Values{}); err != nil {
+			s.cfg.Log.Error("warming /api/stats", "err", err)
 		}
 	}()
 	s.cfg.Log.Info("snapshot", "vacancies", snap.Len(), "took", snap.Took.Round(time.Millisecond))
 	return nil
 }
+
+// answerCacheSize bounds the JSON API's cache per snapshot: an answer is a
+// few kilobytes (by=employer tens), so 256 of them stay within a few MB.
+const answerCacheSize = 256
 
 // Snapshot returns the current snapshot.
 func (s *Server) Snapshot() *Snapshot { return s.snap.Load() }
@@ -154,6 +171,9 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /vacancies.csv", s.handleVacanciesCSV)
 	mux.HandleFunc("GET /table.csv", s.handleTableCSV)
 	mux.HandleFunc("GET /api/stats", s.handleAPIStats)
+	if s.cfg.Lifetime != nil {
+		mux.HandleFunc("GET /api/lifetime", s.handleAPILifetime)
+	}
 	mux.HandleFunc("GET /api/vacancies", s.handleAPIVacancies)
 	mux.HandleFunc("GET /api/status", s.handleAPIStatus)
 	mux.HandleFunc("GET /api/options", s.handleAPIOptions)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"sync/atomic"
 	"time"
 
 	"github.com/hhjobs/hhjobs/internal/analytics"
@@ -41,6 +42,8 @@ type Snapshot struct {
 	monthly    []float32 // gross monthly RUR point estimate (NaN: none), for sorting by pay
 	ratesIndex *analytics.Rates
 	areaIndex  *analytics.AreaIndex
+	ixp        atomic.Pointer[index] // rows by filtered value (index.go); nil while being built
+	ixDone     chan struct{}         // closed when the index is built
 }
 
 // nilTime marks an absent instant in a row.
@@ -154,6 +157,8 @@ func BuildSnapshot(ctx context.Context, src store.Store) (*Snapshot, error) {
 		return nil, fmt.Errorf("read vacancies: %w", err)
 	}
 	s.Took = time.Since(start)
+	s.ixDone = make(chan struct{})
+	go s.buildIndex()
 	return s, nil
 }
 

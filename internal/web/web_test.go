@@ -47,7 +47,11 @@ func newServer(t testing.TB, st store.Store) (*web.Server, *httptest.Server) {
 			return cli.StatsJSONBytes(ctx, st, v, now)
 		},
 		StatsParams: cli.StatsParams,
-		Now:         func() time.Time { return now },
+		Lifetime: func(ctx context.Context, st store.Store, v url.Values) ([]byte, error) {
+			return cli.LifetimeJSONBytes(ctx, st, v, now)
+		},
+		LifetimeParams: cli.LifetimeParams,
+		Now:            func() time.Time { return now },
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -152,6 +156,12 @@ func TestEndpoints(t *testing.T) {
 		{"/api/status?x=1", 400, "x: unknown parameter"},
 		{"/api/status?area=1", 400, "area: unknown parameter"},
 		{"/api/stats?query=nope", 400, "query:"},
+		{"/api/lifetime", 200, `"median_days"`},
+		{"/api/lifetime?by=experience&area=1&open=true", 200, `"groups"`},
+		{"/api/lifetime?by=colour", 400, "by:"},
+		{"/api/lifetime?basis=net", 400, "basis: unknown parameter"},
+		{"/api/lifetime?since=yesterday", 400, "since:"},
+		{"/api/lifetime?role=космонавт", 400, "role: unknown role"},
 	} {
 		resp, body := get(t, hs.URL+c.path)
 		if resp.StatusCode != c.status || !strings.Contains(body, c.has) {

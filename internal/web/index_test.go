@@ -1,0 +1,151 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"net/url"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/hhjobs/hhjobs/internal/analytics/analyticstest"
+	"github.com/hhjobs/hhjobs/internal/filter"
+	"github.com/hhjobs/hhjobs/internal/store"
+	"github.com/hhjobs/hhjobs/internal/store/sqlite"
+)
+
+// TestIndexSelectsWhatMatchKeeps: for every kind of filter and their
+// combinations, the rows the indexes select (EachVacancyFiltered) and the
+// list's sorted selection are exactly, and in the same order, those of a
+// scan of every row with Match.
+func TestIndexSelectsWhatMatchKeeps(t *testing.T) {
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "t.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := analyticstest.Fill(ctx, db, 2500, 7); err != nil {
+		t.Fatal(err)
+	}
+	snap, err := BuildSnapshot(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	snap.WaitIndex()
+	srv := &Server{}
+	srv.snap.Store(snap)
+	for _, q := range []string{
+		"role=118", "role=118,38", "experience=between3And6", "experience=noExperience,moreThan6",
+		"area=1", "area=1624", "area=113", "area=40", "area=88,2", "work-format=REMOTE", "work-format=HYBRID,FIELD_WORK",
+		"employment-form=PART", "employer=10000", "employer=" + url.QueryEscape("компания 2"), "employer=10001," + url.QueryEscape("Компания 5"),
+		"skill=Excel", "skill=" + url.QueryEscape("MS Excel,Сорсинг"), "since=2026-03-01", "until=2026-02-01", "since=2026-02-01&until=2026-03-15",
+		"open=true", "role=118&experience=between3And6&area=1624", "role=69&area=1&work-format=REMOTE&open=true",
+		"experience=between1And3&skill=Excel&since=2026-03-01", "employer=10000&role=117", "area=1&until=2026-02-15",
+	} {
+		v, _ := url.ParseQuery(q)
+		spec, err := filter.Parse(v)
+		if err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		f, err := filter.Resolve(ctx, snap, spec)
+		if err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		sf := f.StoreFilter()
+		if _, ok := snap.candidates(f, sf); !ok && q != "open=true" { // open is the store filter's, not an index's
+			t.Errorf("%s: no index used", q)
+		}
+		var want, got []string
+		collect := func(dst *[]string) func(store.Vacancy) error {
+			return func(v store.Vacancy) error { *dst = append(*dst, v.ID); return nil }
+		}
+		if err := snap.EachVacancyMatching(ctx, sf, f.Fields(), f.Match, collect(&want)); err != nil {
+			t.Fatal(err)
+		}
+		if err := snap.EachVacancyFiltered(ctx, sf, f, collect(&got)); err != nil {
+			t.Fatal(err)
+		}
+		var piped []string // the same through the two-goroutine pipeline
+		pipelineMin = 1
+		err = snap.EachVacancyFiltered(ctx, sf, f, collect(&piped))
+		pipelineMin = 8192
+		if err != nil || !slices.Equal(piped, want) {
+			t.Errorf("%s: the pipeline selects %d rows (%v), the scan %d", q, len(piped), err, len(want))
+		}
+		if len(want) == 0 || len(want) == snap.Len() && q != "area=113" {
+			t.Errorf("%s: %d of %d rows: the case tests nothing", q, len(want), snap.Len())
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("%s: indexes select %d rows, the scan %d", q, len(got), len(want))
+		}
+		for _, sort := range []string{"date", "pay"} {
+			lr := &listReq{request: &request{flt: f}, sort: sort}
+			var scan []int
+			for i := range snap.rows {
+				var lv store.Vacancy
+				if snap.keep(i, sf, sinceNano(sf)) {
+					if snap.light(i, &lv, f.Fields()); f.Match(&lv) {
+						scan = append(scan, i)
+					}
+				}
+			}
+			order := snap.byDate
+			if sort == "pay" {
+				order = snap.byPay
+			}
+			slices.SortStableFunc(scan, order)
+			if got := srv.matches(snap, lr); !slices.Equal(got, scan) {
+				t.Errorf("%s sort=%s: the list differs from the sorted scan (%d vs %d rows)", q, sort, len(got), len(scan))
+			}
+		}
+	}
+}
+
+// TestPipelineStops: an error of the consumer, or the end of the context,
+// stops the pipeline with that error and leaves no goroutine behind.
+func TestPipelineStops(t *testing.T) {
+	produce := func(emit func(store.Vacancy) bool) {
+		for i := 0; i < 100000; i++ {
+			if !emit(store.Vacancy{ID: strconv.Itoa(i)}) {
+				return
+			}
+		}
+	}
+	stop := errors.New("enough")
+	n := 0
+	err := pipeline(context.Background(), produce, func(v store.Vacancy) error {
+		if n++; n == 1500 {
+			return stop
+		}
+		if v.ID != strconv.Itoa(n-1) {
+			t.Fatalf("vacancy %s arrived as number %d", v.ID, n-1)
+		}
+		return nil
+	})
+	if !errors.Is(err, stop) || n != 1500 {
+		t.Errorf("err %v after %d vacancies", err, n)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	n = 0
+	err = pipeline(ctx, produce, func(store.Vacancy) error {
+		if n++; n == 700 {
+			cancel()
+		}
+		return nil
+	})
+	if !errors.Is(err, context.Canceled) || n >= 100000 {
+		t.Errorf("cancelled: err %v after %d vacancies", err, n)
+	}
+	before := runtime.NumGoroutine()
+	if err := pipeline(context.Background(), produce, func(store.Vacancy) error { return nil }); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(50 * time.Millisecond)
+	if after := runtime.NumGoroutine(); after > before {
+		t.Errorf("%d goroutines before, %d after", before, after)
+	}
+}
