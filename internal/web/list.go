@@ -100,7 +100,7 @@ func (s *Server) matches(snap *Snapshot, lr *listReq) []int {
 		if !snap.keep(i, sf, since) {
 			return false
 		}
-		if lr.q != "" && !containsFold(snap.rows[i].name, lr.q) {
+		if lr.q != "" && !containsFold(snap.name(&snap.rows[i]), lr.q) {
 			return false
 		}
 		snap.light(i, &lv, need)
@@ -159,7 +159,7 @@ func containsFold(s, sub string) bool {
 func (s *Server) item(ctx context.Context, snap *Snapshot, i int, withURL bool) ListItem {
 	r := &snap.rows[i]
 	it := ListItem{
-		ID: r.id, Name: r.name, Employer: snap.dict[r.empName], EmployerID: snap.dict[r.empID], Area: snap.dict[r.areaName],
+		ID: snap.id(r), Name: snap.name(r), Employer: snap.dict[r.empName], EmployerID: snap.dict[r.empID], Area: snap.dict[r.areaName],
 		PublishedAt: snap.at(r.pub).In(analytics.MSK), Open: r.closed == nilTime,
 	}
 	if m := snap.monthly[i]; !math.IsNaN(float64(m)) {

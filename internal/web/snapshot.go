@@ -6,6 +6,7 @@ import (
 	"math"
 	"sync/atomic"
 	"time"
+	"unsafe"
 
 	"github.com/hhjobs/hhjobs/internal/analytics"
 	"github.com/hhjobs/hhjobs/internal/store"
@@ -13,8 +14,8 @@ import (
 
 // Snapshot is an in-memory, columnar copy of what the analytics read from
 // the store: every string interned once in a dictionary, each vacancy a
-// fixed-size row of codes, numbers and instants (about 150 bytes plus its id
-// and title). It is built through the store interface (so SQLite and
+// fixed-size row of codes, numbers and instants (about 140 bytes, no
+// pointers) plus its id and title in one shared text. It is built through the store interface (so SQLite and
 // PostgreSQL give the same snapshot), never changes after it is built, and
 // is swapped whole after a sync: readers never wait for the writer.
 //
@@ -34,6 +35,7 @@ type Snapshot struct {
 	roles      []store.Role
 	rates      []store.CurrencyRate
 	dict       []string
+	text       []byte // ids and titles of the rows (row.off), never changed after the build
 	roleSets   [][]store.IDName
 	wfSets     [][]string
 	skills     []int32 // flat skill codes, rows point into it
@@ -50,7 +52,12 @@ type Snapshot struct {
 const nilTime = math.MinInt64
 
 type row struct {
-	id, name                                   string // unique per vacancy: not worth a dictionary entry
+	// The id and the title are unique per vacancy, so not worth a
+	// dictionary entry: they sit back to back in Snapshot.text, the id at
+	// [off, idEnd) and the title at [idEnd, nameEnd). Offsets rather than
+	// strings keep row free of pointers, so the garbage collector skips
+	// the million rows instead of tracing two million small strings.
+	off, idEnd, nameEnd                        uint32
 	areaID, areaName, empID, empName           int32
 	exp, ef, sched, cur, mode, freq            int32
 	roleSet, wfSet                             int32
@@ -114,8 +121,15 @@ func BuildSnapshot(ctx context.Context, src store.Store) (*Snapshot, error) {
 		if first {
 			s.loc, first = v.PublishedAt.Location(), false
 		}
+		if len(s.text)+len(v.ID)+len(v.Name) > math.MaxUint32 {
+			return fmt.Errorf("the snapshot's text passed 4 GiB at %d vacancies", len(s.rows))
+		}
+		off := uint32(len(s.text))
+		s.text = append(s.text, v.ID...)
+		idEnd := uint32(len(s.text))
+		s.text = append(s.text, v.Name...)
 		r := row{
-			id: v.ID, name: v.Name, areaID: b.str(v.AreaID), areaName: b.str(v.AreaName),
+			off: off, idEnd: idEnd, nameEnd: uint32(len(s.text)), areaID: b.str(v.AreaID), areaName: b.str(v.AreaName),
 			empID: b.str(v.EmployerID), empName: b.str(v.EmployerName), exp: b.str(v.ExperienceID),
 			ef: b.str(v.EmploymentFormID), sched: b.str(v.ScheduleID), cur: b.str(v.SalaryCurrency),
 			mode: b.str(v.SalaryMode), freq: b.str(v.SalaryFrequency), archived: v.Archived, gross: -1,
@@ -203,13 +217,25 @@ func (s *Snapshot) ptime(n int64) *time.Time {
 	return &t
 }
 
+// span returns text[a:b] as a string without copying it: the text is never
+// written after the build, and the string keeps it alive.
+func (s *Snapshot) span(a, b uint32) string {
+	if a == b {
+		return ""
+	}
+	return unsafe.String(&s.text[a], int(b-a))
+}
+
+func (s *Snapshot) id(r *row) string   { return s.span(r.off, r.idEnd) }
+func (s *Snapshot) name(r *row) string { return s.span(r.idEnd, r.nameEnd) }
+
 // vacancy rebuilds row i. Role and work-format slices are shared between
 // rows: readers must not modify them (analytics and export do not).
 func (s *Snapshot) vacancy(i int) store.Vacancy {
 	r := &s.rows[i]
 	d := s.dict
 	v := store.Vacancy{
-		ID: r.id, Name: r.name, AreaID: d[r.areaID], AreaName: d[r.areaName], EmployerID: d[r.empID],
+		ID: s.id(r), Name: s.name(r), AreaID: d[r.areaID], AreaName: d[r.areaName], EmployerID: d[r.empID],
 		EmployerName: d[r.empName], Roles: s.roleSets[r.roleSet], ExperienceID: d[r.exp], EmploymentFormID: d[r.ef],
 		WorkFormat: s.wfSets[r.wfSet], ScheduleID: d[r.sched], SalaryCurrency: d[r.cur], SalaryMode: d[r.mode],
 		SalaryFrequency: d[r.freq], PublishedAt: s.at(r.pub), CreatedAt: s.ptime(r.created), InitialCreatedAt: s.ptime(r.initial),
@@ -250,7 +276,7 @@ var closedMark = time.Unix(0, 0)
 func (s *Snapshot) light(i int, v *store.Vacancy, need store.Fields) {
 	r := &s.rows[i]
 	d := s.dict
-	v.ID, v.AreaID, v.EmployerID, v.EmployerName = r.id, d[r.areaID], d[r.empID], d[r.empName]
+	v.ID, v.AreaID, v.EmployerID, v.EmployerName = s.id(r), d[r.areaID], d[r.empID], d[r.empName]
 	v.ExperienceID, v.EmploymentFormID = d[r.exp], d[r.ef]
 	v.Roles, v.WorkFormat = s.roleSets[r.roleSet], s.wfSets[r.wfSet]
 	v.PublishedAt = s.at(r.pub)
@@ -347,7 +373,7 @@ func (s *Snapshot) EachSkill(ctx context.Context, f store.Filter, fn func(vacanc
 			continue
 		}
 		for j := 0; j < int(r.skN); j++ {
-			if err := fn(r.id, s.dict[s.skills[int(r.skStart)+j]]); err != nil {
+			if err := fn(s.id(r), s.dict[s.skills[int(r.skStart)+j]]); err != nil {
 				return err
 			}
 		}
