@@ -16,7 +16,7 @@ type simResult struct {
 }
 
 func (s simResult) share(r float64) float64 { return float64(s.sent) / s.elapsed.Seconds() / r }
-func (s simResult) share429() float64      { return float64(s.tooMany) / float64(s.sent) }
+func (s simResult) share429() float64       { return float64(s.tooMany) / float64(s.sent) }
 
 type simEvent struct {
 	at     time.Time
