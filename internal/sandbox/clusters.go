@@ -62,19 +62,10 @@ func (s *Server) countClusters(q *query) clusterCounts {
 			}
 		}
 	}
-	// The role index already applies the role filter (as in scan).
-	cand := s.candidates(q)
-	mq := q
-	if len(q.roles) > 0 {
-		c := *q
-		c.roles = nil
-		mq = &c
-	}
-	for _, i := range cand {
-		if v := s.vacs[i]; s.match(v, mq) {
-			each(v)
-		}
-	}
+	s.eachDesc(q, func(v *vacancy) bool {
+		each(v)
+		return true
+	})
 	return c
 }
 

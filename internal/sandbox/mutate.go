@@ -31,9 +31,7 @@ func (s *Server) publishLocked(n int, now time.Time) []string {
 		if inOrder {
 			idx := int32(len(s.vacs) - 1)
 			s.byID[v.ids] = v
-			for _, r := range v.roles {
-				s.byRole[r] = append(s.byRole[r], idx)
-			}
+			s.indexOne(idx, v)
 			// insert into the relevance order
 			pos := len(s.rel)
 			for j, o := range s.rel {

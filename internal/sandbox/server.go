@@ -118,8 +118,9 @@ type Server struct {
 	mu        sync.RWMutex
 	vacs      []*vacancy // ascending (published, id); includes archived and removed
 	byID      map[string]*vacancy
-	byRole    map[string][]int32 // indices into vacs, ascending
-	rel       []*vacancy         // searchable order for order_by=relevance (by relKey)
+	byRole    map[string][]int32    // indices into vacs of open vacancies, ascending
+	byArea    map[*areaNode][]int32 // the same per area, of its whole subtree (index.go)
+	rel       []*vacancy            // searchable order for order_by=relevance (by relKey)
 	employers map[string]*employer
 	gen       *gen
 	nextID    int64
@@ -240,24 +241,6 @@ func (s *Server) HardHour() (start, end time.Time) {
 
 // Config returns the effective configuration (defaults filled in).
 func (s *Server) Config() Config { return s.cfg }
-
-// reindex rebuilds byID, byRole and rel; callers hold mu for writing.
-func (s *Server) reindex() {
-	s.byID = make(map[string]*vacancy, len(s.vacs))
-	s.byRole = map[string][]int32{}
-	s.rel = s.rel[:0]
-	for i, v := range s.vacs {
-		s.byID[v.ids] = v
-		if v.removed || v.archived {
-			continue
-		}
-		for _, r := range v.roles {
-			s.byRole[r] = append(s.byRole[r], int32(i))
-		}
-		s.rel = append(s.rel, v)
-	}
-	sortRel(s.rel)
-}
 
 func (s *Server) convertSalary(sa *salaryInfo) {
 	rate := s.ref.currency[sa.cur]
