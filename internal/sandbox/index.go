@@ -15,6 +15,7 @@ import (
 
 // reindex rebuilds byID, byRole, byArea and rel; callers hold mu for writing.
 func (s *Server) reindex() {
+	s.ver++
 	s.byID = make(map[string]*vacancy, len(s.vacs))
 	s.byRole = map[string][]int32{}
 	s.byArea = map[*areaNode][]int32{}
@@ -33,6 +34,7 @@ func (s *Server) reindex() {
 // indexOne appends vacancy i (the largest index so far) to the role and
 // area lists. Callers hold mu for writing.
 func (s *Server) indexOne(i int32, v *vacancy) {
+	s.ver++
 	for _, r := range v.roles {
 		s.byRole[r] = append(s.byRole[r], i)
 	}

@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"net/url"
+	"reflect"
 	"slices"
 	"strconv"
 	"testing"
@@ -103,4 +104,47 @@ func ids(vs []*vacancy) []string {
 		out[i] = v.ids
 	}
 	return out
+}
+
+// The remembered cluster counts — the start-up pass over every area and
+// the counts kept after a walk — are the walk's, and a change of the data
+// forgets them.
+func TestClusterMemo(t *testing.T) {
+	defer func(m int) { memoMin = m }(memoMin)
+	memoMin = 100
+	e := newEnv(t, Config{Vacancies: 3000, NoHardCells: true})
+	s := e.s
+	compare := func(stage string) {
+		t.Helper()
+		s.mu.RLock()
+		defer s.mu.RUnlock()
+		n := 0
+		for a, l := range s.byArea {
+			if len(l) < memoMin {
+				continue
+			}
+			q := &query{areas: []*areaNode{a}, salary: -1}
+			got := s.countClusters(q) // from the memo where it holds one
+			want, _ := s.walkClusters(q)
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("%s: area %s: remembered %+v, counted %+v", stage, a.ID, got, want)
+			}
+			n++
+		}
+		if n < 3 {
+			t.Fatalf("%s: only %d areas over %d vacancies", stage, n, memoMin)
+		}
+	}
+	s.mu.RLock()
+	warm := len(s.memo.m)
+	s.mu.RUnlock()
+	if warm < 3 {
+		t.Fatalf("start-up pass remembered %d areas", warm)
+	}
+	compare("after start-up")
+	s.Change(300) // salaries: the salary group must be counted again
+	compare("after changing 300")
+	s.Archive(300)
+	s.Publish(300)
+	compare("after archiving and publishing 300")
 }

@@ -112,6 +112,7 @@ func (s *Server) Remove(n int) []string {
 func (s *Server) Change(n int) []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.ver++ // salaries change: the cluster counts must be counted again
 	ids := []string{}
 	for _, v := range s.pickOpen(n) {
 		what := s.gen.r.IntN(3) // 0 salary, 1 name, 2 both

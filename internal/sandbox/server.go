@@ -115,6 +115,8 @@ type Server struct {
 	byID      map[string]*vacancy
 	byRole    map[string][]int32    // indices into vacs of open vacancies, ascending
 	byArea    map[*areaNode][]int32 // the same per area, of its whole subtree (index.go)
+	ver       uint64                // bumped by every change of the searchable data (index.go)
+	memo      clusterMemo           // cluster counts of large matching sets (clusters.go)
 	rel       []*vacancy            // searchable order for order_by=relevance (by relKey)
 	employers map[string]*employer
 	gen       *gen
@@ -209,6 +211,9 @@ func New(cfg Config) (*Server, error) {
 		s.makeHostile()
 	}
 	s.reindex()
+	if !cfg.NoClusters {
+		s.warmClusters() // a country's clusters answered in microseconds from the first probe
+	}
 	return s, nil
 }
 
