@@ -2,11 +2,15 @@ package httpx
 
 import (
 	"container/heap"
+	"flag"
+	"math/rand/v2"
 	"testing"
 	"time"
 
 	"golang.org/x/time/rate"
 )
+
+var simJitter = flag.Duration("sim-jitter", 0, "TestAdaptiveMeetsTarget: latency jitter (uniform, added to 100 ms)")
 
 // simResult is one simulated run of --rps auto against a rate-limited API.
 type simResult struct {
@@ -43,7 +47,8 @@ func (q *simQueue) Pop() any {
 // burst max(1, limit/2), as the sandbox does, answers after latency, and
 // asks for Retry-After: 1 on a 429 (every worker pauses, as Retry does),
 // until want requests were answered cleanly.
-func simulate(limit float64, remembered float64, conc, want int, latency time.Duration) simResult {
+func simulate(limit float64, remembered float64, conc, want int, latency, jitter time.Duration) simResult {
+	rnd := rand.New(rand.NewPCG(uint64(limit), uint64(want)))
 	t0 := time.Unix(1_000_000, 0)
 	now := t0
 	a := NewAdaptive(remembered, AutoMaxRPS, remembered > 0, func() time.Time { return now })
@@ -70,7 +75,11 @@ func simulate(limit float64, remembered float64, conc, want int, latency time.Du
 		case 1:
 			res.sent++
 			ok := server.AllowN(now, 1)
-			heap.Push(q, simEvent{at: now.Add(latency), kind: 2, worker: e.worker, ok: ok})
+			lat := latency
+			if jitter > 0 {
+				lat += time.Duration(rnd.Int64N(int64(jitter)))
+			}
+			heap.Push(q, simEvent{at: now.Add(lat), kind: 2, worker: e.worker, ok: ok})
 		case 2:
 			if e.ok {
 				good++
@@ -104,8 +113,8 @@ func maxTime(a, b time.Time) time.Time {
 func TestAdaptiveMeetsTarget(t *testing.T) {
 	for _, r := range []float64{4, 10, 25} {
 		want := max(600, int(40*r)) // ≥ 40 s: a first run pays its ramp and one 1 s pause
-		first := simulate(r, 0, 4, want, 100*time.Millisecond)
-		second := simulate(r, first.remember, 4, want, 100*time.Millisecond)
+		first := simulate(r, 0, 4, want, 100*time.Millisecond, *simJitter)
+		second := simulate(r, first.remember, 4, want, 100*time.Millisecond, *simJitter)
 		for _, run := range []struct {
 			name  string
 			res   simResult
