@@ -18,7 +18,7 @@ const (
 // Adaptive controls a Limiter's rate (--rps auto). It slow-starts from a
 // safe rate (+slowStep per clean answer: ≈ ×e per second) until the
 // first 429, then works with an estimate of the API's limit, the ceiling:
-// it runs at Settle × ceiling and raises the ceiling by probeGrow only after
+// it runs at settle × ceiling and raises the ceiling by probeGrow only after
 // probeEvery without a 429, so the limit is looked for again rarely and by
 // little. Retry-After (or Retry's back-off) pauses every worker through the
 // Limiter; this controller does not cut the rate further than the estimate.
@@ -30,7 +30,7 @@ const (
 // that many between the last moment its bucket was full and the 429. So
 // R ≥ n/(Δ + burstShare) for every interval of n clean answers ending at the
 // 429, with equality at the right one: the largest such n/(Δ + burstShare)
-// is the limit (a slow start overshoots R by up to ×1.8 before its first
+// is the limit (a slow start overshoots R by tens of per cent before its first
 // 429, so the rate asked or the rate measured over a fixed window says
 // little). A second 429 at a rate below that estimate lowers the ceiling to
 // the rate asked then, so an API whose burst is larger than assumed is
