@@ -44,6 +44,7 @@ type Adaptive struct {
 	max       float64
 	lastCut   time.Time
 	lastProbe time.Time   // last raise of the ceiling (or the last cut)
+	estAt     time.Time   // the 429 the ceiling was estimated at (zero = not an estimate)
 	answers   int         // clean answers seen
 	recent    []time.Time // times of the clean answers of the last history
 }
@@ -59,6 +60,12 @@ const (
 	burstShare = 0.5 // the API's assumed burst, × R (see the type's comment)
 	quiet      = time.Second
 	history    = 60 * time.Second // clean answers kept for the estimate
+	// lateAnswers: clean answers this soon after a 429 still count for its
+	// estimate. A 429 is answered at once, before the latency the accepted
+	// requests sent just before it still have to wait (the sandbox does so,
+	// and rejecting is cheap on any server): without them the estimate
+	// reads 10–15 % low.
+	lateAnswers = 300 * time.Millisecond
 )
 
 // NewAdaptive returns a controller starting at start req/s (AutoStartRPS if
@@ -126,6 +133,13 @@ func (a *Adaptive) Good() {
 	if i > 0 {
 		a.recent = append(a.recent[:0], a.recent[i:]...)
 	}
+	if !a.estAt.IsZero() && t.Sub(a.estAt) <= lateAnswers {
+		// An answer to a request sent before the 429: it belongs to the
+		// interval the estimate was read from.
+		if e := a.estimate(a.estAt); e > a.ceil {
+			a.ceil = e
+		}
+	}
 	switch {
 	case a.ceil == 0:
 		a.r += slowStep
@@ -154,7 +168,7 @@ func (a *Adaptive) Throttled() {
 	if !a.lastCut.IsZero() && t.Sub(a.lastCut) < quiet {
 		return
 	}
-	a.lastCut, a.lastProbe = t, t
+	a.lastCut, a.lastProbe, a.estAt = t, t, time.Time{}
 	est := a.estimate(t)
 	switch {
 	case est <= 0:
@@ -164,14 +178,15 @@ func (a *Adaptive) Throttled() {
 		// A 429 while running below the estimate: it was too high.
 		a.ceil = min(est, a.r)
 	default:
-		a.ceil = est
+		a.ceil, a.estAt = est, t
 	}
 	a.r = settle * a.ceil
 	a.set(t)
 }
 
 // estimate is the largest n/(Δ + burstShare) over the intervals of n clean
-// answers ending at t (0 with fewer than 4 answers in the history).
+// answers starting at or before t and ending at t; answers after t (late
+// ones) count in n but start no interval. 0 with fewer than 4 answers.
 func (a *Adaptive) estimate(t time.Time) float64 {
 	n := len(a.recent)
 	if n < 4 {

@@ -79,6 +79,12 @@ func simulate(limit float64, remembered float64, conc, want int, latency, jitter
 			if jitter > 0 {
 				lat += time.Duration(rnd.Int64N(int64(jitter)))
 			}
+			if !ok {
+				// The sandbox (and likely hh.ru) answers 429 at once, before
+				// the latency: the clean answers of requests sent just
+				// before it arrive after it.
+				lat = time.Millisecond
+			}
 			heap.Push(q, simEvent{at: now.Add(lat), kind: 2, worker: e.worker, ok: ok})
 		case 2:
 			if e.ok {

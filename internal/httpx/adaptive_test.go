@@ -104,14 +104,15 @@ func TestAdaptiveAfterTheFirst429(t *testing.T) {
 	if a.Ceiling() != ceil {
 		t.Fatalf("a second 429 within the quiet period moved the ceiling to %g", a.Ceiling())
 	}
-	for range 19 * 15 { // 19 s of clean answers at 15 req/s: no probe yet
+	c.add(time.Second) // Retry-After: every worker waits
+	for range 18 * 15 { // 18 s of clean answers at 15 req/s (19.1 s after the 429): no probe yet
 		c.add(time.Second / 15)
 		a.Good()
 	}
 	if a.Ceiling() != ceil || math.Abs(a.Rate()-settle*ceil) > 1e-9 {
 		t.Fatalf("before probeEvery: ceiling %g rate %g, want %g and %g", a.Ceiling(), a.Rate(), ceil, settle*ceil)
 	}
-	for range 2 * 15 {
+	for range 3 * 15 {
 		c.add(time.Second / 15)
 		a.Good()
 	}
@@ -126,8 +127,39 @@ func TestAdaptiveAfterTheFirst429(t *testing.T) {
 	if got := a.Ceiling(); got > asked+1e-9 {
 		t.Fatalf("429 below the estimate: ceiling %g, want ≤ the rate asked %g", got, asked)
 	}
-	if rps, n := a.Remember(); math.Abs(rps-settle*a.Ceiling()) > 1e-9 || n != 40+19*15+2*15 {
+	if rps, n := a.Remember(); math.Abs(rps-settle*a.Ceiling()) > 1e-9 || n != 40+18*15+3*15 {
 		t.Fatalf("Remember = %g, %d; want settle × ceiling and every clean answer", rps, n)
+	}
+}
+
+// Clean answers that arrive just after the 429 (their requests were sent
+// before it; the 429 itself is answered at once) count for its estimate;
+// later ones do not.
+func TestAdaptiveLateAnswers(t *testing.T) {
+	c, now := newFake()
+	a := NewAdaptive(0, 0, false, now)
+	for range 20 {
+		c.add(50 * time.Millisecond)
+		a.Good()
+	}
+	c.add(50 * time.Millisecond)
+	a.Throttled() // 20 answers from 0.05 s to 1.0 s, the 429 at 1.05 s
+	if got, want := a.Ceiling(), 20/1.5; math.Abs(got-want) > 1e-9 {
+		t.Fatalf("at the 429: ceiling %g, want %g", got, want)
+	}
+	for _, step := range []struct {
+		after time.Duration
+		want  float64
+	}{
+		{50 * time.Millisecond, 21 / 1.5},
+		{50 * time.Millisecond, 22 / 1.5},
+		{300 * time.Millisecond, 22 / 1.5}, // 400 ms after the 429: a new request's answer
+	} {
+		c.add(step.after)
+		a.Good()
+		if got := a.Ceiling(); math.Abs(got-step.want) > 1e-9 {
+			t.Fatalf("%s after the previous answer: ceiling %g, want %g", step.after, got, step.want)
+		}
 	}
 }
 
