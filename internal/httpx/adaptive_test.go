@@ -104,7 +104,7 @@ func TestAdaptiveAfterTheFirst429(t *testing.T) {
 	if a.Ceiling() != ceil {
 		t.Fatalf("a second 429 within the quiet period moved the ceiling to %g", a.Ceiling())
 	}
-	c.add(time.Second) // Retry-After: every worker waits
+	c.add(time.Second)  // Retry-After: every worker waits
 	for range 18 * 15 { // 18 s of clean answers at 15 req/s (19.1 s after the 429): no probe yet
 		c.add(time.Second / 15)
 		a.Good()
