@@ -314,10 +314,14 @@ type RateReport struct {
 	Share     float64 `json:"share"`        // Achieved / RPS (target ≥ 0.9)
 	Share429  float64 `json:"share_429"`    // TooMany / Requests (target < 0.01)
 	Recall    float64 `json:"recall"`
+	// Auto: with cfg.RateAuto, the legs without --rps at AutoRates
+	// (rateauto.go), first and remembered run.
+	Auto []AutoLeg `json:"auto,omitempty"`
 }
 
 // RunRate harvests HRQuery with details from a sandbox limited to cfg.RPS
-// with cfg.Latency per response, the client limited to cfg.RPS too.
+// with cfg.Latency per response, the client limited to cfg.RPS too; with
+// cfg.RateAuto it then measures the adaptive client at AutoRates.
 func RunRate(ctx context.Context, cfg Config) (*RateReport, error) {
 	cfg.defaults()
 	dir, cleanup, err := workDir(cfg.Dir)
@@ -333,11 +337,7 @@ func RunRate(ctx context.Context, cfg Config) (*RateReport, error) {
 		return nil, err
 	}
 	defer sb.Close()
-	crps := cfg.RPS
-	if cfg.RateAuto {
-		crps = -1 // adaptive: the client must find R by itself
-	}
-	r, err := newRig(ctx, sb, dbPath(cfg, "rate.db"), hrQuery(), crps, cfg.Concurrency, cfg.Cap)
+	r, err := newRig(ctx, sb, dbPath(cfg, "rate.db"), hrQuery(), cfg.RPS, cfg.Concurrency, cfg.Cap)
 	if err != nil {
 		return nil, err
 	}
@@ -361,15 +361,17 @@ func RunRate(ctx context.Context, cfg Config) (*RateReport, error) {
 	rep := &RateReport{Sandbox: sb.Mode, Vacancies: cfg.RateVacancies, Truth: len(truth), RPS: cfg.RPS, Client: "R",
 		LatencyS: secs(cfg.Latency), Requests: m.stats.all, TooMany: m.stats.tooMany,
 		Retries: m.res.Run.Counters.Retries, ElapsedS: secs(m.elapsed), Recall: rc.Recall}
-	if cfg.RateAuto {
-		rep.Client = "auto"
-	}
 	if rep.ElapsedS > 0 {
 		rep.Achieved = float64(rep.Requests) / rep.ElapsedS
 	}
 	rep.Share = rep.Achieved / rep.RPS
 	if rep.Requests > 0 {
 		rep.Share429 = float64(rep.TooMany) / float64(rep.Requests)
+	}
+	if cfg.RateAuto {
+		if rep.Auto, err = runAutoLegs(ctx, cfg); err != nil {
+			return rep, err
+		}
 	}
 	return rep, nil
 }

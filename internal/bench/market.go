@@ -18,7 +18,9 @@ const DefaultMarketVacancies = 200_000
 // MarketQuery is the whole market of Russia: every role.
 func MarketQuery() url.Values { return url.Values{"area": {"113"}} }
 
-// MarketReport: the whole market (area=113, no role) with --details none.
+// MarketReport: the whole market (area=113, no role). The collect with
+// clusters fetches details (--details new), so that its syncs show what
+// they fetch; the one without clusters is pages only (--details none).
 type MarketReport struct {
 	Vacancies int    `json:"vacancies"` // generated (plus the hard cells)
 	Query     string `json:"query"`
@@ -34,16 +36,32 @@ type MarketReport struct {
 	Clusters   MarketLeg `json:"clusters"`    // the planner reading clusters
 	NoClusters MarketLeg `json:"no_clusters"` // the same sandbox data answering clusters: null
 
+	// A sync right after the collect, nothing changed.
+	Unchanged struct {
+		Requests       int64   `json:"requests"` // search + probes
+		Probes         int64   `json:"probes"`
+		DetailRequests int64   `json:"detail_requests"` // target 0
+		Ratio          float64 `json:"ratio"`           // Requests / Floor
+		ElapsedS       float64 `json:"elapsed_s"`
+	} `json:"unchanged"`
+
 	// Sync after the sandbox published, changed and archived vacancies.
 	Sync struct {
 		Published, Changed, Archived int
-		Requests                     int64   `json:"requests"` // search + probes
-		Probes                       int64   `json:"probes"`
-		Floor                        int     `json:"floor"` // ceil(truth after/100)
-		Ratio                        float64 `json:"ratio"`
-		Closed                       int64   `json:"closed"`
-		Recall                       Recall  `json:"recall"`
-		ElapsedS                     float64 `json:"elapsed_s"`
+		// K, C, M: the published, changed and archived ones inside the
+		// query (published ∩ truth after, changed and not just published ∩
+		// truth after, archived ∩ truth before).
+		K              int     `json:"k"`
+		C              int     `json:"c"`
+		M              int     `json:"m"`
+		DetailRequests int64   `json:"detail_requests"` // target K + C (+ M)
+		Requests       int64   `json:"requests"`        // search + probes
+		Probes         int64   `json:"probes"`
+		Floor          int     `json:"floor"` // ceil(truth after/100)
+		Ratio          float64 `json:"ratio"`
+		Closed         int64   `json:"closed"`
+		Recall         Recall  `json:"recall"`
+		ElapsedS       float64 `json:"elapsed_s"`
 	} `json:"sync"`
 }
 
@@ -108,9 +126,13 @@ func RunMarket(ctx context.Context, cfg Config) (*MarketReport, error) {
 				}
 				rep.DryRun.Requests, rep.DryRun.Own, rep.DryRun.ElapsedS = pl.Requests, pl.Own, secs(time.Since(t0))
 			}
-			cfg.logf("collecting the whole market (truth %d)", len(truth))
+			details := harvest.DetailsNew
+			if noClusters {
+				details = harvest.DetailsNone
+			}
+			cfg.logf("collecting the whole market (truth %d), --details %s", len(truth), details)
 			reset := resetPeakRSS()
-			m, err := harvestOnce(ctx, sb, r, harvest.DetailsNone)
+			m, err := harvestOnce(ctx, sb, r, details)
 			if err != nil {
 				return err
 			}
@@ -129,7 +151,15 @@ func RunMarket(ctx context.Context, cfg Config) (*MarketReport, error) {
 			if noClusters {
 				return nil
 			}
-			// The sync on the clusters database.
+			// The syncs on the clusters database: nothing changed, then
+			// after publishing, changing and archiving.
+			cfg.logf("syncing with nothing changed")
+			if m, err = harvestOnce(ctx, sb, r, harvest.DetailsNew); err != nil {
+				return err
+			}
+			u := &rep.Unchanged
+			u.Requests, u.Probes, u.DetailRequests = m.stats.search+m.stats.probe, m.stats.probe, m.stats.vacancy
+			u.Ratio, u.ElapsedS = float64(u.Requests)/float64(rep.Floor), secs(m.elapsed)
 			s := &rep.Sync
 			pub, err := mutate(ctx, sb, "publish", cfg.Publish)
 			if err != nil {
@@ -148,12 +178,22 @@ func RunMarket(ctx context.Context, cfg Config) (*MarketReport, error) {
 			if err != nil {
 				return err
 			}
-			cfg.logf("syncing after %d published, %d changed, %d archived", len(pub), len(chg), len(arc))
-			m, err = harvestOnce(ctx, sb, r, harvest.DetailsNone)
+			// As in the harvest leg: a vacancy published and then changed
+			// counts once, as new.
+			pubSet, afterSet := set(pub), set(after)
+			var chgOld []string
+			for _, id := range chg {
+				if !pubSet[id] {
+					chgOld = append(chgOld, id)
+				}
+			}
+			s.K, s.C, s.M = countIn(pub, afterSet), countIn(chgOld, afterSet), countIn(arc, set(truth))
+			cfg.logf("syncing after %d published, %d changed, %d archived (K=%d, C=%d, M=%d in the query)", len(pub), len(chg), len(arc), s.K, s.C, s.M)
+			m, err = harvestOnce(ctx, sb, r, harvest.DetailsNew)
 			if err != nil {
 				return err
 			}
-			s.Requests, s.Probes = m.stats.search+m.stats.probe, m.stats.probe
+			s.Requests, s.Probes, s.DetailRequests = m.stats.search+m.stats.probe, m.stats.probe, m.stats.vacancy
 			s.Floor = ceilDiv(len(after), harvest.PerPage)
 			s.Ratio = float64(s.Requests) / float64(s.Floor)
 			s.Closed, s.ElapsedS = m.res.Run.Counters.Closed, secs(m.elapsed)
@@ -172,7 +212,7 @@ func marketRig(ctx context.Context, sb *Sandbox, path string, cfg Config) (*rig,
 }
 
 func (m *MarketReport) print(w io.Writer, cfg Config) {
-	fmt.Fprintf(w, "\nMARKET: the whole market (%s), --details none, on a sandbox of %s generated vacancies (plus 4,200 hard-cell), seed %d; concurrency %d, no rate limit\n",
+	fmt.Fprintf(w, "\nMARKET: the whole market (%s) — with clusters --details new, without --details none — on a sandbox of %s generated vacancies (plus 4,200 hard-cell), seed %d; concurrency %d, no rate limit\n",
 		m.Query, num(m.Vacancies), cfg.Seed, cfg.Concurrency)
 	t, flush := newTable(w)
 	for _, l := range []struct {
@@ -195,7 +235,13 @@ func (m *MarketReport) print(w io.Writer, cfg Config) {
 	d := float64(m.DryRun.Requests-int(m.Clusters.Requests)) / float64(m.Clusters.Requests)
 	t.row("dry run", fmt.Sprintf("planned %s requests, the run made %s (%+.1f%%); the dry run itself %s requests in %s", num(m.DryRun.Requests), num(m.Clusters.Requests), 100*d, num(m.DryRun.Own), dur(m.DryRun.ElapsedS)),
 		"within 5%", verdict(d <= 0.05 && d >= -0.05))
+	u := m.Unchanged
+	t.row("sync, nothing changed: requests", fmt.Sprintf("%s / %s = %.3f (%d probes); %s detail requests", num(u.Requests), num(m.Floor), u.Ratio, u.Probes, num(u.DetailRequests)),
+		"≤ 1.10, 0 details", verdict(u.Ratio <= 1.10 && u.DetailRequests == 0))
 	s := m.Sync
+	exp := s.K + s.C
+	t.row("sync: detail requests", fmt.Sprintf("%s; K + C = %d + %d = %d, M = %d", num(s.DetailRequests), s.K, s.C, exp, s.M),
+		"K + C (+ M)", verdict(s.DetailRequests >= int64(exp) && s.DetailRequests <= int64(exp+s.M)))
 	t.row("sync: requests / ceil(N/100)", fmt.Sprintf("%s / %s = %.3f (%d probes) after %d published, %d changed, %d archived", num(s.Requests), num(s.Floor), s.Ratio, s.Probes, s.Published, s.Changed, s.Archived),
 		"≤ 1.10", verdict(s.Ratio <= 1.10))
 	t.row("  recall after, closed", fmt.Sprintf("%s (%d missing, %d extra), %d closed in %s", pct(s.Recall.Recall), s.Recall.Missing, s.Recall.Extra, s.Closed, dur(s.ElapsedS)),

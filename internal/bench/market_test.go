@@ -44,9 +44,15 @@ func TestTinyMarket(t *testing.T) {
 	if s.Recall.Recall != 1 || s.Recall.Extra != 0 || s.Published != cfg.Publish || s.Closed == 0 || s.Requests == 0 {
 		t.Errorf("sync %+v", s)
 	}
+	if u := m.Unchanged; u.DetailRequests != 0 || u.Requests == 0 {
+		t.Errorf("sync with nothing changed: %+v, want 0 detail requests", u)
+	}
+	if s.K == 0 || s.C == 0 || s.DetailRequests < int64(s.K+s.C) || s.DetailRequests > int64(s.K+s.C+s.M) {
+		t.Errorf("sync: %d detail requests, want K + C = %d + %d (+ M = %d at most)", s.DetailRequests, s.K, s.C, s.M)
+	}
 	var out bytes.Buffer
 	rep.Print(&out)
-	for _, want := range []string{"MARKET", "with clusters: recall", "without clusters: recall", "dry run", "sync: requests"} {
+	for _, want := range []string{"MARKET", "with clusters: recall", "without clusters: recall", "dry run", "sync: requests", "sync: detail requests", "nothing changed"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("report lacks %q:\n%s", want, out.String())
 		}

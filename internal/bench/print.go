@@ -196,6 +196,7 @@ func (rt *RateReport) print(w io.Writer, cfg Config) {
 	t.row("429 share", fmt.Sprintf("%s (%d of %s; %d retries)", pct(rt.Share429), rt.TooMany, num(rt.Requests), rt.Retries), "< 1%", verdict(rt.Share429 < TargetShare429))
 	t.row("recall", pct(rt.Recall), "100%", verdict(rt.Recall == 1))
 	flush()
+	printAutoLegs(w, rt.Auto, cfg)
 }
 
 func (s *StoreReport) print(w io.Writer) {

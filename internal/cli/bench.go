@@ -90,7 +90,7 @@ to stderr, the report to stdout.`,
 	fl.IntVar(&c.Vacancies, "vacancies", bench.DefaultVacancies, "vacancies of the main sandbox (plus its 4200 hard-cell vacancies)")
 	fl.IntVar(&c.Concurrency, "concurrency", bench.DefaultConcurrency, "harvester requests in flight")
 	fl.Float64Var(&c.RPS, "rps", bench.DefaultRPS, "rate leg: allowed rate R (sandbox and client), requests per second")
-	fl.BoolVar(&c.RateAuto, "rate-auto", false, "rate leg: the client adapts (--rps auto) instead of being limited to R")
+	fl.BoolVar(&c.RateAuto, "rate-auto", false, "rate legs: also measure the client without --rps (adaptive) at R = 4, 10 and 25, a first and a remembered run each (≈ 10 min)")
 	fl.DurationVar(&c.Latency, "latency", bench.DefaultLatency, "rate leg: latency added to every sandbox response")
 	fl.IntVar(&c.RateVacancies, "rate-vacancies", bench.DefaultRateVacancies, "rate leg: vacancies of its sandbox (no hard cells)")
 	fl.IntVar(&c.Publish, "publish", bench.DefaultPublish, "incremental sync: vacancies published (K, sandbox-wide)")

@@ -15,43 +15,63 @@ const (
 	AutoMinRPS   = 0.5  // never back off below this
 )
 
-// Adaptive is an AIMD controller for a Limiter's rate (--rps auto). It
-// starts at a safe rate and raises it per clean answer: by SlowStep while no
-// limit has been seen (slow start, ≈×1.5 per second), then quickly back to
-// just under the last limit seen (Settle × ceiling), then by a small probe
-// proportional to the ceiling, so the API's limit is found again without
-// many 429s. A 429 multiplies the rate by Backoff (at most once per
-// Quiet, since the 429s of requests already in flight describe the same
-// excess) and records the ceiling. Retry-After is honoured by the Limiter's
-// pause, not here. Safe for concurrent use.
+// Adaptive controls a Limiter's rate (--rps auto). It slow-starts from a
+// safe rate (+slowStep per clean answer: ≈ ×e per second) until the
+// first 429, then works with an estimate of the API's limit, the ceiling:
+// it runs at settle × ceiling and raises the ceiling by probeGrow only after
+// probeEvery without a 429, so the limit is looked for again rarely and by
+// little. Retry-After (or Retry's back-off) pauses every worker through the
+// Limiter; this controller does not cut the rate further than the estimate.
+//
+// The ceiling is read from the clean answers before the 429, not from the
+// rate asked. An API that limits R req/s with a burst of B = burstShare × R
+// (a token bucket, as the sandbox does; a sliding one-second window is
+// B ≈ R) accepts at most B + R·Δ requests in any interval Δ, and exactly
+// that many between the last moment its bucket was full and the 429. So
+// R ≥ n/(Δ + burstShare) for every interval of n clean answers ending at the
+// 429, with equality at the right one: the largest such n/(Δ + burstShare)
+// is the limit (a slow start overshoots R by tens of per cent before its first
+// 429, so the rate asked or the rate measured over a fixed window says
+// little). A second 429 at a rate below that estimate lowers the ceiling to
+// the rate asked then, so an API whose burst is larger than assumed is
+// approached from above a few per cent per 429. Safe for concurrent use.
 type Adaptive struct {
-	mu      sync.Mutex
-	lim     *rate.Limiter
-	now     func() time.Time
-	r       float64 // current rate
-	ceil    float64 // rate at which the last 429 came (0 = none yet)
-	max     float64
-	lastCut time.Time
-	answers int         // clean answers seen
-	recent  []time.Time // clean answers of the last window (the measured rate)
+	mu        sync.Mutex
+	lim       *rate.Limiter
+	now       func() time.Time
+	r         float64 // current rate
+	ceil      float64 // estimated limit (0 = none yet)
+	max       float64
+	lastCut   time.Time
+	lastProbe time.Time   // last raise of the ceiling (or the last cut)
+	estAt     time.Time   // the 429 the ceiling was estimated at (zero = not an estimate)
+	answers   int         // clean answers seen
+	recent    []time.Time // times of the clean answers of the last history
 }
 
 // Controller tuning.
 const (
-	slowStep  = 0.5    // req/s added per clean answer before the first 429
-	settle    = 0.95   // fast recovery target, × ceiling
-	recoverPS = 0.15   // fast recovery: × ceiling per second of answers
-	probeStep = 0.0005 // × ceiling added per clean answer above settle × ceiling
-	probePS   = 0.005  // × ceiling added per second of answers above settle × ceiling
-	backoff   = 0.7
-	quiet     = time.Second
-	window    = 2 * time.Second // clean answers counted for the measured rate
+	slowStep   = 1.0  // req/s added per clean answer before the first 429 (×e per second)
+	settle     = 0.97 // the rate run at, × ceiling
+	recoverPS  = 0.25 // back to settle × ceiling: × ceiling per second of answers
+	probeGrow  = 1.02 // the ceiling's raise per probe
+	probeEvery = 20 * time.Second
+	fallback   = 0.7 // × rate asked, when the answers say nothing of the limit
+	burstShare = 0.5 // the API's assumed burst, × R (see the type's comment)
+	quiet      = time.Second
+	history    = 60 * time.Second // clean answers kept for the estimate
+	// lateAnswers: clean answers this soon after a 429 still count for its
+	// estimate. A 429 is answered at once, before the latency the accepted
+	// requests sent just before it still have to wait (the sandbox does so,
+	// and rejecting is cheap on any server): without them the estimate
+	// reads 10–15 % low.
+	lateAnswers = 300 * time.Millisecond
 )
 
 // NewAdaptive returns a controller starting at start req/s (AutoStartRPS if
 // ≤ 0), capped at max (AutoMaxRPS if ≤ 0). A remembered start (known > 0)
-// is treated as a ceiling already found: the controller probes gently above
-// it instead of slow-starting. now nil means time.Now.
+// is treated as settle × a ceiling already found: the controller runs there
+// and probes rarely instead of slow-starting. now nil means time.Now.
 func NewAdaptive(start, hi float64, remembered bool, now func() time.Time) *Adaptive {
 	if hi <= 0 {
 		hi = AutoMaxRPS
@@ -66,6 +86,7 @@ func NewAdaptive(start, hi float64, remembered bool, now func() time.Time) *Adap
 	a := &Adaptive{now: now, r: start, max: hi}
 	if remembered {
 		a.ceil = start / settle
+		a.lastProbe = now()
 	}
 	a.lim = rate.NewLimiter(rate.Limit(start), 1)
 	return a
@@ -78,9 +99,17 @@ func (a *Adaptive) Rate() float64 {
 	return a.r
 }
 
-// Remember is the rate worth starting the next run at: just under the last
-// limit seen, or the current rate when none was seen; n is the number of
-// clean answers it rests on.
+// Ceiling is the estimated limit of the API (0 before the first 429 of a
+// run with nothing remembered).
+func (a *Adaptive) Ceiling() float64 {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.ceil
+}
+
+// Remember is the rate worth starting the next run at: just under the
+// estimated limit, or the current rate when none was seen; n is the number
+// of clean answers it rests on.
 func (a *Adaptive) Remember() (rps float64, n int) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
@@ -98,26 +127,40 @@ func (a *Adaptive) Good() {
 	t := a.now()
 	a.recent = append(a.recent, t)
 	i := 0
-	for i < len(a.recent) && t.Sub(a.recent[i]) > window {
+	for i < len(a.recent) && t.Sub(a.recent[i]) > history {
 		i++
 	}
-	a.recent = a.recent[i:]
+	if i > 0 {
+		a.recent = append(a.recent[:0], a.recent[i:]...)
+	}
+	if !a.estAt.IsZero() && t.Sub(a.estAt) <= lateAnswers {
+		// An answer to a request sent before the 429: it belongs to the
+		// interval the estimate was read from.
+		if e := a.estimate(a.estAt); e > a.ceil {
+			a.ceil = e
+		}
+	}
 	switch {
 	case a.ceil == 0:
 		a.r += slowStep
+	case t.Sub(a.lastProbe) >= probeEvery:
+		// Long enough without a 429: look a little higher, in case the
+		// estimate was low or the API's limit has risen.
+		a.lastProbe = t
+		a.ceil = min(a.ceil*probeGrow, a.max/settle)
+		a.r = max(a.r, settle*a.ceil)
 	case a.r < settle*a.ceil:
-		// Back to just under the ceiling within about two seconds: r
-		// answers a second, each adding recoverPS × ceiling / r.
+		// Back to settle × ceiling within a few seconds: r answers a
+		// second, each adding recoverPS × ceiling / r.
 		a.r = min(settle*a.ceil, a.r+recoverPS*a.ceil/max(a.r, AutoMinRPS))
 	default:
-		// Per answer, plus probePS × ceiling per second of answers, so a
-		// ceiling measured low (at a few req/s) is left within a minute.
-		a.r += probeStep*a.ceil + probePS*a.ceil/max(a.r, AutoMinRPS)
+		a.r = settle * a.ceil
 	}
-	a.set()
+	a.set(t)
 }
 
-// Throttled records a 429 and cuts the rate (once per quiet period).
+// Throttled records a 429 and re-estimates the limit (once per quiet
+// period: the 429s of requests already in flight describe the same excess).
 func (a *Adaptive) Throttled() {
 	a.mu.Lock()
 	defer a.mu.Unlock()
@@ -125,41 +168,44 @@ func (a *Adaptive) Throttled() {
 	if !a.lastCut.IsZero() && t.Sub(a.lastCut) < quiet {
 		return
 	}
-	a.lastCut = t
-	// The limit is at most what got through: in slow start the asked-for
-	// rate runs ahead of the answers while the API's burst drains, so the
-	// rate measured over the last window is the better ceiling.
-	a.ceil = a.r
-	if m := a.measured(t); m > 0 {
-		a.ceil = min(a.ceil, m)
+	a.lastCut, a.lastProbe, a.estAt = t, t, time.Time{}
+	est := a.estimate(t)
+	switch {
+	case est <= 0:
+		// Too few answers to say anything: cut what was asked.
+		a.ceil = a.r * fallback / settle
+	case a.ceil > 0 && a.r <= settle*a.ceil*1.001:
+		// A 429 while running below the estimate: it was too high.
+		a.ceil = min(est, a.r)
+	default:
+		a.ceil, a.estAt = est, t
 	}
-	a.r = a.ceil * backoff
-	a.set()
+	a.r = settle * a.ceil
+	a.set(t)
 }
 
-// measured is the clean-answer rate over the last window (over the time
-// since the first of them, at least a second, when that is shorter), or 0
-// when too few answers say anything.
-func (a *Adaptive) measured(t time.Time) float64 {
-	n := 0
-	for _, at := range a.recent {
-		if t.Sub(at) <= window {
-			n++
-		}
-	}
+// estimate is the largest n/(Δ + burstShare) over the intervals of n clean
+// answers starting at or before t and ending at t; answers after t (late
+// ones) count in n but start no interval. 0 with fewer than 4 answers.
+func (a *Adaptive) estimate(t time.Time) float64 {
+	n := len(a.recent)
 	if n < 4 {
 		return 0
 	}
-	span := window
-	if first := t.Sub(a.recent[len(a.recent)-n]); first < window {
-		span = max(first, time.Second)
+	best := 0.0
+	for i, at := range a.recent {
+		d := t.Sub(at).Seconds()
+		if d < 0 {
+			continue
+		}
+		best = max(best, float64(n-i)/(d+burstShare))
 	}
-	return float64(n) / span.Seconds()
+	return best
 }
 
-func (a *Adaptive) set() {
+func (a *Adaptive) set(t time.Time) {
 	a.r = min(max(a.r, AutoMinRPS), a.max)
-	a.lim.SetLimit(rate.Limit(a.r))
+	a.lim.SetLimitAt(t, rate.Limit(a.r))
 }
 
 // NewAdaptiveLimiter returns a pausable Limiter whose rate a drives.
@@ -173,8 +219,8 @@ func (l *Limiter) Adaptive() *Adaptive {
 	return l.ad
 }
 
-// observe feeds one answer to the controller, if any: a 429 cuts, any other
-// answer raises; transport failures are left to Retry's pause.
+// observe feeds one answer to the controller, if any: a 429 re-estimates,
+// any other answer raises; transport failures are left to Retry's pause.
 func (l *Limiter) observe(resp *http.Response, err error) {
 	if l.ad == nil || err != nil || resp == nil {
 		return

@@ -4,6 +4,8 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
+	"sync"
 )
 
 // Clusters (REFERENCE §6.4): with clusters=true a search answer carries
@@ -32,50 +34,149 @@ type clusterCounts struct {
 	salaryFrom                            []int // per salarySteps
 }
 
+func newClusterCounts() clusterCounts {
+	return clusterCounts{area: map[string]int{}, role: map[string]int{}, exp: map[string]int{},
+		employment: map[string]int{}, schedule: map[string]int{}, salaryFrom: make([]int, len(salarySteps))}
+}
+
+// add counts v in every group but area.
+func (c *clusterCounts) add(v *vacancy) {
+	for _, r := range v.roles {
+		c.role[r]++
+	}
+	c.exp[v.exp]++
+	c.employment[v.employment]++
+	c.schedule[v.schedule]++
+	if v.sal != nil {
+		c.withSalary++
+		for i, st := range salarySteps {
+			if salaryFromMatches(v.sal, float64(st)) {
+				c.salaryFrom[i]++
+			}
+		}
+	}
+}
+
+// clusterMemo keeps the counts of large matching sets of the planner's
+// kind (areas, roles and a time window only) until the data changes:
+// counting a country's million vacancies takes most of a second, and a
+// dry run, the run and every sync ask for it again. One pass at start-up
+// (warmClusters) fills it for every area alone.
+type clusterMemo struct {
+	mu  sync.Mutex
+	ver uint64
+	m   map[string]clusterCounts
+}
+
+// memoMin is the smallest matching set worth remembering (a smaller one is
+// counted in a few milliseconds); a variable for the tests.
+var memoMin = 20_000
+
+// memoKey is the canonical form of an index-only query, "" for any other.
+func memoKey(q *query) string {
+	if r := *q; true {
+		r.areas, r.roles, r.from, r.to = nil, nil, 0, 0
+		if r.filtered() {
+			return ""
+		}
+	}
+	ids := make([]string, 0, len(q.areas))
+	for _, a := range q.areas {
+		ids = append(ids, a.ID)
+	}
+	slices.Sort(ids)
+	roles := slices.Sorted(slices.Values(q.roles))
+	return strings.Join(ids, ",") + "|" + strings.Join(roles, ",") + "|" + strconv.FormatInt(q.from, 10) + "|" + strconv.FormatInt(q.to, 10)
+}
+
+func (s *Server) memoGet(key string) (clusterCounts, bool) {
+	s.memo.mu.Lock()
+	defer s.memo.mu.Unlock()
+	if s.memo.ver != s.ver {
+		s.memo.ver, s.memo.m = s.ver, nil
+	}
+	c, ok := s.memo.m[key]
+	return c, ok
+}
+
+func (s *Server) memoPut(key string, c clusterCounts) {
+	s.memo.mu.Lock()
+	defer s.memo.mu.Unlock()
+	if s.memo.ver != s.ver {
+		s.memo.ver, s.memo.m = s.ver, nil
+	}
+	if s.memo.m == nil {
+		s.memo.m = map[string]clusterCounts{}
+	}
+	s.memo.m[key] = c
+}
+
+// warmClusters counts, in one pass over the open vacancies, the clusters
+// of every area alone whose subtree holds at least memoMin of them.
+// Callers hold mu.
+func (s *Server) warmClusters() {
+	big := map[*areaNode]*clusterCounts{}
+	for a, l := range s.byArea {
+		if len(l) >= memoMin {
+			c := newClusterCounts()
+			big[a] = &c
+		}
+	}
+	if len(big) == 0 {
+		return
+	}
+	for _, v := range s.rel {
+		var child *areaNode // the node one level below a on v's path
+		for a := v.area; a != nil; child, a = a, a.parent {
+			c := big[a]
+			if c == nil {
+				continue
+			}
+			if child != nil {
+				c.area[child.ID]++
+			}
+			c.add(v)
+		}
+	}
+	for a, c := range big {
+		s.memoPut(memoKey(&query{areas: []*areaNode{a}, salary: -1}), *c)
+	}
+}
+
 // countClusters walks the whole matching set of q. An area counts a
 // vacancy of its subtree; one attached to a filter area itself is counted
 // by no child, so the area group can sum to less than found, as on hh.ru.
 // Callers hold mu (read).
 func (s *Server) countClusters(q *query) clusterCounts {
-	c := clusterCounts{area: map[string]int{}, role: map[string]int{}, exp: map[string]int{},
-		employment: map[string]int{}, schedule: map[string]int{}, salaryFrom: make([]int, len(salarySteps))}
+	key := memoKey(q)
+	if key != "" {
+		if c, ok := s.memoGet(key); ok {
+			return c
+		}
+	}
+	c, n := s.walkClusters(q)
+	if key != "" && n >= memoMin {
+		s.memoPut(key, c)
+	}
+	return c
+}
+
+// walkClusters counts the clusters of q's n matching vacancies one by one.
+func (s *Server) walkClusters(q *query) (c clusterCounts, n int) {
+	c = newClusterCounts()
 	filterAreas := map[*areaNode]bool{}
 	for _, a := range q.areas {
 		filterAreas[a] = true
 	}
-	each := func(v *vacancy) {
+	s.eachDesc(q, func(v *vacancy) bool {
+		n++
 		if a := areaChild(v.area, filterAreas); a != nil {
 			c.area[a.ID]++
 		}
-		for _, r := range v.roles {
-			c.role[r]++
-		}
-		c.exp[v.exp]++
-		c.employment[v.employment]++
-		c.schedule[v.schedule]++
-		if v.sal != nil {
-			c.withSalary++
-			for i, st := range salarySteps {
-				if salaryFromMatches(v.sal, float64(st)) {
-					c.salaryFrom[i]++
-				}
-			}
-		}
-	}
-	// The role index already applies the role filter (as in scan).
-	cand := s.candidates(q)
-	mq := q
-	if len(q.roles) > 0 {
-		c := *q
-		c.roles = nil
-		mq = &c
-	}
-	for _, i := range cand {
-		if v := s.vacs[i]; s.match(v, mq) {
-			each(v)
-		}
-	}
-	return c
+		c.add(v)
+		return true
+	})
+	return c, n
 }
 
 // areaChild is the area one level below the filter area that holds a

@@ -31,9 +31,7 @@ func (s *Server) publishLocked(n int, now time.Time) []string {
 		if inOrder {
 			idx := int32(len(s.vacs) - 1)
 			s.byID[v.ids] = v
-			for _, r := range v.roles {
-				s.byRole[r] = append(s.byRole[r], idx)
-			}
+			s.indexOne(idx, v)
 			// insert into the relevance order
 			pos := len(s.rel)
 			for j, o := range s.rel {
@@ -114,6 +112,7 @@ func (s *Server) Remove(n int) []string {
 func (s *Server) Change(n int) []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.ver++ // salaries change: the cluster counts must be counted again
 	ids := []string{}
 	for _, v := range s.pickOpen(n) {
 		what := s.gen.r.IntN(3) // 0 salary, 1 name, 2 both

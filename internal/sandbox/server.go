@@ -1,11 +1,6 @@
 package sandbox
 
 import (
-	"bytes"
-	"compress/gzip"
-	"crypto/rand"
-	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"log/slog"
 	mrand "math/rand/v2"
@@ -118,8 +113,11 @@ type Server struct {
 	mu        sync.RWMutex
 	vacs      []*vacancy // ascending (published, id); includes archived and removed
 	byID      map[string]*vacancy
-	byRole    map[string][]int32 // indices into vacs, ascending
-	rel       []*vacancy         // searchable order for order_by=relevance (by relKey)
+	byRole    map[string][]int32    // indices into vacs of open vacancies, ascending
+	byArea    map[*areaNode][]int32 // the same per area, of its whole subtree (index.go)
+	ver       uint64                // bumped by every change of the searchable data (index.go)
+	memo      clusterMemo           // cluster counts of large matching sets (clusters.go)
+	rel       []*vacancy            // searchable order for order_by=relevance (by relKey)
 	employers map[string]*employer
 	gen       *gen
 	nextID    int64
@@ -213,6 +211,9 @@ func New(cfg Config) (*Server, error) {
 		s.makeHostile()
 	}
 	s.reindex()
+	if !cfg.NoClusters {
+		s.warmClusters() // a country's clusters answered in microseconds from the first probe
+	}
 	return s, nil
 }
 
@@ -241,24 +242,6 @@ func (s *Server) HardHour() (start, end time.Time) {
 // Config returns the effective configuration (defaults filled in).
 func (s *Server) Config() Config { return s.cfg }
 
-// reindex rebuilds byID, byRole and rel; callers hold mu for writing.
-func (s *Server) reindex() {
-	s.byID = make(map[string]*vacancy, len(s.vacs))
-	s.byRole = map[string][]int32{}
-	s.rel = s.rel[:0]
-	for i, v := range s.vacs {
-		s.byID[v.ids] = v
-		if v.removed || v.archived {
-			continue
-		}
-		for _, r := range v.roles {
-			s.byRole[r] = append(s.byRole[r], int32(i))
-		}
-		s.rel = append(s.rel, v)
-	}
-	sortRel(s.rel)
-}
-
 func (s *Server) convertSalary(sa *salaryInfo) {
 	rate := s.ref.currency[sa.cur]
 	if rate <= 0 {
@@ -271,147 +254,6 @@ func (s *Server) convertSalary(sa *salaryInfo) {
 	if sa.to != nil {
 		sa.maxRUR = float64(*sa.to) / rate
 	}
-}
-
-// ---- HTTP plumbing -----------------------------------------------------
-
-type ctxKey struct{}
-
-func newRequestID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	return hex.EncodeToString(b[:])
-}
-
-type apiError struct {
-	Type        string `json:"type"`
-	Value       string `json:"value,omitempty"`
-	CaptchaURL  string `json:"captcha_url,omitempty"`
-	FallbackURL string `json:"fallback_url,omitempty"`
-}
-
-type badArgJSON struct {
-	Name        string `json:"name"`
-	Description string `json:"description"`
-}
-
-type errorsBody struct {
-	Description  string       `json:"description,omitempty"`
-	Errors       []apiError   `json:"errors"`
-	BadArguments []badArgJSON `json:"bad_arguments,omitempty"`
-	BadArgument  string       `json:"bad_argument,omitempty"`
-	RequestID    string       `json:"request_id"`
-}
-
-func reqID(w http.ResponseWriter) string { return w.Header().Get("X-Request-Id") }
-
-func (s *Server) writeJSON(w http.ResponseWriter, r *http.Request, status int, v any) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		http.Error(w, err.Error(), http.StatusInternalServerError)
-		return
-	}
-	b := buf.Bytes()
-	b = b[:len(b)-1] // drop Encode's newline
-	s.writeBytes(w, r, status, "application/json; charset=UTF-8", b)
-}
-
-func (s *Server) writeBytes(w http.ResponseWriter, r *http.Request, status int, ctype string, b []byte) {
-	h := w.Header()
-	h.Set("Content-Type", ctype)
-	h.Add("Vary", "Accept-Encoding")
-	if len(b) > 1024 && acceptsGzip(r) {
-		var zb bytes.Buffer
-		zw, _ := gzip.NewWriterLevel(&zb, gzip.BestSpeed)
-		_, _ = zw.Write(b)
-		_ = zw.Close()
-		h.Set("Content-Encoding", "gzip")
-		b = zb.Bytes()
-	}
-	h.Set("Content-Length", fmt.Sprint(len(b)))
-	w.WriteHeader(status)
-	if r.Method != http.MethodHead {
-		_, _ = w.Write(b)
-	}
-}
-
-// static is a constant JSON resource with its gzip form computed once.
-type static struct {
-	raw  []byte
-	once sync.Once
-	gz   []byte
-}
-
-func (s *Server) writeStatic(w http.ResponseWriter, r *http.Request, st *static) {
-	h := w.Header()
-	h.Set("Content-Type", "application/json; charset=UTF-8")
-	h.Add("Vary", "Accept-Encoding")
-	b := st.raw
-	if acceptsGzip(r) {
-		st.once.Do(func() {
-			var zb bytes.Buffer
-			zw, _ := gzip.NewWriterLevel(&zb, gzip.BestCompression)
-			_, _ = zw.Write(st.raw)
-			_ = zw.Close()
-			st.gz = zb.Bytes()
-		})
-		h.Set("Content-Encoding", "gzip")
-		b = st.gz
-	}
-	h.Set("Content-Length", fmt.Sprint(len(b)))
-	w.WriteHeader(http.StatusOK)
-	if r.Method != http.MethodHead {
-		_, _ = w.Write(b)
-	}
-}
-
-func acceptsGzip(r *http.Request) bool {
-	for _, part := range strings.Split(r.Header.Get("Accept-Encoding"), ",") {
-		p := strings.TrimSpace(part)
-		if i := strings.IndexByte(p, ';'); i >= 0 {
-			if strings.TrimSpace(p[i+1:]) == "q=0" {
-				continue
-			}
-			p = strings.TrimSpace(p[:i])
-		}
-		if strings.EqualFold(p, "gzip") {
-			return true
-		}
-	}
-	return false
-}
-
-func (s *Server) writeErrors(w http.ResponseWriter, r *http.Request, status int, desc string, errs ...apiError) {
-	s.writeJSON(w, r, status, errorsBody{Description: desc, Errors: errs, RequestID: reqID(w)})
-}
-
-// badArgs answers 400 with one bad_argument error per parameter, in the
-// shape hh.ru returns (issue 252).
-func (s *Server) badArgs(w http.ResponseWriter, r *http.Request, params ...string) {
-	b := errorsBody{Description: "Bad Request", BadArgument: params[0], RequestID: reqID(w)}
-	for _, p := range params {
-		b.Errors = append(b.Errors, apiError{Type: "bad_argument", Value: p})
-		b.BadArguments = append(b.BadArguments, badArgJSON{p, "Bad Request"})
-	}
-	s.writeJSON(w, r, http.StatusBadRequest, b)
-}
-
-const depthMsg = "you can't look up more than 2000 items in the list"
-
-func (s *Server) depthError(w http.ResponseWriter, r *http.Request) {
-	s.writeJSON(w, r, http.StatusBadRequest, errorsBody{
-		Errors:       []apiError{{Type: "bad_argument", Value: "page"}, {Type: "bad_argument", Value: "per_page"}},
-		BadArguments: []badArgJSON{{"page, per_page", depthMsg}},
-		Description:  depthMsg,
-		BadArgument:  "page, per_page",
-		RequestID:    reqID(w),
-	})
-}
-
-func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
-	s.writeErrors(w, r, http.StatusNotFound, "Not Found", apiError{Type: "not_found"})
 }
 
 // blacklistedAgents are substrings of the documentation sample agents
@@ -621,96 +463,6 @@ func (s *Server) vacancyGate(w http.ResponseWriter, r *http.Request, tok *token)
 		return false
 	}
 	return true
-}
-
-type areaPrepJSON struct {
-	*areaNode
-	NamePrepositional string `json:"name_prepositional"`
-}
-
-func (s *Server) handleArea(w http.ResponseWriter, r *http.Request, id string) {
-	a := s.ref.areas[id]
-	if a == nil {
-		s.notFound(w, r)
-		return
-	}
-	switch c := r.URL.Query().Get("additional_case"); c {
-	case "":
-		s.writeJSON(w, r, http.StatusOK, a)
-	case "prepositional":
-		// approximation: hh.ru's real declension is not in our data
-		s.writeJSON(w, r, http.StatusOK, areaPrepJSON{a, "в " + a.Name})
-	default:
-		s.writeErrors(w, r, http.StatusBadRequest, "Bad Request", apiError{Type: "bad_argument", Value: c})
-	}
-}
-
-type employerJSON struct {
-	AccreditedIT      bool                `json:"accredited_it_employer"`
-	AlternateURL      string              `json:"alternate_url"`
-	ApplicantServices applicantServices   `json:"applicant_services"`
-	Area              areaRefJSON         `json:"area"`
-	BrandedDesc       *string             `json:"branded_description"`
-	Branding          *struct{}           `json:"branding"`
-	Description       string              `json:"description"`
-	ID                string              `json:"id"`
-	Industries        []idName            `json:"industries"`
-	InsiderInterviews []insiderInterviews `json:"insider_interviews"`
-	LogoURLs          *logoURLs           `json:"logo_urls"`
-	Name              string              `json:"name"`
-	OpenVacancies     int                 `json:"open_vacancies"`
-	Relations         []string            `json:"relations"`
-	SiteURL           string              `json:"site_url"`
-	Trusted           bool                `json:"trusted"`
-	Type              string              `json:"type"`
-	VacanciesURL      string              `json:"vacancies_url"`
-}
-
-type applicantServices struct {
-	TargetEmployer struct {
-		Count int `json:"count"`
-	} `json:"target_employer"`
-}
-
-type insiderInterviews struct {
-	ID    string `json:"id"`
-	Title string `json:"title"`
-	URL   string `json:"url"`
-}
-
-func (s *Server) handleEmployer(w http.ResponseWriter, r *http.Request, id string) {
-	s.mu.RLock()
-	e := s.employers[id]
-	open := 0
-	if e != nil {
-		for _, v := range s.vacs {
-			if v.emp == e && !v.archived && !v.removed {
-				open++
-			}
-		}
-	}
-	s.mu.RUnlock()
-	if e == nil || id == "" {
-		s.notFound(w, r)
-		return
-	}
-	s.writeJSON(w, r, http.StatusOK, employerJSON{
-		AccreditedIT:      e.accredited,
-		AlternateURL:      siteBase + "/employer/" + e.id,
-		Area:              s.areaRef(e.area),
-		Description:       e.descr,
-		ID:                e.id,
-		Industries:        append([]idName{}, e.industries...),
-		InsiderInterviews: []insiderInterviews{},
-		LogoURLs:          e.logo,
-		Name:              e.name,
-		OpenVacancies:     open,
-		Relations:         []string{},
-		SiteURL:           e.site,
-		Trusted:           e.trusted,
-		Type:              e.typ,
-		VacanciesURL:      apiBase + "/vacancies?employer_id=" + e.id,
-	})
 }
 
 // Stats returns a snapshot of the counters.
