@@ -211,14 +211,6 @@ func (a *Adaptive) set(t time.Time) {
 // NewAdaptiveLimiter returns a pausable Limiter whose rate a drives.
 func NewAdaptiveLimiter(a *Adaptive) *Limiter { return &Limiter{lim: a.lim, ad: a} }
 
-// Adaptive returns the controller driving l (nil for a fixed rate).
-func (l *Limiter) Adaptive() *Adaptive {
-	if l == nil {
-		return nil
-	}
-	return l.ad
-}
-
 // observe feeds one answer to the controller, if any: a 429 re-estimates,
 // any other answer raises; transport failures are left to Retry's pause.
 func (l *Limiter) observe(resp *http.Response, err error) {

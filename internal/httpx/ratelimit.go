@@ -34,13 +34,6 @@ func NewLimiter(rps float64, burst int) *Limiter {
 	return &Limiter{lim: rate.NewLimiter(rate.Limit(rps), burst)}
 }
 
-// WrapLimiter makes a pausable Limiter out of an existing *rate.Limiter
-// (nil = unlimited).
-func WrapLimiter(l *rate.Limiter) *Limiter { return &Limiter{lim: l} }
-
-// Rate returns the underlying *rate.Limiter (nil when unlimited).
-func (l *Limiter) Rate() *rate.Limiter { return l.lim }
-
 // Pause makes every waiter hold off for at least d from now. Overlapping
 // pauses extend the shared deadline; they never shorten it. It reports
 // whether the deadline moved.
@@ -98,15 +91,6 @@ func (l *Limiter) Wait(ctx context.Context) error {
 		return err // e.g. "would exceed context deadline"
 	}
 	return nil
-}
-
-// RateLimit returns a RoundTripper that waits on l before every request
-// (every attempt, when placed below Retry). A nil limiter means unlimited.
-func RateLimit(next http.RoundTripper, l *rate.Limiter, m *Metrics) http.RoundTripper {
-	if l == nil {
-		return next
-	}
-	return RateLimitAdaptive(next, WrapLimiter(l), m)
 }
 
 // RateLimitAdaptive is RateLimit for a pausable Limiter; pass the same

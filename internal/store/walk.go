@@ -80,11 +80,3 @@ func WalkChunks[R any](ctx context.Context, size int,
 	// cut short, not complete.
 	return stop(parent.Err())
 }
-
-// Vacancies is WalkChunks' conv for engines that read Vacancy values: it
-// hands each on and clears its slot, so the GC can have its strings early.
-func Vacancies(v *Vacancy) (Vacancy, error) {
-	out := *v
-	*v = Vacancy{}
-	return out, nil
-}

@@ -79,13 +79,6 @@ func (c *answerCache) get(ctx context.Context, key string, fn func(context.Conte
 	return f.b, f.err
 }
 
-// len is the number of cached answers.
-func (c *answerCache) len() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.ll.Len()
-}
-
 // cliJSON is fn's answer for v on the current snapshot, cached under name
 // and v's canonical form (url.Values.Encode sorts the keys).
 func (s *Server) cliJSON(ctx context.Context, name string, fn StatsFunc, v url.Values) ([]byte, error) {
