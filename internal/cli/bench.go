@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"time"
 
@@ -170,6 +171,17 @@ func runBench(ctx context.Context, f *Factory, o *BenchOptions) error {
 	if err != nil {
 		return err
 	}
+	return o.output(f, rep, start)
+}
+
+// benchReport is what every bench leg's report can do.
+type benchReport interface {
+	WriteJSON(io.Writer) error
+	Print(io.Writer)
+}
+
+// output writes rep (JSON with --json, else the table) and the closing line.
+func (o *BenchOptions) output(f *Factory, rep benchReport, start time.Time) error {
 	if o.JSON {
 		return rep.WriteJSON(f.IO.Out)
 	}

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"fmt"
 	"net/url"
 	"time"
 
@@ -33,12 +32,5 @@ func runBenchServe(ctx context.Context, f *Factory, o *BenchOptions) error {
 	if err != nil {
 		return err
 	}
-	if o.JSON {
-		return rep.WriteJSON(f.IO.Out)
-	}
-	rep.Print(f.IO.Out)
-	if !o.Quiet {
-		fmt.Fprintf(f.IO.Err, "bench: done in %s\n", time.Since(start).Round(time.Second))
-	}
-	return nil
+	return o.output(f, rep, start)
 }
