@@ -12,11 +12,9 @@
 package web
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"crypto/subtle"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
@@ -30,9 +28,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/hhjobs/hhjobs/internal/analytics"
 	"github.com/hhjobs/hhjobs/internal/filter"
-	"github.com/hhjobs/hhjobs/internal/report"
 	"github.com/hhjobs/hhjobs/internal/store"
 )
 
@@ -60,13 +56,12 @@ type Config struct {
 
 // Server is the dashboard. Build it with New.
 type Server struct {
-	cfg        Config
-	snap       atomic.Pointer[Snapshot]
-	cache      atomic.Pointer[viewCache]   // one per snapshot
-	answers    atomic.Pointer[answerCache] // the JSON API's, one per snapshot
-	sync       syncState
-	scriptHash string // CSP hash of the report's inline table sorter
-	rebuildMu  sync.Mutex
+	cfg       Config
+	snap      atomic.Pointer[Snapshot]
+	cache     atomic.Pointer[viewCache]   // one per snapshot
+	answers   atomic.Pointer[answerCache] // the JSON API's, one per snapshot
+	sync      syncState
+	rebuildMu sync.Mutex
 }
 
 // New builds the first snapshot and returns the server.
@@ -84,38 +79,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if err := s.Rebuild(ctx); err != nil {
 		return nil, err
 	}
-	// The report's sorter is template text, the same in every render: hash
-	// it once from the report of no vacancies (quick), and allow exactly
-	// that script.
-	snap := s.snap.Load()
-	empty := &Snapshot{Store: snap.Store, loc: snap.loc, areas: snap.areas, roles: snap.roles, rates: snap.rates, ratesIndex: snap.ratesIndex, areaIndex: snap.areaIndex}
-	res, err := analytics.Compute(ctx, empty, analytics.Config{Now: cfg.Now()})
-	if err != nil {
-		return nil, err
-	}
-	var page bytes.Buffer
-	if err := report.Render(&page, res, report.Meta{}); err != nil {
-		return nil, err
-	}
-	if script, ok := inlineScript(page.Bytes()); ok {
-		sum := sha256.Sum256([]byte(script))
-		s.scriptHash = "'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'"
-	}
 	return s, nil
-}
-
-// inlineScript returns the body of the first <script> without src.
-func inlineScript(html []byte) (string, bool) {
-	h := string(html)
-	i := strings.Index(h, "<script>")
-	if i < 0 {
-		return "", false
-	}
-	j := strings.Index(h[i:], "</script>")
-	if j < 0 {
-		return "", false
-	}
-	return h[i+len("<script>") : i+j], true
 }
 
 // Rebuild builds a new snapshot from the source and swaps it in.
@@ -183,10 +147,9 @@ func (s *Server) Handler() http.Handler {
 }
 
 func (s *Server) secure(next http.Handler) http.Handler {
+	// No page has an inline script (the report's is served as
+	// /static/report.js), so scripts come from this server only.
 	csp := "default-src 'none'; script-src 'self'"
-	if s.scriptHash != "" {
-		csp += " " + s.scriptHash
-	}
 	csp += "; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
