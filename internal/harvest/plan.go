@@ -128,6 +128,14 @@ func RootParams(q url.Values, upper time.Time) (url.Values, error) {
 	for _, k := range []string{hhapi.ParamPage, hhapi.ParamPerPage, hhapi.ParamOrderBy} {
 		p.Del(k)
 	}
+	// hh.ru has no "_" parameter, and older versions dropped such keys (a
+	// --param _x=1) before every request: dropped here once, so no slice
+	// carries one and no request needs stripping.
+	for k := range p {
+		if strings.HasPrefix(k, "_") {
+			delete(p, k)
+		}
+	}
 	return p, nil
 }
 
