@@ -71,7 +71,8 @@ func packed(p url.Values, m store.SlicePlan, key string, vals []valueCount, targ
 }
 
 // listed reads a cluster group's values of key with their counts, keeping
-// only those allowed (all when allowed is nil).
+// only those allowed (all when allowed is nil). group is hh.ru's cluster
+// group id (REFERENCE §6.4), which may differ from the parameter's name.
 func listed(cs []hhapi.Cluster, group, key string, allowed map[string]bool) ([]valueCount, map[string]bool) {
 	g := hhapi.ClusterGroup(cs, group)
 	seen := map[string]bool{}

@@ -207,6 +207,6 @@ var filterSplits = []struct {
 	Key    string
 	Values []string
 }{
-	{"experience", []string{"noExperience", "between1And3", "between3And6", "moreThan6"}},
-	{"employment_form", []string{"FULL", "PART", "PROJECT", "FLY_IN_FLY_OUT"}}, // dictionary vacancy_search_employment_form
+	{hhapi.ParamExperience, []string{"noExperience", "between1And3", "between3And6", "moreThan6"}},
+	{hhapi.ParamEmploymentForm, []string{"FULL", "PART", "PROJECT", "FLY_IN_FLY_OUT"}}, // dictionary vacancy_search_employment_form
 }
