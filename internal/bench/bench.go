@@ -204,7 +204,7 @@ func secs(d time.Duration) float64 { return d.Seconds() }
 
 // HRQuery is what every harvest leg collects: the HR preset over Russia.
 func HRQuery() url.Values {
-	return url.Values{"professional_role": append([]string{}, harvest.HRRoles...), "area": {"113"}}
+	return url.Values{hhapi.ParamProfessionalRole: append([]string{}, harvest.HRRoles...), hhapi.ParamArea: {"113"}}
 }
 
 // UserAgent is the User-Agent the bench sends to the sandbox.

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/hhjobs/hhjobs/internal/harvest"
+	"github.com/hhjobs/hhjobs/internal/hhapi"
 	"github.com/hhjobs/hhjobs/internal/sandbox"
 	"github.com/hhjobs/hhjobs/internal/store"
 )
@@ -16,7 +17,7 @@ import (
 const DefaultMarketVacancies = 200_000
 
 // MarketQuery is the whole market of Russia: every role.
-func MarketQuery() url.Values { return url.Values{"area": {"113"}} }
+func MarketQuery() url.Values { return url.Values{hhapi.ParamArea: {"113"}} }
 
 // MarketReport: the whole market (area=113, no role). The collect with
 // clusters fetches details (--details new), so that its syncs show what

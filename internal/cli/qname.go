@@ -8,17 +8,19 @@ import (
 	"strings"
 
 	"github.com/hhjobs/hhjobs/internal/harvest"
+	"github.com/hhjobs/hhjobs/internal/hhapi"
 	"github.com/hhjobs/hhjobs/internal/store"
 )
 
 // paramFlags names the collect flag of each search parameter, so that a
 // refused value is reported by the flag the user typed.
 var paramFlags = map[string]string{
-	"text": "--text", "excluded_text": "--excluded-text", "professional_role": "--role", "area": "--area",
-	"experience": "--experience", "work_format": "--work-format", "employment_form": "--employment-form",
-	"schedule": "--schedule", "industry": "--industry", "employer_id": "--employer", "search_field": "--search-field",
-	"salary": "--salary", "currency": "--currency", "only_with_salary": "--only-with-salary",
-	"date_from": "--date-from", "date_to": "--date-to", "period": "--period",
+	hhapi.ParamText: "--text", hhapi.ParamExcludedText: "--excluded-text", hhapi.ParamProfessionalRole: "--role",
+	hhapi.ParamArea: "--area", hhapi.ParamExperience: "--experience", hhapi.ParamWorkFormat: "--work-format",
+	hhapi.ParamEmploymentForm: "--employment-form", hhapi.ParamSchedule: "--schedule", hhapi.ParamIndustry: "--industry",
+	hhapi.ParamEmployerID: "--employer", hhapi.ParamSearchField: "--search-field", hhapi.ParamSalary: "--salary",
+	hhapi.ParamCurrency: "--currency", hhapi.ParamOnlyWithSalary: "--only-with-salary",
+	hhapi.ParamDateFrom: "--date-from", hhapi.ParamDateTo: "--date-to", hhapi.ParamPeriod: "--period",
 }
 
 // flagged names the flag (or --param) in a filter error from harvest.Validate.
@@ -89,7 +91,7 @@ func slug(s string) string {
 // --area Москва.
 func readableName(o *CollectOptions, p url.Values) string {
 	var parts []string
-	if t := slug(p.Get("text")); t != "" {
+	if t := slug(p.Get(hhapi.ParamText)); t != "" {
 		parts = append(parts, t)
 	}
 	if o.Preset != "" {
@@ -107,7 +109,8 @@ func readableName(o *CollectOptions, p url.Values) string {
 			parts = append(parts, s)
 		}
 	}
-	for _, k := range []string{"experience", "work_format", "employment_form", "schedule", "industry", "employer_id", "salary", "currency", "period"} {
+	for _, k := range []string{hhapi.ParamExperience, hhapi.ParamWorkFormat, hhapi.ParamEmploymentForm, hhapi.ParamSchedule,
+		hhapi.ParamIndustry, hhapi.ParamEmployerID, hhapi.ParamSalary, hhapi.ParamCurrency, hhapi.ParamPeriod} {
 		for _, v := range p[k] {
 			parts = append(parts, slug(v))
 		}

@@ -146,7 +146,9 @@ func runStatus(ctx context.Context, f *Factory, o *StatusOptions) error {
 					sr.Pending++
 				}
 				if o.Slices || o.JSON {
-					sr.SliceList = append(sr.SliceList, StatusSlice{ID: s.ID, State: s.State, Params: url.Values(s.Params),
+					// Params with the planner's notes (_why): what the slice's
+					// stored params hold and status has always shown.
+					sr.SliceList = append(sr.SliceList, StatusSlice{ID: s.ID, State: s.State, Params: url.Values(s.StoredParams()),
 						Found: s.Found, Pages: s.Pages, Stored: s.Stored, Error: s.Error})
 				}
 			}

@@ -6,15 +6,10 @@ import (
 	"fmt"
 	"net/url"
 	"slices"
-	"strings"
 
 	"github.com/hhjobs/hhjobs/internal/hhapi"
 	"github.com/hhjobs/hhjobs/internal/store"
 )
-
-// splitWhy is the private parameter that records why a slice exists: which
-// split of which parent made it. Like every "_" key it is never sent.
-const splitWhy = "_why"
 
 // clustersParam asks hh.ru for the counts of the whole matching set
 // (REFERENCE §6.4) with a slice's first page: the planner then knows which
@@ -59,8 +54,9 @@ func pack(vals []valueCount, target int) [][]valueCount {
 }
 
 // packed makes one child per bin; each child's found is the bin's sum (an
-// upper bound when a vacancy has several values of key, as roles can).
-func packed(p url.Values, key string, vals []valueCount, target int, why string) []store.Slice {
+// upper bound when a vacancy has several values of key, as roles can). The
+// children keep m's area marker and get why as their reason.
+func packed(p url.Values, m store.SlicePlan, key string, vals []valueCount, target int, why string) []store.Slice {
 	var out []store.Slice
 	for _, bin := range pack(vals, target) {
 		vs := make([]string, len(bin))
@@ -69,15 +65,14 @@ func packed(p url.Values, key string, vals []valueCount, target int, why string)
 			vs[i], sum = b.v, sum+b.n
 		}
 		slices.Sort(vs)
-		c := with(p, key, vs...)
-		c.Set(splitWhy, why)
-		out = append(out, store.Slice{Params: c, State: store.SlicePending, Found: sum})
+		out = append(out, store.Slice{Params: with(p, key, vs...), Plan: because(m, why), State: store.SlicePending, Found: sum})
 	}
 	return out
 }
 
 // listed reads a cluster group's values of key with their counts, keeping
-// only those allowed (all when allowed is nil).
+// only those allowed (all when allowed is nil). group is hh.ru's cluster
+// group id (REFERENCE §6.4), which may differ from the parameter's name.
 func listed(cs []hhapi.Cluster, group, key string, allowed map[string]bool) ([]valueCount, map[string]bool) {
 	g := hhapi.ClusterGroup(cs, group)
 	seen := map[string]bool{}
@@ -94,6 +89,12 @@ func listed(cs []hhapi.Cluster, group, key string, allowed map[string]bool) ([]v
 		out = append(out, valueCount{v, it.Count})
 	}
 	return out, seen
+}
+
+// because is a child's plan: the parent's, with the split's reason.
+func because(m store.SlicePlan, why string) store.SlicePlan {
+	m.Why = why
+	return m
 }
 
 func setOf(vs []string) map[string]bool {
@@ -113,7 +114,7 @@ func setOf(vs []string) map[string]bool {
 // the cap allows; what the lists do not name (a truncated list, vacancies
 // attached to the area itself) goes to a remainder slice or, when no query
 // can isolate it, makes the planner choose the next dimension.
-func (r *runner) planClusters(ctx context.Context, p url.Values, found int, cs []hhapi.Cluster) ([]store.Slice, error) {
+func (r *runner) planClusters(ctx context.Context, p url.Values, m store.SlicePlan, found int, cs []hhapi.Cluster) ([]store.Slice, error) {
 	limit := r.h.limit()
 	target := packTarget(limit)
 	if areas := p[hhapi.ParamArea]; len(areas) > 1 {
@@ -121,21 +122,17 @@ func (r *runner) planClusters(ctx context.Context, p url.Values, found int, cs [
 		// each half's own clusters go one level down if it is still too big.
 		why := fmt.Sprintf("halved: found %d > %d over %d filter areas", found, limit, len(areas))
 		h := len(areas) / 2
-		out := []store.Slice{{Params: with(p, hhapi.ParamArea, areas[:h]...), State: store.SlicePending, Found: -1},
-			{Params: with(p, hhapi.ParamArea, areas[h:]...), State: store.SlicePending, Found: -1}}
-		for _, c := range out {
-			url.Values(c.Params).Set(splitWhy, why)
-		}
-		return out, nil
+		return []store.Slice{{Params: with(p, hhapi.ParamArea, areas[:h]...), Plan: because(m, why), State: store.SlicePending, Found: -1},
+			{Params: with(p, hhapi.ParamArea, areas[h:]...), Plan: because(m, why), State: store.SlicePending, Found: -1}}, nil
 	}
 	// Area subtrees first: they are disjoint, while a vacancy with two roles
 	// lands in two role slices and is paged twice.
-	ch, err := r.areaSplit(ctx, p, found, cs, target)
+	ch, err := r.areaSplit(ctx, p, m, found, cs, target)
 	if err != nil || ch != nil {
 		return ch, err
 	}
 	if roles := p[hhapi.ParamProfessionalRole]; len(roles) != 1 {
-		ch, err := r.roleSplit(ctx, p, found, cs, roles, target)
+		ch, err := r.roleSplit(ctx, p, m, found, cs, roles, target)
 		if err != nil || ch != nil {
 			return ch, err
 		}
@@ -144,8 +141,7 @@ func (r *runner) planClusters(ctx context.Context, p url.Values, found int, cs [
 		out := make([]store.Slice, len(ch))
 		why := fmt.Sprintf("time: found %d > %d and no role or area split covers it; %d windows", found, limit, len(ch))
 		for i, c := range ch {
-			c.Set(splitWhy, why)
-			out[i] = store.Slice{Params: c, State: store.SlicePending, Found: -1}
+			out[i] = store.Slice{Params: c, Plan: because(m, why), State: store.SlicePending, Found: -1}
 		}
 		return out, nil
 	}
@@ -154,7 +150,7 @@ func (r *runner) planClusters(ctx context.Context, p url.Values, found int, cs [
 	if !p.Has(hhapi.ParamExperience) {
 		vals, seen := listed(cs, "experience", hhapi.ParamExperience, nil)
 		if sumCounts(vals) == found && len(vals) > 1 {
-			out := packed(p, hhapi.ParamExperience, vals, target, fmt.Sprintf("experience: one 5-minute window holds %d > %d", found, limit))
+			out := packed(p, m, hhapi.ParamExperience, vals, target, fmt.Sprintf("experience: one 5-minute window holds %d > %d", found, limit))
 			var rest []string
 			for _, v := range filterSplits[0].Values {
 				if !seen[v] {
@@ -169,7 +165,7 @@ func (r *runner) planClusters(ctx context.Context, p url.Values, found int, cs [
 		if p.Has(f.Key) {
 			continue
 		}
-		ch, err := r.probeSplit(ctx, p, f.Key, f.Values, found)
+		ch, err := r.probeSplit(ctx, p, m, f.Key, f.Values, found)
 		if err != nil || ch != nil {
 			return ch, err
 		}
@@ -189,7 +185,7 @@ func sumCounts(vals []valueCount) int {
 // or, with no role filter, the dictionary's) go to one remainder slice whose
 // first page tells whether anything hides there. Without the dictionary an
 // unfiltered slice cannot be split by role safely.
-func (r *runner) roleSplit(ctx context.Context, p url.Values, found int, cs []hhapi.Cluster, roles []string, target int) ([]store.Slice, error) {
+func (r *runner) roleSplit(ctx context.Context, p url.Values, m store.SlicePlan, found int, cs []hhapi.Cluster, roles []string, target int) ([]store.Slice, error) {
 	vals, seen := listed(cs, "professional_role", hhapi.ParamProfessionalRole, setOf(roles))
 	if len(vals) == 0 {
 		return nil, nil
@@ -225,7 +221,7 @@ func (r *runner) roleSplit(ctx context.Context, p url.Values, found int, cs []hh
 		return nil, nil
 	}
 	why := fmt.Sprintf("role: found %d > %d; %d roles listed", found, r.h.limit(), len(vals))
-	out := packed(p, hhapi.ParamProfessionalRole, vals, target, why)
+	out := packed(p, m, hhapi.ParamProfessionalRole, vals, target, why)
 	if len(rest) > 0 {
 		// The roles the list leaves out ride along with the smallest slice:
 		// usually they hold nothing, and if they do, that slice's first page
@@ -235,8 +231,8 @@ func (r *runner) roleSplit(ctx context.Context, p url.Values, found int, cs []hh
 		if i < 0 || len(out) < 2 {
 			// Folded into the only slice, they would give back the parent.
 			c := with(p, hhapi.ParamProfessionalRole, rest...)
-			c.Set(splitWhy, fmt.Sprintf("role remainder: %d roles the clusters do not list", len(rest)))
-			return append(out, store.Slice{Params: c, State: store.SlicePending, Found: -1}), nil
+			why := fmt.Sprintf("role remainder: %d roles the clusters do not list", len(rest))
+			return append(out, store.Slice{Params: c, Plan: because(m, why), State: store.SlicePending, Found: -1}), nil
 		}
 		for j, s := range out {
 			if s.Found < out[i].Found {
@@ -245,7 +241,7 @@ func (r *runner) roleSplit(ctx context.Context, p url.Values, found int, cs []hh
 		}
 		c := url.Values(out[i].Params)
 		c[hhapi.ParamProfessionalRole] = append(c[hhapi.ParamProfessionalRole], rest...)
-		c.Set(splitWhy, why+fmt.Sprintf("; with the %d roles not listed", len(rest)))
+		out[i].Plan.Why = why + fmt.Sprintf("; with the %d roles not listed", len(rest))
 		out[i].Found = -1 // not known: the unlisted roles may hold some
 	}
 	return out, nil
@@ -260,7 +256,7 @@ var maxRoleOverlap = 0.02
 // up to found, or do so with a probe of the subtrees the list leaves out.
 // Vacancies attached to the area itself cannot be selected apart from its
 // subtrees, so then it declines and the caller splits by time.
-func (r *runner) areaSplit(ctx context.Context, p url.Values, found int, cs []hhapi.Cluster, target int) ([]store.Slice, error) {
+func (r *runner) areaSplit(ctx context.Context, p url.Values, m store.SlicePlan, found int, cs []hhapi.Cluster, target int) ([]store.Slice, error) {
 	vals, seen := listed(cs, "area", hhapi.ParamArea, nil)
 	sum := sumCounts(vals)
 	why := fmt.Sprintf("area: found %d > %d; %d areas listed", found, r.h.limit(), len(vals))
@@ -284,7 +280,7 @@ func (r *runner) areaSplit(ctx context.Context, p url.Values, found int, cs []hh
 		if len(vals) == 1 && len(p[hhapi.ParamArea]) == 1 && vals[0].v == p.Get(hhapi.ParamArea) {
 			return nil, nil
 		}
-		out := packed(p, hhapi.ParamArea, vals, target, why)
+		out := packed(p, m, hhapi.ParamArea, vals, target, why)
 		if len(out) < 2 {
 			return nil, nil
 		}
@@ -306,13 +302,12 @@ func (r *runner) areaSplit(ctx context.Context, p url.Values, found int, cs []hh
 		r.h.log().Debug("area split declined: vacancies attached to the area itself", "listed", sum, "rest", res.Found, "found", found)
 		return nil, nil
 	}
-	out := packed(p, hhapi.ParamArea, vals, target, why)
+	out := packed(p, m, hhapi.ParamArea, vals, target, why)
 	if res.Found == 0 && len(out) > 1 {
 		foldEmpty(out, hhapi.ParamArea, rest)
 	} else if res.Found > 0 || len(out) < 2 {
-		c := with(p, hhapi.ParamArea, rest...)
-		c.Set(splitWhy, fmt.Sprintf("area remainder: %d areas the clusters do not list", len(rest)))
-		out = append(out, store.Slice{Params: c, State: store.SlicePending, Found: res.Found})
+		why := fmt.Sprintf("area remainder: %d areas the clusters do not list", len(rest))
+		out = append(out, store.Slice{Params: with(p, hhapi.ParamArea, rest...), Plan: because(m, why), State: store.SlicePending, Found: res.Found})
 	}
 	return out, nil
 }
@@ -321,13 +316,13 @@ func (r *runner) areaSplit(ctx context.Context, p url.Values, found int, cs []hh
 // split cut and why.
 func explain(p url.Values, ch []store.Slice, why string) {
 	for i := range ch {
-		c := url.Values(ch[i].Params)
-		if c.Has(splitWhy) {
+		if ch[i].Plan.Why != "" {
 			continue
 		}
+		c := url.Values(ch[i].Params)
 		key := "?"
 		for k, v := range c {
-			if !strings.HasPrefix(k, "_") && !slices.Equal(v, p[k]) {
+			if !slices.Equal(v, p[k]) {
 				key = k
 				break
 			}
@@ -335,7 +330,7 @@ func explain(p url.Values, ch []store.Slice, why string) {
 		if c.Has(hhapi.ParamDateFrom) && (c.Get(hhapi.ParamDateFrom) != p.Get(hhapi.ParamDateFrom) || c.Get(hhapi.ParamDateTo) != p.Get(hhapi.ParamDateTo)) {
 			key = "time"
 		}
-		c.Set(splitWhy, key+": "+why)
+		ch[i].Plan.Why = key + ": " + why
 	}
 }
 

@@ -3,6 +3,7 @@ package harvest_test
 import (
 	"context"
 	"net/url"
+	"strings"
 	"testing"
 	"time"
 
@@ -63,8 +64,13 @@ func TestClusterPlanWholeMarket(t *testing.T) {
 				t.Fatal(err)
 			}
 			for _, s := range sl {
-				if s.ParentID != 0 && len(s.Params["_why"]) != 1 {
+				if s.ParentID != 0 && s.Plan.Why == "" {
 					t.Errorf("slice %d (%v) does not say why it exists", s.ID, s.Params)
+				}
+				for k := range s.Params {
+					if strings.HasPrefix(k, "_") {
+						t.Errorf("slice %d carries the private key %s in its search parameters", s.ID, k)
+					}
 				}
 			}
 		})
@@ -116,9 +122,9 @@ func TestSyncReusesPlan(t *testing.T) {
 	reused := 0
 	for _, s := range sl {
 		if testing.Verbose() {
-			t.Logf("slice %d parent %d %s found %d pages %d why %q", s.ID, s.ParentID, s.State, s.Found, s.Pages, url.Values(s.Params).Get("_why"))
+			t.Logf("slice %d parent %d %s found %d pages %d why %q", s.ID, s.ParentID, s.State, s.Found, s.Pages, s.Plan.Why)
 		}
-		if w := url.Values(s.Params).Get("_why"); len(w) >= 6 && w[:6] == "reused" {
+		if w := s.Plan.Why; len(w) >= 6 && w[:6] == "reused" {
 			reused++
 		}
 	}

@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"net/url"
 	"slices"
-	"strings"
 	"sync/atomic"
 	"time"
 
@@ -125,23 +124,26 @@ func (r *runner) othersBusy(ctx context.Context) (bool, error) {
 	return false, nil
 }
 
-// params strips the planner's private markers before a request.
-func apiParams(p url.Values) url.Values {
-	c := clone(p)
-	for k := range c {
-		if strings.HasPrefix(k, "_") {
-			delete(c, k)
-		}
-	}
-	return c
-}
-
-// search fetches one page of a slice.
+// search fetches one page of the search p: the planner's probes, each
+// its own query.
 func (r *runner) search(ctx context.Context, p url.Values, page, perPage int) (*hhapi.SearchPage, error) {
-	sp, err := hhapi.ParseSearchValues(apiParams(p))
+	sp, err := hhapi.ParseSearchValues(p)
 	if err != nil {
 		return nil, err
 	}
+	return r.fetch(ctx, sp, page, perPage)
+}
+
+// withClusters is sp asking for the clusters too (REFERENCE §6.4); sp's
+// Extra is not shared.
+func withClusters(sp hhapi.SearchParams) hhapi.SearchParams {
+	sp.Extra = with(sp.Extra, clustersParam, "true")
+	return sp
+}
+
+// fetch fetches one page of an already parsed search: a slice's pages share
+// one parse. sp is a copy; its paging and order are set here.
+func (r *runner) fetch(ctx context.Context, sp hhapi.SearchParams, page, perPage int) (*hhapi.SearchPage, error) {
 	sp.Page, sp.PerPage, sp.OrderBy, sp.NoMagic = page, perPage, "publication_time", true
 	sp.Probe = perPage == 0
 	if err := r.acquire(ctx); err != nil {
@@ -165,6 +167,9 @@ func (r *runner) release() { <-r.sem }
 // slice processes one claimed slice: probe, then page it or split it.
 func (r *runner) slice(ctx context.Context, s store.Slice) error {
 	p := url.Values(s.Params)
+	// Parsed once for every page of the slice; an error fails the slice
+	// where its first request would have.
+	sp, perr := hhapi.ParseSearchValues(p)
 	page := 0
 	// Paging always starts over at page 0: drop the checkpoint counts of an
 	// earlier attempt (a failed or interrupted one) so items are not counted twice.
@@ -173,7 +178,10 @@ func (r *runner) slice(ctx context.Context, s store.Slice) error {
 		// The first page doubles as the probe (a slice under the cap costs no
 		// extra request) and brings the clusters the planner reads; a slice
 		// planned under the cap that has grown past it is split here too.
-		res, err := r.search(ctx, with(p, clustersParam, "true"), 0, PerPage)
+		if perr != nil {
+			return r.sliceFailed(ctx, s, perr)
+		}
+		res, err := r.fetch(ctx, withClusters(sp), 0, PerPage)
 		if err != nil {
 			return r.sliceFailed(ctx, s, err)
 		}
@@ -183,7 +191,7 @@ func (r *runner) slice(ctx context.Context, s store.Slice) error {
 		}
 		page = 1
 		if s.Found > r.h.limit() {
-			children, err := r.plan(ctx, p, s.Found, res)
+			children, err := r.plan(ctx, p, s.Plan, s.Found, res)
 			if err != nil {
 				return r.sliceFailed(ctx, s, err)
 			}
@@ -197,7 +205,7 @@ func (r *runner) slice(ctx context.Context, s store.Slice) error {
 				return nil
 			}
 			r.h.log().Warn("slice cannot be split under the cap; collecting the first 2000",
-				"found", s.Found, "params", apiParams(p).Encode())
+				"found", s.Found, "params", p.Encode())
 		}
 		if len(res.Items) == 0 || res.Pages <= 1 {
 			return r.sliceDone(ctx, s)
@@ -206,7 +214,7 @@ func (r *runner) slice(ctx context.Context, s store.Slice) error {
 		return r.sliceDone(ctx, s)
 	}
 	for ; (page+1)*PerPage <= r.h.limit(); page++ {
-		res, err := r.search(ctx, p, page, PerPage)
+		res, err := r.fetch(ctx, sp, page, PerPage)
 		if err != nil {
 			return r.sliceFailed(ctx, s, err)
 		}
@@ -249,7 +257,7 @@ func (r *runner) sliceFailed(ctx context.Context, s store.Slice, err error) erro
 	// The slice keeps the cause, not the message: status groups by it, and
 	// --debug logged the full error with the slice's parameters.
 	s.State, s.LeaseUntil = store.SliceFailed, nil
-	s.Error = r.fail.add("", err, "slice", s.ID, "params", apiParams(url.Values(s.Params)).Encode())
+	s.Error = r.fail.add("", err, "slice", s.ID, "params", url.Values(s.Params).Encode())
 	if uerr := r.h.Store.UpdateSlice(bg, s); uerr != nil {
 		return uerr
 	}

@@ -66,7 +66,7 @@ func (h *Harvester) DryRun(ctx context.Context, q store.Query) (Plan, error) {
 				mu.Unlock()
 				return nil
 			}
-			ch, err := r.plan(gctx, p, res.Found, res)
+			ch, err := r.plan(gctx, p, s.Plan, res.Found, res)
 			if err != nil {
 				return err
 			}
@@ -79,7 +79,7 @@ func (h *Harvester) DryRun(ctx context.Context, q store.Query) (Plan, error) {
 				return nil
 			}
 			pl.Split++
-			pl.Reasons[whyKey(url.Values(ch[0].Params).Get(splitWhy))]++
+			pl.Reasons[whyKey(ch[0].Plan.Why)]++
 			for _, c := range ch {
 				if c.Found >= 0 && c.Found <= limit {
 					// Known from the clusters: the run pages it without a probe.

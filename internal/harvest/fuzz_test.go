@@ -8,6 +8,7 @@ package harvest
 import (
 	"math"
 	"net/url"
+	"strings"
 	"testing"
 	"time"
 )
@@ -224,6 +225,27 @@ func TestRootParamsDropsEmptyPeriod(t *testing.T) {
 		if _, ok := p["period"]; ok {
 			t.Errorf("RootParams(%s) = %v: period sent with date_from", query, p)
 		}
+	}
+}
+
+// A saved query's "_" keys (a --param _x=1) are dropped once, at the root:
+// older versions stripped them before every request, and no slice may carry
+// one now that nothing strips.
+func TestRootParamsDropsPrivateKeys(t *testing.T) {
+	t.Parallel()
+	upper := time.Date(2025, 10, 9, 12, 0, 0, 0, time.UTC)
+	q, _ := url.ParseQuery("_why=x&_no_area_split=1&_x=1&text=go&area=113")
+	p, err := RootParams(q, upper)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k := range p {
+		if strings.HasPrefix(k, "_") {
+			t.Errorf("RootParams kept %s: %v", k, p)
+		}
+	}
+	if p.Get("text") != "go" || p.Get("area") != "113" || !q.Has("_x") {
+		t.Errorf("RootParams = %v from %v: want text and area kept, the query untouched", p, q)
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -46,7 +47,7 @@ func newEnv(t testing.TB, cfg sandbox.Config) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(sb)
+	srv := httptest.NewServer(noPrivateKeys(t, sb))
 	t.Cleanup(srv.Close)
 	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "h.db"))
 	if err != nil {
@@ -73,6 +74,20 @@ func newEnv(t testing.TB, cfg sandbox.Config) *env {
 		t.Fatal(err)
 	}
 	return &env{sb: sb, srv: srv, st: st, h: h, metrics: m}
+}
+
+// noPrivateKeys fails the test when a request carries a key starting with
+// "_": the planner keeps its notes in store.Slice.Plan, and nothing strips
+// them on the way to hh.ru any more.
+func noPrivateKeys(t testing.TB, h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		for k := range r.URL.Query() {
+			if strings.HasPrefix(k, "_") {
+				t.Errorf("request %s carries the private key %s", r.URL.Path, k)
+			}
+		}
+		h.ServeHTTP(w, r)
+	})
 }
 
 func (e *env) query(t testing.TB, name string, p url.Values) store.Query {

@@ -128,6 +128,14 @@ func RootParams(q url.Values, upper time.Time) (url.Values, error) {
 	for _, k := range []string{hhapi.ParamPage, hhapi.ParamPerPage, hhapi.ParamOrderBy} {
 		p.Del(k)
 	}
+	// hh.ru has no "_" parameter, and older versions dropped such keys (a
+	// --param _x=1) before every request: dropped here once, so no slice
+	// carries one and no request needs stripping.
+	for k := range p {
+		if strings.HasPrefix(k, "_") {
+			delete(p, k)
+		}
+	}
 	return p, nil
 }
 
@@ -199,6 +207,6 @@ var filterSplits = []struct {
 	Key    string
 	Values []string
 }{
-	{"experience", []string{"noExperience", "between1And3", "between3And6", "moreThan6"}},
-	{"employment_form", []string{"FULL", "PART", "PROJECT", "FLY_IN_FLY_OUT"}}, // dictionary vacancy_search_employment_form
+	{hhapi.ParamExperience, []string{"noExperience", "between1And3", "between3And6", "moreThan6"}},
+	{hhapi.ParamEmploymentForm, []string{"FULL", "PART", "PROJECT", "FLY_IN_FLY_OUT"}}, // dictionary vacancy_search_employment_form
 }

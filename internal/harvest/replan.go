@@ -45,7 +45,7 @@ func (h *Harvester) reusePlan(ctx context.Context, q store.Query, root store.Sli
 		if err != nil || len(cs) == 0 || res.Found <= h.limit() {
 			return false, nil // unverifiable, or small enough to page whole
 		}
-		ch, err := r.areaSplit(ctx, p, res.Found, cs, packTarget(h.limit()))
+		ch, err := r.areaSplit(ctx, p, store.SlicePlan{}, res.Found, cs, packTarget(h.limit()))
 		return ch != nil, err
 	}
 	tree, ok, err := reuseLeaves(prev, url.Values(root.Params), packTarget(h.limit()), holds)
@@ -143,14 +143,15 @@ func reuseLeaves(prev []store.Slice, root url.Values, target int, holds func(url
 		}
 		p.Set(hhapi.ParamDateFrom, formatTime(lf))
 		p.Set(hhapi.ParamDateTo, formatTime(lt))
-		if !strings.HasPrefix(p.Get(splitWhy), "reused") {
-			p.Set(splitWhy, "reused: "+p.Get(splitWhy))
+		pl := s.Plan
+		if !strings.HasPrefix(pl.Why, "reused") {
+			pl.Why = "reused: " + pl.Why
 		}
 		found := -1
 		if sameWindow {
 			found = s.Found // an estimate for merging
 		}
-		return store.Slice{Params: p, State: store.SlicePending, Found: found}, true
+		return store.Slice{Params: p, Plan: pl, State: store.SlicePending, Found: found}, true
 	}
 	// walk returns the reused node of s (nil: wholly before the new window).
 	var walk func(s store.Slice, top bool) (*planNode, bool, error)
@@ -173,7 +174,7 @@ func reuseLeaves(prev []store.Slice, root url.Values, target int, holds func(url
 		if len(ch) == 0 {
 			return nil, false, nil
 		}
-		if isAreaSplit(url.Values(ch[0].Params).Get(splitWhy)) {
+		if isAreaSplit(ch[0].Plan.Why) {
 			good, err := holds(url.Values(m.Params))
 			if err != nil || (!good && top) {
 				return nil, false, err
@@ -218,9 +219,9 @@ func mustFrom(p map[string][]string) time.Time {
 	return f
 }
 
-// filtersKey is a slice's query without its window and the planner's keys.
+// filtersKey is a slice's query without its window.
 func filtersKey(p url.Values) string {
-	c := apiParams(p)
+	c := clone(p)
 	c.Del(hhapi.ParamDateFrom)
 	c.Del(hhapi.ParamDateTo)
 	return c.Encode()
@@ -248,7 +249,7 @@ func mergeWindows(ss []store.Slice, target int) []store.Slice {
 				last.Found >= 0 && s.Found >= 0 && last.Found+s.Found <= limit {
 				p := url.Values(last.Params)
 				p.Set(hhapi.ParamDateTo, formatTime(st))
-				p.Set(splitWhy, fmt.Sprintf("reused: merged windows that shrank to %d", last.Found+s.Found))
+				last.Plan.Why = fmt.Sprintf("reused: merged windows that shrank to %d", last.Found+s.Found)
 				last.Found += s.Found
 				continue
 			}

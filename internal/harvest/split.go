@@ -13,40 +13,36 @@ import (
 	"github.com/hhjobs/hhjobs/internal/store"
 )
 
-// noAreaSplit marks a slice whose area cannot be split without losing
-// vacancies attached to the area node itself. Keys starting with "_" are the
-// planner's own and never sent to hh.ru.
-const noAreaSplit = "_no_area_split"
-
 // plan splits a slice whose found is over the cap into disjoint children
 // whose union is the slice: by professional role, by area subtree, by
 // publication-time window, then by further filters. It returns nil when no
 // split applies (a single 5-minute window no filter can cut). With the
 // clusters of the slice's first page it reads the counts it needs
-// (planClusters); without them it probes each candidate split.
-func (r *runner) plan(ctx context.Context, p url.Values, found int, first *hhapi.SearchPage) ([]store.Slice, error) {
+// (planClusters); without them it probes each candidate split. m is the
+// slice's own plan: its children inherit it unless a split says otherwise.
+func (r *runner) plan(ctx context.Context, p url.Values, m store.SlicePlan, found int, first *hhapi.SearchPage) ([]store.Slice, error) {
 	if cs, err := first.ParseClusters(); err == nil && len(cs) > 0 {
-		ch, err := r.planClusters(ctx, p, found, cs)
+		ch, err := r.planClusters(ctx, p, m, found, cs)
 		// A child that is its parent again would be split forever.
 		if slices.ContainsFunc(ch, func(c store.Slice) bool { return filtersKey(c.Params) == filtersKey(p) && sameWindow(c.Params, p) }) {
-			r.h.log().Warn("planner produced a child equal to its parent; not splitting", "params", apiParams(p).Encode())
+			r.h.log().Warn("planner produced a child equal to its parent; not splitting", "params", p.Encode())
 			return nil, err
 		}
 		return ch, err
 	}
-	ch, err := r.planProbing(ctx, p, found)
+	ch, err := r.planProbing(ctx, p, m, found)
 	explain(p, ch, fmt.Sprintf("found %d > %d, split by probing", found, r.h.limit()))
 	return ch, err
 }
 
 // planProbing is plan without clusters: each candidate split is probed.
-func (r *runner) planProbing(ctx context.Context, p url.Values, found int) ([]store.Slice, error) {
+func (r *runner) planProbing(ctx context.Context, p url.Values, m store.SlicePlan, found int) ([]store.Slice, error) {
 	if roles := p[hhapi.ParamProfessionalRole]; len(roles) > 1 {
-		return children(p, hhapi.ParamProfessionalRole, roles, nil), nil
+		return children(p, m, hhapi.ParamProfessionalRole, roles, nil), nil
 	}
-	if !p.Has(noAreaSplit) {
+	if !m.NoAreaSplit {
 		if areas := p[hhapi.ParamArea]; len(areas) > 1 {
-			return children(p, hhapi.ParamArea, areas, nil), nil
+			return children(p, m, hhapi.ParamArea, areas, nil), nil
 		}
 		tree, err := r.h.areaTree(ctx)
 		if err != nil {
@@ -61,19 +57,19 @@ func (r *runner) planProbing(ctx context.Context, p url.Values, found int) ([]st
 			}
 		}
 		if len(kids) > 0 {
-			ch, err := r.probeSplit(ctx, p, hhapi.ParamArea, kids, found)
+			ch, err := r.probeSplit(ctx, p, m, hhapi.ParamArea, kids, found)
 			if err != nil || ch != nil {
 				return ch, err
 			}
 			// Some vacancies sit on the area node itself (a region, not one of
 			// its cities): an area split would lose them, a time split cannot.
-			p = with(p, noAreaSplit, "1")
+			m.NoAreaSplit = true
 		}
 	}
 	if ch := splitTime(p, found, r.h.limit()); ch != nil {
 		out := make([]store.Slice, len(ch))
 		for i, c := range ch {
-			out[i] = store.Slice{Params: c, State: store.SlicePending, Found: -1}
+			out[i] = store.Slice{Params: c, Plan: m, State: store.SlicePending, Found: -1}
 		}
 		return out, nil
 	}
@@ -81,7 +77,7 @@ func (r *runner) planProbing(ctx context.Context, p url.Values, found int) ([]st
 		if p.Has(f.Key) {
 			continue
 		}
-		ch, err := r.probeSplit(ctx, p, f.Key, f.Values, found)
+		ch, err := r.probeSplit(ctx, p, m, f.Key, f.Values, found)
 		if err != nil || ch != nil {
 			return ch, err
 		}
@@ -89,11 +85,11 @@ func (r *runner) planProbing(ctx context.Context, p url.Values, found int) ([]st
 	return nil, nil
 }
 
-// children makes one pending child per value of key.
-func children(p url.Values, key string, vals []string, found []int) []store.Slice {
+// children makes one pending child per value of key; each inherits m.
+func children(p url.Values, m store.SlicePlan, key string, vals []string, found []int) []store.Slice {
 	out := make([]store.Slice, 0, len(vals))
 	for i, v := range vals {
-		s := store.Slice{Params: with(p, key, v), State: store.SlicePending, Found: -1}
+		s := store.Slice{Params: with(p, key, v), Plan: m, State: store.SlicePending, Found: -1}
 		if found != nil {
 			s.Found = found[i]
 		}
@@ -105,7 +101,7 @@ func children(p url.Values, key string, vals []string, found []int) []store.Slic
 // probeSplit probes one child per value (per_page=0) and accepts the split
 // only when the children's found add up to the parent's: then nothing that
 // lacks the field, or sits on a parent area, is lost. Empty children are dropped.
-func (r *runner) probeSplit(ctx context.Context, p url.Values, key string, vals []string, found int) ([]store.Slice, error) {
+func (r *runner) probeSplit(ctx context.Context, p url.Values, m store.SlicePlan, key string, vals []string, found int) ([]store.Slice, error) {
 	counts := make([]int, len(vals))
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(r.h.concurrency())
@@ -137,7 +133,7 @@ func (r *runner) probeSplit(ctx context.Context, p url.Values, key string, vals 
 		r.h.log().Debug("split rejected: children do not add up", "key", key, "children", sum, "parent", found)
 		return nil, nil
 	}
-	out := children(p, key, keep, keepFound)
+	out := children(p, m, key, keep, keepFound)
 	// Values empty today ride along with the first child, so that the
 	// slices still cover the parent when a sync reuses them.
 	if len(out) > 0 && len(keep) < len(vals) {

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"maps"
 	"reflect"
 	"testing"
 )
@@ -36,6 +37,50 @@ func TestParamsRoundTrip(t *testing.T) {
 	}
 	if _, err := DecodeParams([]byte(`{"area":"113"}`)); err == nil {
 		t.Error("DecodeParams accepted a string where a list belongs")
+	}
+}
+
+func TestSliceParamsRoundTrip(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		in   Slice
+		enc  string
+	}{
+		{"no plan", Slice{Params: map[string][]string{"area": {"1"}}}, `{"area":["1"]}`},
+		{"no params", Slice{Plan: SlicePlan{Why: "x"}}, `{"_why":["x"]}`},
+		{"why", Slice{Params: map[string][]string{"area": {"1"}}, Plan: SlicePlan{Why: "area: found 3 > 2"}},
+			`{"_why":["area: found 3 \u003e 2"],"area":["1"]}`},
+		{"no area split", Slice{Params: map[string][]string{"area": {"1"}}, Plan: SlicePlan{NoAreaSplit: true}},
+			`{"_no_area_split":["1"],"area":["1"]}`},
+		{"both", Slice{Params: map[string][]string{"area": {"1"}}, Plan: SlicePlan{Why: "time", NoAreaSplit: true}},
+			`{"_no_area_split":["1"],"_why":["time"],"area":["1"]}`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			params := maps.Clone(tc.in.Params)
+			enc, err := EncodeSliceParams(tc.in)
+			if err != nil || enc != tc.enc {
+				t.Fatalf("EncodeSliceParams = %s, %v; want %s", enc, err, tc.enc)
+			}
+			if !reflect.DeepEqual(tc.in.Params, params) {
+				t.Errorf("EncodeSliceParams changed the slice's params: %v", tc.in.Params)
+			}
+			p, pl, err := DecodeSliceParams([]byte(enc))
+			want := tc.in.Params
+			if want == nil {
+				want = map[string][]string{}
+			}
+			if err != nil || !reflect.DeepEqual(p, want) || pl != tc.in.Plan {
+				t.Fatalf("DecodeSliceParams = %v %+v, %v; want %v %+v", p, pl, err, want, tc.in.Plan)
+			}
+		})
+	}
+	// An old row may hold an empty marker list; the key's presence is what counted.
+	if p, pl, err := DecodeSliceParams([]byte(`{"_no_area_split":[],"_why":[],"area":["1"]}`)); err != nil ||
+		len(p) != 1 || pl != (SlicePlan{NoAreaSplit: true}) {
+		t.Errorf("empty markers: %v %+v %v", p, pl, err)
+	}
+	if _, _, err := DecodeSliceParams([]byte(`{"_why":"x"}`)); err == nil {
+		t.Error("DecodeSliceParams accepted a string where a list belongs")
 	}
 }
 

@@ -181,8 +181,9 @@ const (
 type Slice struct {
 	ID         int64
 	RunID      int64
-	ParentID   int64 // 0 for a root slice
-	Params     map[string][]string
+	ParentID   int64               // 0 for a root slice
+	Params     map[string][]string // search parameters only: everything here is sent to hh.ru
+	Plan       SlicePlan           // the planner's own notes, never sent
 	State      string
 	Found      int // found reported by the API for this slice (-1 unknown)
 	Pages      int // pages fetched so far
@@ -191,6 +192,19 @@ type Slice struct {
 	LeaseUntil *time.Time
 	Error      string
 	UpdatedAt  time.Time
+}
+
+// SlicePlan is what the slice planner records on a slice for itself. It
+// is not a search parameter: the engines keep it in the params column under
+// reserved keys (EncodeSliceParams), the form older versions wrote, so a
+// database from before this type reads the same.
+type SlicePlan struct {
+	// Why says which split of which parent made the slice ("area: found
+	// 186318 > 2000; 88 areas listed", "reused: …").
+	Why string
+	// NoAreaSplit marks a slice whose area cannot be split without losing
+	// the vacancies attached to the area node itself; its children inherit it.
+	NoAreaSplit bool
 }
 
 // UpsertResult classifies the ids of one UpsertSearchItems call.

@@ -323,7 +323,7 @@ func scanSlice(row pgx.Row) (store.Slice, error) {
 	}
 	s.LeaseUntil, s.UpdatedAt = utcPtr(s.LeaseUntil), utc(s.UpdatedAt)
 	var err error
-	s.Params, err = store.DecodeParams(params)
+	s.Params, s.Plan, err = store.DecodeSliceParams(params)
 	return s, err
 }
 
@@ -338,7 +338,7 @@ func (db *DB) insertSlices(ctx context.Context, tx pgx.Tx, runID, parentID int64
 		if parentID != 0 {
 			pid = parentID
 		}
-		params, err := store.EncodeParams(s.Params)
+		params, err := store.EncodeSliceParams(s)
 		if err != nil {
 			return nil, err
 		}

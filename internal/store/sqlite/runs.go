@@ -348,7 +348,7 @@ func scanSlice(sc interface{ Scan(...any) error }) (store.Slice, error) {
 	}
 	s.LeaseUntil, s.UpdatedAt = fromNullMS(lease), fromMS(updated)
 	var err error
-	s.Params, err = store.DecodeParams([]byte(params))
+	s.Params, s.Plan, err = store.DecodeSliceParams([]byte(params))
 	return s, err
 }
 
@@ -363,7 +363,7 @@ func (db *DB) insertSlices(ctx context.Context, tx wtx, runID, parentID int64, s
 		if parentID != 0 {
 			pid = parentID
 		}
-		params, err := store.EncodeParams(s.Params)
+		params, err := store.EncodeSliceParams(s)
 		if err != nil {
 			return nil, err
 		}

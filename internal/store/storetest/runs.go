@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -240,6 +241,38 @@ func testSplitSlice(t *testing.T, s store.Store) {
 		t.Errorf("after split: %+v", all)
 	}
 	diff(t, "children", kids, all[1:])
+}
+
+// testSlicePlan: a slice's plan (the planner's notes) survives every way a
+// slice is written and read, and never shows up among its params.
+func testSlicePlan(t *testing.T, s store.Store) {
+	_, r := setup(t, s, "q")
+	root := must[[]store.Slice](t)(s.AddSlices(ctx, r.ID, []store.Slice{{Params: map[string][]string{"area": {"113"}},
+		Plan: store.SlicePlan{Why: "reused: area: found 9 > 5", NoAreaSplit: true}, Found: -1}}))[0]
+	kids := must[[]store.Slice](t)(s.SplitSlice(ctx, root, []store.Slice{
+		{Params: map[string][]string{"area": {"1"}}, Plan: store.SlicePlan{Why: "time: found 9 > 5; 2 windows", NoAreaSplit: true}, Found: -1},
+		{Params: map[string][]string{"area": {"2"}}, Found: -1},
+	}))
+	want := []store.SlicePlan{{Why: "reused: area: found 9 > 5", NoAreaSplit: true}, {Why: "time: found 9 > 5; 2 windows", NoAreaSplit: true}, {}}
+	all := must[[]store.Slice](t)(s.Slices(ctx, r.ID))
+	if len(all) != 3 {
+		t.Fatalf("Slices = %d, want 3", len(all))
+	}
+	for i, sl := range all {
+		if sl.Plan != want[i] {
+			t.Errorf("slice %d plan %+v, want %+v", i, sl.Plan, want[i])
+		}
+		for k := range sl.Params {
+			if strings.HasPrefix(k, "_") {
+				t.Errorf("slice %d params hold the plan's key %s", i, k)
+			}
+		}
+	}
+	diff(t, "children", kids, all[1:])
+	c := must[store.Slice](t)(s.ClaimSlice(ctx, r.ID, "w1", time.Minute))
+	if c.Plan != want[1] {
+		t.Errorf("claimed slice plan %+v, want %+v", c.Plan, want[1])
+	}
 }
 
 func testClaimSliceConcurrent(t *testing.T, s store.Store) {

@@ -41,6 +41,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"ExtendLease", testExtendLease},
 		{"Slices", testSlices},
 		{"SplitSlice", testSplitSlice},
+		{"SlicePlan", testSlicePlan},
 		{"ClaimSliceConcurrent", testClaimSliceConcurrent},
 		{"ClaimSliceLease", testClaimSliceLease},
 		{"UpsertClassification", testUpsertClassification},
