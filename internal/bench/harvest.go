@@ -306,17 +306,55 @@ type RateReport struct {
 	RPS       float64 `json:"rps"`       // allowed R (sandbox limit = client limit)
 	Client    string  `json:"client"`    // "R" (limited to R) or "auto" (adaptive, finds R)
 	LatencyS  float64 `json:"latency_s"` // added to every response
-	Requests  int64   `json:"requests"`  // every API request the sandbox saw, 429s included
-	TooMany   int64   `json:"too_many"`
-	Retries   int64   `json:"retries"`
-	ElapsedS  float64 `json:"elapsed_s"`
-	Achieved  float64 `json:"achieved_rps"` // Requests / elapsed
-	Share     float64 `json:"share"`        // Achieved / RPS (target ≥ 0.9)
-	Share429  float64 `json:"share_429"`    // TooMany / Requests (target < 0.01)
-	Recall    float64 `json:"recall"`
+	RateFigures
 	// Auto: with cfg.RateAuto, the legs without --rps at AutoRates
 	// (rateauto.go), first and remembered run.
 	Auto []AutoLeg `json:"auto,omitempty"`
+}
+
+// RateFigures is one rate-limited harvest as the sandbox saw it: the
+// figures of the fixed-rate leg and of each adaptive leg.
+type RateFigures struct {
+	Requests int64   `json:"requests"` // every API request the sandbox saw, 429s included
+	TooMany  int64   `json:"too_many"`
+	Retries  int64   `json:"retries"`
+	ElapsedS float64 `json:"elapsed_s"`
+	Achieved float64 `json:"achieved_rps"` // Requests / elapsed
+	Share    float64 `json:"share"`        // Achieved / R (target ≥ 0.9)
+	Share429 float64 `json:"share_429"`    // TooMany / Requests (target < 0.01)
+	Recall   float64 `json:"recall"`
+}
+
+// measureRate harvests HRQuery with details on rg from sb, limited to r
+// req/s, and returns the figures and the size of the truth.
+func measureRate(ctx context.Context, sb *Sandbox, rg *rig, r float64) (RateFigures, int, error) {
+	var f RateFigures
+	truth, err := sb.Truth(ctx, HRQuery())
+	if err != nil {
+		return f, 0, err
+	}
+	if len(truth) == 0 {
+		return f, 0, errNoTruth
+	}
+	time.Sleep(time.Second) // let the sandbox's bucket refill after the reference requests
+	m, err := harvestOnce(ctx, sb, rg, harvest.DetailsNew)
+	if err != nil {
+		return f, 0, err
+	}
+	rc, err := recallOf(ctx, rg.st, rg.q.ID, truth)
+	if err != nil {
+		return f, 0, err
+	}
+	f = RateFigures{Requests: m.stats.all, TooMany: m.stats.tooMany, Retries: m.res.Run.Counters.Retries,
+		ElapsedS: secs(m.elapsed), Recall: rc.Recall}
+	if f.ElapsedS > 0 {
+		f.Achieved = float64(f.Requests) / f.ElapsedS
+	}
+	f.Share = f.Achieved / r
+	if f.Requests > 0 {
+		f.Share429 = float64(f.TooMany) / float64(f.Requests)
+	}
+	return f, len(truth), nil
 }
 
 // RunRate harvests HRQuery with details from a sandbox limited to cfg.RPS
@@ -342,32 +380,12 @@ func RunRate(ctx context.Context, cfg Config) (*RateReport, error) {
 		return nil, err
 	}
 	defer r.close()
-	truth, err := sb.Truth(ctx, HRQuery())
+	fig, truth, err := measureRate(ctx, sb, r, cfg.RPS)
 	if err != nil {
 		return nil, err
 	}
-	if len(truth) == 0 {
-		return nil, errNoTruth
-	}
-	time.Sleep(time.Second) // let the sandbox's bucket refill after the reference requests
-	m, err := harvestOnce(ctx, sb, r, harvest.DetailsNew)
-	if err != nil {
-		return nil, err
-	}
-	rc, err := recallOf(ctx, r.st, r.q.ID, truth)
-	if err != nil {
-		return nil, err
-	}
-	rep := &RateReport{Sandbox: sb.Mode, Vacancies: cfg.RateVacancies, Truth: len(truth), RPS: cfg.RPS, Client: "R",
-		LatencyS: secs(cfg.Latency), Requests: m.stats.all, TooMany: m.stats.tooMany,
-		Retries: m.res.Run.Counters.Retries, ElapsedS: secs(m.elapsed), Recall: rc.Recall}
-	if rep.ElapsedS > 0 {
-		rep.Achieved = float64(rep.Requests) / rep.ElapsedS
-	}
-	rep.Share = rep.Achieved / rep.RPS
-	if rep.Requests > 0 {
-		rep.Share429 = float64(rep.TooMany) / float64(rep.Requests)
-	}
+	rep := &RateReport{Sandbox: sb.Mode, Vacancies: cfg.RateVacancies, Truth: truth, RPS: cfg.RPS, Client: "R",
+		LatencyS: secs(cfg.Latency), RateFigures: fig}
 	if cfg.RateAuto {
 		if rep.Auto, err = runAutoLegs(ctx, cfg); err != nil {
 			return rep, err

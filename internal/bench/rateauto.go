@@ -4,9 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"time"
 
-	"github.com/hhjobs/hhjobs/internal/harvest"
 	"github.com/hhjobs/hhjobs/internal/httpx"
 	"github.com/hhjobs/hhjobs/internal/sandbox"
 )
@@ -19,17 +17,10 @@ var AutoRates = []float64{4, 10, 25}
 // sandbox limiting it to R: a first run with nothing remembered, then a
 // second run started at the rate the first remembered, as rates.json does.
 type AutoLeg struct {
-	RPS        float64 `json:"rps"`
-	Run        string  `json:"run"`       // "first" | "remembered"
-	StartRPS   float64 `json:"start_rps"` // the client's first rate
-	Requests   int64   `json:"requests"`  // every request the sandbox saw, 429s included
-	TooMany    int64   `json:"too_many"`
-	Retries    int64   `json:"retries"`
-	ElapsedS   float64 `json:"elapsed_s"`
-	Achieved   float64 `json:"achieved_rps"`
-	Share      float64 `json:"share"`
-	Share429   float64 `json:"share_429"`
-	Recall     float64 `json:"recall"`
+	RPS      float64 `json:"rps"`
+	Run      string  `json:"run"`       // "first" | "remembered"
+	StartRPS float64 `json:"start_rps"` // the client's first rate
+	RateFigures
 	Ceiling    float64 `json:"ceiling_rps"`  // the controller's estimate of R at the end
 	Remembered float64 `json:"remember_rps"` // what it would save for the next run
 }
@@ -69,30 +60,8 @@ func autoLeg(ctx context.Context, cfg Config, sb *Sandbox, r float64, run string
 		return leg, err
 	}
 	defer rg.close()
-	truth, err := sb.Truth(ctx, HRQuery())
-	if err != nil {
+	if leg.RateFigures, _, err = measureRate(ctx, sb, rg, r); err != nil {
 		return leg, err
-	}
-	if len(truth) == 0 {
-		return leg, errNoTruth
-	}
-	time.Sleep(time.Second) // let the sandbox's bucket refill after the reference requests
-	m, err := harvestOnce(ctx, sb, rg, harvest.DetailsNew)
-	if err != nil {
-		return leg, err
-	}
-	rc, err := recallOf(ctx, rg.st, rg.q.ID, truth)
-	if err != nil {
-		return leg, err
-	}
-	leg.Requests, leg.TooMany, leg.Retries = m.stats.all, m.stats.tooMany, m.res.Run.Counters.Retries
-	leg.ElapsedS, leg.Recall = secs(m.elapsed), rc.Recall
-	if leg.ElapsedS > 0 {
-		leg.Achieved = float64(leg.Requests) / leg.ElapsedS
-	}
-	leg.Share = leg.Achieved / r
-	if leg.Requests > 0 {
-		leg.Share429 = float64(leg.TooMany) / float64(leg.Requests)
 	}
 	leg.Ceiling = ad.Ceiling()
 	leg.Remembered, _ = ad.Remember()
