@@ -60,6 +60,12 @@ func (c *Client) PostToken(ctx context.Context, form url.Values) (*TokenResponse
 		}
 		var t TokenResponse
 		if err := decodeJSON(resp, req, data, &t); err != nil {
+			var de *DecodeError
+			if errors.As(err, &de) {
+				// A token answer in another form (e.g. form-encoded) would
+				// put the token itself into the error's body snippet.
+				de.Snippet = "(not shown: a token endpoint's answer)"
+			}
 			return nil, err
 		}
 		return &t, nil

@@ -30,6 +30,13 @@ func TestPostToken(t *testing.T) {
 					t.Errorf("got %+v, %v", r, err)
 				}
 			}},
+		{"a token answer that is not JSON stays out of the error", false, 200, `access_token=SECRETTOKEN42&token_type=bearer`,
+			func(t *testing.T, _ *TokenResponse, err error) {
+				var de *DecodeError
+				if !errors.As(err, &de) || strings.Contains(err.Error(), "SECRETTOKEN42") {
+					t.Errorf("err = %v, want a *DecodeError without the token", err)
+				}
+			}},
 		{"oauth error", false, 400, `{"error":"invalid_grant","error_description":"code expired"}`,
 			func(t *testing.T, _ *TokenResponse, err error) {
 				var oe *OAuthError
