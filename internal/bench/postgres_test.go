@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"path/filepath"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -13,29 +12,18 @@ import (
 	"github.com/hhjobs/hhjobs/internal/analytics"
 	"github.com/hhjobs/hhjobs/internal/analytics/analyticstest"
 	"github.com/hhjobs/hhjobs/internal/store"
-	"github.com/hhjobs/hhjobs/internal/store/postgres"
 	"github.com/hhjobs/hhjobs/internal/store/postgres/pgtest"
-	"github.com/hhjobs/hhjobs/internal/store/sqlite"
 )
 
 // The bulk fill stores what analyticstest.Fill stores: stats and report
 // come out the same, to the last digit, as over a SQLite database that Fill
 // filled page by page.
 func TestFillPostgresMatchesFill(t *testing.T) {
-	dsn, _ := pgtest.FreshSchema(t) // skips without HHJOBS_TEST_POSTGRES
+	lite, pg := analyticstest.BothEngines(t) // skips without HHJOBS_TEST_POSTGRES
 	ctx := context.Background()
-	pg, err := postgres.Open(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pg.Close()
-	lite, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "t.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer lite.Close()
 	const n, seed = 1800, 5
-	if err := analyticstest.Fill(ctx, lite, n, seed); err != nil {
+	var err error
+	if err = analyticstest.Fill(ctx, lite, n, seed); err != nil {
 		t.Fatal(err)
 	}
 	if err := FillPostgres(ctx, pg, n, seed); err != nil {

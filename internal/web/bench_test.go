@@ -16,16 +16,11 @@ import (
 	"github.com/hhjobs/hhjobs/internal/store/sqlite"
 )
 
-// BenchmarkServe measures the dashboard on the bench database of
-// HHJOBS_BENCH_SERVE_N vacancies (opt-in; built under /tmp by Fill like the
-// `hhjobs bench store` one, reused when present): start-up (snapshot build
-// to the first answer), the Go heap after start-up, and the server time of
-// filter changes that miss the view cache, per endpoint, as p50 and p95.
-//
-//	HHJOBS_BENCH_SERVE_N=100000 go test ./internal/web/ -run '^$' -bench Serve -benchtime 1x
-//
-// HHJOBS_BENCH_SERVE_URLS=N times only N of the 40 filter sets (for 1M).
-func BenchmarkServe(b *testing.B) {
+// benchDB opens the bench database of HHJOBS_BENCH_SERVE_N vacancies
+// (built under the temporary directory by Fill like the `hhjobs bench
+// store` one, reused when present), closed when b ends; without the
+// variable it skips b.
+func benchDB(b *testing.B) *sqlite.DB {
 	n, _ := strconv.Atoi(os.Getenv("HHJOBS_BENCH_SERVE_N"))
 	if n <= 0 {
 		b.Skip("set HHJOBS_BENCH_SERVE_N (e.g. 100000) to run")
@@ -39,7 +34,21 @@ func BenchmarkServe(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer db.Close()
+	b.Cleanup(func() { db.Close() })
+	return db
+}
+
+// BenchmarkServe measures the dashboard on the bench database of
+// HHJOBS_BENCH_SERVE_N vacancies (opt-in; built under /tmp by Fill like the
+// `hhjobs bench store` one, reused when present): start-up (snapshot build
+// to the first answer), the Go heap after start-up, and the server time of
+// filter changes that miss the view cache, per endpoint, as p50 and p95.
+//
+//	HHJOBS_BENCH_SERVE_N=100000 go test ./internal/web/ -run '^$' -bench Serve -benchtime 1x
+//
+// HHJOBS_BENCH_SERVE_URLS=N times only N of the 40 filter sets (for 1M).
+func BenchmarkServe(b *testing.B) {
+	db := benchDB(b)
 	for b.Loop() {
 		start := time.Now()
 		srv, _ := newServer(b, db)

@@ -3,15 +3,11 @@ package web_test
 import (
 	"context"
 	"net/url"
-	"os"
-	"strconv"
 	"testing"
 
 	"github.com/hhjobs/hhjobs/internal/analytics"
-	"github.com/hhjobs/hhjobs/internal/analytics/analyticstest"
 	"github.com/hhjobs/hhjobs/internal/filter"
 	"github.com/hhjobs/hhjobs/internal/report"
-	"github.com/hhjobs/hhjobs/internal/store/sqlite"
 	"github.com/hhjobs/hhjobs/internal/web"
 )
 
@@ -20,20 +16,8 @@ import (
 // the analytics themselves, unfiltered and with one filter.
 // HHJOBS_BENCH_SERVE_N=100000 go test ./internal/web/ -run '^$' -bench Coverage
 func BenchmarkCoverage(b *testing.B) {
-	n, _ := strconv.Atoi(os.Getenv("HHJOBS_BENCH_SERVE_N"))
-	if n <= 0 {
-		b.Skip("set HHJOBS_BENCH_SERVE_N (e.g. 100000) to run")
-	}
+	db := benchDB(b)
 	ctx := context.Background()
-	path, _, err := analyticstest.EnsureBenchDB(ctx, os.TempDir(), n, 1)
-	if err != nil {
-		b.Fatal(err)
-	}
-	db, err := sqlite.Open(ctx, path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
 	snap, err := web.BuildSnapshot(ctx, db)
 	if err != nil {
 		b.Fatal(err)

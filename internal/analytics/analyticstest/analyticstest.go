@@ -6,9 +6,13 @@ package analyticstest
 
 import (
 	"context"
+	"path/filepath"
+	"testing"
 	"time"
 
 	"github.com/hhjobs/hhjobs/internal/store"
+	"github.com/hhjobs/hhjobs/internal/store/postgres"
+	"github.com/hhjobs/hhjobs/internal/store/postgres/pgtest"
 	"github.com/hhjobs/hhjobs/internal/store/sqlite"
 	"github.com/hhjobs/hhjobs/internal/synth"
 )
@@ -56,3 +60,24 @@ func openSQLite(ctx context.Context, path string) (store.Store, error) {
 
 // PeakHeap is synth.PeakHeap.
 func PeakHeap() (stop func() float64) { return synth.PeakHeap() }
+
+// BothEngines opens an empty SQLite store in a temporary directory and an
+// empty PostgreSQL store in a fresh schema (skipping tb without
+// HHJOBS_TEST_POSTGRES), both closed when tb ends: the set-up of the tests
+// that compare the two engines.
+func BothEngines(tb testing.TB) (*sqlite.DB, *postgres.DB) {
+	tb.Helper()
+	dsn, _ := pgtest.FreshSchema(tb)
+	ctx := context.Background()
+	pg, err := postgres.Open(ctx, dsn)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { pg.Close() })
+	lite, err := sqlite.Open(ctx, filepath.Join(tb.TempDir(), "t.db"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { lite.Close() })
+	return lite, pg
+}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"path/filepath"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -12,27 +11,14 @@ import (
 	"github.com/hhjobs/hhjobs/internal/analytics"
 	"github.com/hhjobs/hhjobs/internal/analytics/analyticstest"
 	"github.com/hhjobs/hhjobs/internal/store"
-	"github.com/hhjobs/hhjobs/internal/store/postgres"
-	"github.com/hhjobs/hhjobs/internal/store/postgres/pgtest"
-	"github.com/hhjobs/hhjobs/internal/store/sqlite"
 )
 
 // The same collected data gives the same analytics, to the last digit, on
 // SQLite and on PostgreSQL: every section of the report, `stats` groupings
 // (which read narrowed rows), both salary bases and every filter.
 func TestSameResultsOnBothEngines(t *testing.T) {
-	dsn, _ := pgtest.FreshSchema(t) // skips without HHJOBS_TEST_POSTGRES
+	lite, pg := analyticstest.BothEngines(t) // skips without HHJOBS_TEST_POSTGRES
 	ctx := context.Background()
-	pg, err := postgres.Open(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pg.Close()
-	lite, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "t.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer lite.Close()
 	const n = 2500
 	for _, s := range []store.Store{lite, pg} {
 		if err := analyticstest.Fill(ctx, s, n, 11); err != nil {
