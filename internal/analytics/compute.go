@@ -85,6 +85,9 @@ func Compute(ctx context.Context, s store.Store, cfg Config) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	if pw, ok := s.(store.PartWalker); ok && pw.Parts() > 1 {
+		return computeParts(ctx, s, pw, env, pw.Parts())
+	}
 	w := &walk{ss: NewSections(env)}
 	w.rosters, _ = s.(store.RosterReader)
 	var cur store.Vacancy // one copy for the walk: &v would move every vacancy to the heap
@@ -105,6 +108,58 @@ func Compute(ctx context.Context, s store.Store, cfg Config) (*Result, error) {
 		return nil, err
 	}
 	return w.ss.Finish(), nil
+}
+
+// computeParts is Compute on a store that walks in n parts: each part is
+// observed by sections of its own on its own goroutine, the parts are
+// merged in order, and the vacancies held for their rosters are replayed
+// part after part, so the merged sections saw the vacancies in the order
+// of Compute's one walk (every non-held vacancy in order, then the held ones
+// in order) and give its figures.
+func computeParts(ctx context.Context, s store.Store, pw store.PartWalker, env *Env, n int) (*Result, error) {
+	rr, _ := s.(store.RosterReader)
+	parts := make([]*walk, n)
+	cur := make([]store.Vacancy, n)
+	for k := range parts {
+		parts[k] = &walk{ss: NewSections(env)}
+		parts[k].rosters = rr
+	}
+	abandon := func() {
+		for _, w := range parts {
+			w.abandon()
+		}
+	}
+	if err := pw.EachVacancyParts(ctx, env.Filter, func(k int, v store.Vacancy) error {
+		if w := parts[k]; !w.hold(ctx, v) {
+			cur[k] = v
+			w.ss.Observe(&cur[k], nil)
+		}
+		return nil
+	}); err != nil {
+		abandon()
+		return nil, fmt.Errorf("read vacancies: %w", err)
+	}
+	if err := ctx.Err(); err != nil {
+		abandon()
+		return nil, fmt.Errorf("read vacancies: %w", err)
+	}
+	ss := parts[0].ss
+	for _, w := range parts[1:] {
+		ss.Merge(w.ss)
+	}
+	for i, w := range parts {
+		w.ss = ss
+		if err := w.replayRosters(ctx); err != nil {
+			for _, rest := range parts[i+1:] {
+				rest.abandon()
+			}
+			return nil, err
+		}
+	}
+	if err := ss.afterWalk(ctx, s); err != nil {
+		return nil, err
+	}
+	return ss.Finish(), nil
 }
 
 // walk is Compute's pass over the store: the sections and the vacancies

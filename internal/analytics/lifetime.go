@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/bits"
 	"slices"
 	"strings"
 	"time"
@@ -103,12 +104,34 @@ func LifeSubject(v store.Vacancy) (s Subject, initial bool) {
 
 func days(d time.Duration) float64 { return d.Hours() / 24 }
 
+// nsSum is an exact sum of non-negative durations in 128 bits: a float sum
+// would depend on the order of the additions, and a view computed in parts
+// merged afterwards must give the figure of one walk to the last digit.
+type nsSum struct{ hi, lo uint64 }
+
+func (s *nsSum) add(d time.Duration) {
+	var c uint64
+	s.lo, c = bits.Add64(s.lo, uint64(d), 0)
+	s.hi += c
+}
+
+func (s *nsSum) merge(b nsSum) {
+	var c uint64
+	s.lo, c = bits.Add64(s.lo, b.lo, 0)
+	s.hi += b.hi + c
+}
+
+// days is the sum in days.
+func (s nsSum) days() float64 {
+	return (float64(s.hi)*0x1p64 + float64(s.lo)) / float64(24*time.Hour)
+}
+
 // lifeAcc collects the subjects of one group.
 type lifeAcc struct {
 	key, label []string
 	subj       []Subject
 	initial    int
-	closedSum  float64 // published_at → closed_at of closed ones, for the naive mean
+	closed     nsSum // published_at → closed_at of closed ones, for the naive mean
 	closedN    int
 }
 
@@ -119,7 +142,7 @@ func (a *lifeAcc) add(v *store.Vacancy) {
 		a.initial++
 	}
 	if v.ClosedAt != nil && !v.PublishedAt.IsZero() {
-		a.closedSum += max(0, days(v.ClosedAt.Sub(v.PublishedAt)))
+		a.closed.add(max(0, v.ClosedAt.Sub(v.PublishedAt)))
 		a.closedN++
 	}
 }
@@ -127,7 +150,7 @@ func (a *lifeAcc) add(v *store.Vacancy) {
 func (a *lifeAcc) merge(b *lifeAcc) {
 	a.subj = append(a.subj, b.subj...)
 	a.initial += b.initial
-	a.closedSum += b.closedSum
+	a.closed.merge(b.closed)
 	a.closedN += b.closedN
 }
 
@@ -239,7 +262,7 @@ func (l *lifeGroups) lifetimeReport(w LifeWindow) *Lifetime {
 	total, km, groups := l.finish(w)
 	lt := &Lifetime{LifetimeGroup: total, ByExperience: groups}
 	if l.total.closedN > 0 {
-		lt.NaiveClosedAvg = l.total.closedSum / float64(l.total.closedN)
+		lt.NaiveClosedAvg = l.total.closed.days() / float64(l.total.closedN)
 	}
 	slices.SortStableFunc(lt.ByExperience, func(a, b LifetimeGroup) int {
 		ia, ib := slices.Index(ExperienceOrder, a.Key[0]), slices.Index(ExperienceOrder, b.Key[0])

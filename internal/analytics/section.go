@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/hhjobs/hhjobs/internal/store"
@@ -47,21 +48,24 @@ type afterWalker interface {
 type sectionSpec struct {
 	name string
 	full bool // only in a full computation, not with Config.GroupsOnly
-	make func(*Env) Section
+	// alone: Finish reads nothing of the Result and writes only its own
+	// field, so it may run beside the other sections' (Sections.Finish).
+	alone bool
+	make  func(*Env) Section
 }
 
 // registry lists the sections in the order they finish.
 var registry = []sectionSpec{
-	{"groups", false, newGroupsSection},
-	{"salary-mix", false, newMixSection},
-	{"employers", true, newEmployersSection},
-	{"trends", true, newTrendsSection},
-	{"skills", true, newSkillsSection},
-	{"lifetime", true, newLifetimeSection},
-	{"postings", false, newPostingsSection},
-	{"salary-histogram", true, newHistogramSection},
-	{"region-experience", true, newRegionExperienceSection},
-	{"quality", true, newQualitySection},
+	{"groups", false, false, newGroupsSection},
+	{"salary-mix", false, false, newMixSection},
+	{"employers", true, false, newEmployersSection}, // reads and trims the groupings
+	{"trends", true, true, newTrendsSection},
+	{"skills", true, true, newSkillsSection},
+	{"lifetime", true, true, newLifetimeSection},
+	{"postings", false, false, newPostingsSection},
+	{"salary-histogram", true, true, newHistogramSection},
+	{"region-experience", true, true, newRegionExperienceSection},
+	{"quality", true, false, newQualitySection}, // reads the total
 }
 
 // Env is what the sections need besides the vacancies: the configuration
@@ -191,9 +195,10 @@ func (o *Seen) values(i int) []kv {
 
 // Sections are the accumulators of one computation, in registry order.
 type Sections struct {
-	env  *Env
-	list []Section
-	obs  Seen
+	env   *Env
+	list  []Section
+	alone []bool // registry's alone, per entry of list
+	obs   Seen
 }
 
 // NewSections makes the sections env's configuration asks for.
@@ -204,6 +209,7 @@ func NewSections(env *Env) *Sections {
 			continue
 		}
 		ss.list = append(ss.list, sp.make(env))
+		ss.alone = append(ss.alone, sp.alone)
 	}
 	ss.obs.env = env
 	return ss
@@ -225,22 +231,35 @@ func (ss *Sections) Observe(v *store.Vacancy, roster *store.Roster) {
 }
 
 // Merge adds the observations of other (made from the same Env) to ss;
-// other must not be used afterwards. The binary does not shard a walk yet
-// (deadcode lists Merge): a test proves that split-and-merged sections equal
-// one pass, so the dashboard can compute a view on both cores (#15).
+// other must not be used afterwards. Sections fed contiguous parts of a
+// walk and merged in order equal one pass over it (TestShardedSectionsMerge):
+// that is how Compute uses both cores on a store that walks in parts.
 func (ss *Sections) Merge(other *Sections) {
 	for i, s := range ss.list {
 		s.Merge(other.list[i])
 	}
 }
 
-// Finish builds the Result.
+// Finish builds the Result. The sections that read nothing of it (alone
+// in the registry: skill premiums and lifetimes are the costly ones) finish
+// on goroutines of their own while the others finish in registry order;
+// each writes only its own field, so the Result is the one sequential
+// finishing gives.
 func (ss *Sections) Finish() *Result {
 	cfg := ss.env.Config
 	r := &Result{GeneratedAt: cfg.Now, Basis: cfg.Basis(), Filter: cfg.Filter}
-	for _, s := range ss.list {
-		s.Finish(r)
+	var wg sync.WaitGroup
+	for i, s := range ss.list {
+		if ss.alone[i] {
+			wg.Go(func() { s.Finish(r) })
+		}
 	}
+	for i, s := range ss.list {
+		if !ss.alone[i] {
+			s.Finish(r)
+		}
+	}
+	wg.Wait()
 	return r
 }
 

@@ -58,6 +58,14 @@ type MatchingStore interface {
 	EachVacancyMatching(ctx context.Context, f store.Filter, need store.Fields, match func(*store.Vacancy) bool, fn func(store.Vacancy) error) error
 }
 
+// PartFilteringStore is a store that walks in parts (store.PartWalker)
+// also through a filter: EachVacancyFilteredParts is EachVacancyFiltered
+// split into Parts() parts.
+type PartFilteringStore interface {
+	store.PartWalker
+	EachVacancyFilteredParts(ctx context.Context, sf store.Filter, f *Filter, fn func(part int, v store.Vacancy) error) error
+}
+
 type filtered struct {
 	store.Store
 	f *Filter
@@ -96,6 +104,28 @@ func (s *filtered) EachVacancy(ctx context.Context, flt store.Filter, fn func(st
 		}
 		return fn(v)
 	})
+}
+
+// Parts is the store's number of parts (store.PartWalker), or 1 when it
+// cannot split a filtered walk.
+func (s *filtered) Parts() int {
+	if pf, ok := s.Store.(PartFilteringStore); ok {
+		return pf.Parts()
+	}
+	return 1
+}
+
+// EachVacancyParts is EachVacancy in Parts() parts (store.PartWalker).
+func (s *filtered) EachVacancyParts(ctx context.Context, flt store.Filter, fn func(part int, v store.Vacancy) error) error {
+	flt = s.merge(flt)
+	pf, ok := s.Store.(PartFilteringStore)
+	switch {
+	case !ok:
+		return s.EachVacancy(ctx, flt, func(v store.Vacancy) error { return fn(0, v) })
+	case !s.f.needsMatch():
+		return pf.EachVacancyParts(ctx, flt, fn)
+	}
+	return pf.EachVacancyFilteredParts(ctx, flt, s.f, fn)
 }
 
 // ids returns the ids of the vacancies f matches within flt.

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net/url"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hhjobs/hhjobs/internal/analytics"
 	"github.com/hhjobs/hhjobs/internal/analytics/analyticstest"
 	"github.com/hhjobs/hhjobs/internal/filter"
 	"github.com/hhjobs/hhjobs/internal/store"
@@ -76,6 +78,18 @@ func TestIndexSelectsWhatMatchKeeps(t *testing.T) {
 		if err != nil || !slices.Equal(piped, want) {
 			t.Errorf("%s: the pipeline selects %d rows (%v), the scan %d", q, len(piped), err, len(want))
 		}
+		partMin = 1 // the same in 2 and 3 parts, concatenated in part order
+		for _, n := range []int{2, 3} {
+			parts := make([][]string, n)
+			err := snap.filteredParts(ctx, sf, f, n, func(k int, v store.Vacancy) error {
+				parts[k] = append(parts[k], v.ID)
+				return nil
+			})
+			if all := slices.Concat(parts...); err != nil || !slices.Equal(all, want) {
+				t.Errorf("%s: %d parts select %d rows (%v), the scan %d", q, n, len(all), err, len(want))
+			}
+		}
+		partMin = 8192
 		if len(want) == 0 || len(want) == snap.Len() && q != "area=113" {
 			t.Errorf("%s: %d of %d rows: the case tests nothing", q, len(want), snap.Len())
 		}
@@ -147,5 +161,67 @@ func TestPipelineStops(t *testing.T) {
 	time.Sleep(50 * time.Millisecond)
 	if after := runtime.NumGoroutine(); after > before {
 		t.Errorf("%d goroutines before, %d after", before, after)
+	}
+}
+
+// TestPartsGiveOneWalksFigures: analytics computed on the snapshot in
+// parts on several goroutines (store.PartWalker) equal, byte for byte, the
+// analytics of the database's one walk, filtered or not, gross and net,
+// rosters included (the held shift vacancies are replayed in walk order).
+func TestPartsGiveOneWalksFigures(t *testing.T) {
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "t.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := analyticstest.Fill(ctx, db, 3000, 5); err != nil {
+		t.Fatal(err)
+	}
+	snap, err := BuildSnapshot(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	snap.WaitIndex()
+	partMin, parts = 1, func() int { return 3 }
+	defer func() { partMin, parts = 8192, func() int { return runtime.GOMAXPROCS(0) } }()
+	now := analyticstest.End.Add(24 * time.Hour)
+	for _, q := range []string{"", "role=118", "area=113&experience=between1And3", "skill=Excel", "open=true&work-format=REMOTE"} {
+		for _, cfg := range []analytics.Config{
+			{Now: now},
+			{Now: now, Options: analytics.Options{Net: true}, UniquePostings: true},
+			{Now: now, GroupsOnly: true, Groupings: [][]analytics.Dim{{analytics.DimRole, analytics.DimExperience}}},
+		} {
+			v, _ := url.ParseQuery(q)
+			spec, err := filter.Parse(v)
+			if err != nil {
+				t.Fatal(err)
+			}
+			f, err := filter.Resolve(ctx, snap, spec)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cfg.Filter = f.StoreFilter()
+			want, err := analytics.Compute(ctx, f.Wrap(db), cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := analytics.Compute(ctx, f.Wrap(snap), cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			jw, _ := json.Marshal(want)
+			jg, _ := json.Marshal(got)
+			if want.Total.Vacancies == 0 || string(jw) != string(jg) {
+				t.Errorf("%q net=%v groupsOnly=%v: %d vacancies; the parts' figures differ (%d vs %d bytes)",
+					q, cfg.Net, cfg.GroupsOnly, want.Total.Vacancies, len(jg), len(jw))
+				for i := range min(len(jw), len(jg)) {
+					if jw[i] != jg[i] {
+						t.Logf("at %d: want …%s…, got …%s…", i, jw[max(0, i-120):min(len(jw), i+40)], jg[max(0, i-120):min(len(jg), i+40)])
+						break
+					}
+				}
+			}
+		}
 	}
 }
