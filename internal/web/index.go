@@ -37,7 +37,7 @@ type index struct {
 // are unfiltered, do not wait for it; a filter scans until it is there).
 func (s *Snapshot) index() *index { return s.ixp.Load() }
 
-// WaitIndex waits until the indexes are built.
+// WaitIndex waits until the indexes are built and the rosters loaded.
 func (s *Snapshot) WaitIndex() {
 	if s.ixDone != nil {
 		<-s.ixDone
@@ -45,7 +45,6 @@ func (s *Snapshot) WaitIndex() {
 }
 
 func (s *Snapshot) buildIndex() {
-	defer close(s.ixDone)
 	var byPub, byPay []int32
 	orders := make(chan struct{})
 	go func() { // the sorts on the other core while this one builds the lists

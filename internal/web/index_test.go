@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net/url"
 	"path/filepath"
+	"reflect"
 	"runtime"
 	"slices"
 	"strconv"
@@ -183,6 +184,23 @@ func TestPartsGiveOneWalksFigures(t *testing.T) {
 		t.Fatal(err)
 	}
 	snap.WaitIndex()
+	// The rosters come from memory now, and equal the database's.
+	mp := snap.rosters.Load()
+	if mp == nil || len(*mp) == 0 {
+		t.Fatal("the rosters were not loaded")
+	}
+	var ids []string
+	for id := range *mp {
+		ids = append(ids, id)
+	}
+	fromDB, err := db.Rosters(ctx, ids)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fromSnap, err := snap.Rosters(ctx, append(ids, "no-such-id"))
+	if err != nil || len(fromDB) == 0 || !reflect.DeepEqual(fromSnap, fromDB) {
+		t.Errorf("rosters: %d from the snapshot (%v), %d from the database", len(fromSnap), err, len(fromDB))
+	}
 	partMin, parts = 1, func() int { return 3 }
 	defer func() { partMin, parts = 8192, func() int { return runtime.GOMAXPROCS(0) } }()
 	now := analyticstest.End.Add(24 * time.Hour)

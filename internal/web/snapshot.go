@@ -44,8 +44,9 @@ type Snapshot struct {
 	monthly    []float32 // gross monthly RUR point estimate (NaN: none), for sorting by pay
 	ratesIndex *analytics.Rates
 	areaIndex  *analytics.AreaIndex
-	ixp        atomic.Pointer[index] // rows by filtered value (index.go); nil while being built
-	ixDone     chan struct{}         // closed when the index is built
+	ixp        atomic.Pointer[index]                    // rows by filtered value (index.go); nil while being built
+	rosters    atomic.Pointer[map[string]*store.Roster] // rosters.go; nil until loaded
+	ixDone     chan struct{}                            // closed when the index is built and the rosters are loaded
 }
 
 // nilTime marks an absent instant in a row.
@@ -172,7 +173,11 @@ func BuildSnapshot(ctx context.Context, src store.Store) (*Snapshot, error) {
 	}
 	s.Took = time.Since(start)
 	s.ixDone = make(chan struct{})
-	go s.buildIndex()
+	go func() {
+		defer close(s.ixDone)
+		s.buildIndex()
+		s.loadRosters(ctx)
+	}()
 	return s, nil
 }
 
@@ -406,15 +411,6 @@ func (s *Snapshot) CurrencyRates(context.Context) ([]store.CurrencyRate, error) 
 
 // Close does nothing: the source store belongs to whoever opened it.
 func (s *Snapshot) Close() error { return nil }
-
-// Rosters reads the rosters of these vacancies from the source (they live
-// in its raw JSON, which the snapshot does not hold).
-func (s *Snapshot) Rosters(ctx context.Context, ids []string) (map[string]store.Roster, error) {
-	if rr, ok := s.Store.(store.RosterReader); ok {
-		return rr.Rosters(ctx, ids)
-	}
-	return map[string]store.Roster{}, nil // no raw JSON to read them from
-}
 
 // EachChangedVersion streams the version history from the source.
 func (s *Snapshot) EachChangedVersion(ctx context.Context, f store.Filter, fn func(store.Version) error) error {
