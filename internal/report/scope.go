@@ -38,32 +38,47 @@ func ReadCoverage(ctx context.Context, st store.Store, f store.Filter) (*Coverag
 	f.Raw = false
 	f.Fields = store.FieldCreated // the smallest part: published_at comes with every row
 	if err := st.EachVacancy(ctx, f, func(v store.Vacancy) error {
-		p := v.PublishedAt
-		if c.N == 0 || p.Before(c.First) {
-			c.First = p
-		}
-		if c.N == 0 || p.After(c.Last) {
-			c.Last = p
-		}
-		c.N++
+		c.Add(v.PublishedAt)
 		return nil
 	}); err != nil {
 		return nil, fmt.Errorf("coverage: %w", err)
 	}
+	if err := c.NameQueries(ctx, st, f.QueryID); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// Add counts one vacancy published at p.
+func (c *Coverage) Add(p time.Time) {
+	if c.N == 0 || p.Before(c.First) {
+		c.First = p
+	}
+	if c.N == 0 || p.After(c.Last) {
+		c.Last = p
+	}
+	c.N++
+}
+
+// NameQueries fills c.Queries: the saved queries of st (only queryID's when
+// not 0) with the names of the areas and roles they asked for. A reader
+// that counts the vacancies its own way (the dashboard, from its columns)
+// calls Add, then this.
+func (c *Coverage) NameQueries(ctx context.Context, st store.Store, queryID int64) error {
 	qs, err := st.Queries(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("coverage: saved queries: %w", err)
+		return fmt.Errorf("coverage: saved queries: %w", err)
 	}
 	if len(qs) == 0 {
-		return c, nil
+		return nil
 	}
 	areas, err := st.Areas(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("coverage: areas: %w", err)
+		return fmt.Errorf("coverage: areas: %w", err)
 	}
 	roles, err := st.Roles(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("coverage: roles: %w", err)
+		return fmt.Errorf("coverage: roles: %w", err)
 	}
 	areaName := make(map[string]string, len(areas))
 	for _, a := range areas {
@@ -87,7 +102,7 @@ func ReadCoverage(ctx context.Context, st store.Store, f store.Filter) (*Coverag
 		return out
 	}
 	for _, q := range qs {
-		if f.QueryID != 0 && q.ID != f.QueryID {
+		if queryID != 0 && q.ID != queryID {
 			continue
 		}
 		c.Queries = append(c.Queries, QueryScope{
@@ -98,7 +113,7 @@ func ReadCoverage(ctx context.Context, st store.Store, f store.Filter) (*Coverag
 		})
 	}
 	slices.SortFunc(c.Queries, func(a, b QueryScope) int { return strings.Compare(a.Name, b.Name) })
-	return c, nil
+	return nil
 }
 
 // withCoverage fills meta's coverage from st when the caller has not.

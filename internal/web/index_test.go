@@ -16,6 +16,7 @@ import (
 	"github.com/hhjobs/hhjobs/internal/analytics"
 	"github.com/hhjobs/hhjobs/internal/analytics/analyticstest"
 	"github.com/hhjobs/hhjobs/internal/filter"
+	"github.com/hhjobs/hhjobs/internal/report"
 	"github.com/hhjobs/hhjobs/internal/store"
 	"github.com/hhjobs/hhjobs/internal/store/sqlite"
 )
@@ -78,6 +79,11 @@ func TestIndexSelectsWhatMatchKeeps(t *testing.T) {
 		pipelineMin = 8192
 		if err != nil || !slices.Equal(piped, want) {
 			t.Errorf("%s: the pipeline selects %d rows (%v), the scan %d", q, len(piped), err, len(want))
+		}
+		cols, err := snap.coverage(ctx, f) // the header's count from the columns
+		walked, werr := report.ReadCoverage(ctx, f.Wrap(snap), sf)
+		if err != nil || werr != nil || !reflect.DeepEqual(cols, walked) || cols.N != len(want) {
+			t.Errorf("%s: coverage from the columns %+v (%v), from a walk %+v (%v)", q, cols, err, walked, werr)
 		}
 		partMin = 1 // the same in 2 and 3 parts, concatenated in part order
 		for _, n := range []int{2, 3} {

@@ -122,21 +122,15 @@ func (s *Server) overview(ctx context.Context, v url.Values) (*view, error) {
 		return vw, err
 	}
 	defer done()
-	// The header's scope (queries, publication period, n) is one light pass
-	// of its own: run it on the other core while the analytics run.
-	var cov *report.Coverage
-	covErr := make(chan error, 1)
-	go func() {
-		var err error
-		cov, err = report.ReadCoverage(ctx, req.flt.Wrap(snap), req.flt.StoreFilter())
-		covErr <- err
-	}()
+	// The header's scope (queries, publication period, n): a count over
+	// the snapshot's columns, before the analytics take every core.
+	cov, err := snap.coverage(ctx, req.flt)
+	if err != nil {
+		return nil, err
+	}
 	res, err := analytics.Compute(ctx, req.flt.Wrap(snap), analytics.Config{
 		Filter: req.flt.StoreFilter(), Options: analytics.Options{Net: req.net}, Now: s.cfg.Now(),
 	})
-	if cerr := <-covErr; err == nil && cerr != nil {
-		err = cerr
-	}
 	if err != nil {
 		return nil, err
 	}
