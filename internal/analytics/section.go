@@ -28,10 +28,11 @@ type Section interface {
 	// only during the call (the store reuses its buffers): copy what you keep.
 	Observe(o *Seen)
 	// Merge adds the observations of other, a section of the same kind made
-	// from the same Env; other must not be used afterwards. Nothing in the
-	// binary shards a walk yet: Merge is there for the dashboard's parallel
-	// computation on its snapshot (#15), and TestShardedSectionsMerge holds
-	// every section to "sharded and merged = one pass".
+	// from the same Env, fed the part of the walk right after this one's;
+	// other must not be used afterwards. Compute merges the parts of a store
+	// that walks in parts (the dashboard's snapshot), and
+	// TestShardedSectionsMerge holds every section to "parts merged = one
+	// pass", to the last digit.
 	Merge(other Section)
 	// Finish writes the section's part of r. Sections finish in registry
 	// order, so one may read what an earlier one wrote (employers read the
