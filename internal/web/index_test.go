@@ -122,6 +122,12 @@ func TestIndexSelectsWhatMatchKeeps(t *testing.T) {
 			if got := srv.matches(snap, lr); !slices.Equal(got, scan) {
 				t.Errorf("%s sort=%s: the list differs from the sorted scan (%d vs %d rows)", q, sort, len(got), len(scan))
 			}
+			partMin, parts = 1, func() int { return 3 } // a broad list tested in runs
+			got := srv.matches(snap, lr)
+			partMin, parts = 8192, func() int { return runtime.GOMAXPROCS(0) }
+			if !slices.Equal(got, scan) {
+				t.Errorf("%s sort=%s: the list in runs differs from the sorted scan (%d vs %d rows)", q, sort, len(got), len(scan))
+			}
 		}
 	}
 }

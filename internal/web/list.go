@@ -11,6 +11,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/hhjobs/hhjobs/internal/analytics"
 	"github.com/hhjobs/hhjobs/internal/store"
 )
@@ -94,17 +96,16 @@ func (s *Server) parseList(ctx context.Context, snap *Snapshot, v url.Values) (*
 func (s *Server) matches(snap *Snapshot, lr *listReq) []int {
 	sf := lr.flt.StoreFilter()
 	since := sinceNano(sf)
-	var lv store.Vacancy
 	need := lr.flt.Fields()
-	keep := func(i int) bool {
+	keep := func(i int, lv *store.Vacancy) bool {
 		if !snap.keep(i, sf, since) {
 			return false
 		}
 		if lr.q != "" && !containsFold(snap.name(&snap.rows[i]), lr.q) {
 			return false
 		}
-		snap.light(i, &lv, need)
-		return lr.flt.Match(&lv)
+		snap.light(i, lv, need)
+		return lr.flt.Match(lv)
 	}
 	order := snap.byDate
 	if lr.sort == "pay" {
@@ -114,8 +115,9 @@ func (s *Server) matches(snap *Snapshot, lr *listReq) []int {
 	var idx []int
 	ix := snap.index()
 	if ix == nil || narrowed && cand.count()*8 < len(snap.rows) {
+		var lv store.Vacancy
 		collect := func(i int) bool {
-			if keep(i) {
+			if keep(i, &lv) {
 				idx = append(idx, i)
 			}
 			return true
@@ -134,12 +136,23 @@ func (s *Server) matches(snap *Snapshot, lr *listReq) []int {
 	if lr.sort == "pay" {
 		sorted = ix.byPay
 	}
-	for _, i := range sorted {
-		if (!narrowed || cand.has(i)) && keep(int(i)) {
-			idx = append(idx, int(i))
-		}
+	// A broad selection: the presorted order is tested in one run per core,
+	// the runs' rows concatenated in order.
+	n := 1
+	if len(sorted) >= partMin {
+		n = parts()
 	}
-	return idx
+	runs := make([][]int, n)
+	_ = runParts(context.Background(), n, func(_ context.Context, k int) error {
+		var lv store.Vacancy
+		for _, i := range sorted[k*len(sorted)/n : (k+1)*len(sorted)/n] {
+			if (!narrowed || cand.has(i)) && keep(int(i), &lv) {
+				runs[k] = append(runs[k], int(i))
+			}
+		}
+		return nil
+	})
+	return slices.Concat(runs...)
 }
 
 // containsFold reports whether sub occurs in s, case ignored, without
@@ -194,9 +207,19 @@ func (s *Server) list(ctx context.Context, v url.Values) (*List, error) {
 	}
 	idx := s.matches(snap, lr)
 	out := &List{Total: len(idx), Page: lr.page, PerPage: lr.perPage, Sort: lr.sort, Items: []ListItem{}}
-	from := (lr.page - 1) * lr.perPage
-	for k := from; k < len(idx) && k < from+lr.perPage; k++ {
-		out.Items = append(out.Items, s.item(ctx, snap, idx[k], true))
+	from := min((lr.page-1)*lr.perPage, len(idx))
+	page := idx[from:min(from+lr.perPage, len(idx))]
+	// Each item reads its link from the database's raw JSON: a few
+	// look-ups at a time rather than fifty in a row.
+	out.Items = make([]ListItem, len(page))
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(4)
+	for k, i := range page {
+		g.Go(func() error {
+			out.Items[k] = s.item(gctx, snap, i, true)
+			return nil
+		})
 	}
-	return out, nil
+	_ = g.Wait()
+	return out, ctx.Err()
 }
