@@ -37,9 +37,25 @@ func weekKey(t time.Time) int64 {
 	return d - ((d+3)%7+7)%7 // Monday
 }
 
+// monthKey is year·12 + month − 1 of t's MSK calendar date. MSK is a fixed
+// offset, so the date is that of civilDay(t), worked out with integer
+// arithmetic (H. Hinnant's civil_from_days, proleptic Gregorian as package
+// time): cheaper than t.In(MSK).Date() and the same month.
 func monthKey(t time.Time) int64 {
-	m := t.In(MSK)
-	return int64(m.Year())*12 + int64(m.Month()) - 1
+	z := civilDay(t) + 719468 // days since 0000-03-01
+	era := z / 146097
+	if z < 0 && z%146097 != 0 {
+		era--
+	}
+	doe := z - era*146097                                  // [0, 146096]
+	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365 // [0, 399]
+	doy := doe - (365*yoe + yoe/4 - yoe/100)               // [0, 365], from March 1
+	mp := (5*doy + 2) / 153                                // [0, 11], March = 0
+	y, m := yoe+era*400, mp+3                              // m: 1…12
+	if m > 12 {
+		y, m = y+1, m-12
+	}
+	return y*12 + m - 1
 }
 
 func dayStart(d int64) time.Time { return time.Unix(d*86400-3*3600, 0).In(MSK) }
@@ -106,7 +122,11 @@ func (t *trendsSection) Observe(o *Seen) {
 	v := o.V
 	pub := startOf(v)
 	hasWF := len(v.WorkFormat) > 0
-	remote, hybrid := slices.Contains(v.WorkFormat, "REMOTE"), slices.Contains(v.WorkFormat, "HYBRID")
+	remote, hybrid := false, false
+	for _, w := range v.WorkFormat {
+		remote = remote || w == "REMOTE"
+		hybrid = hybrid || w == "HYBRID"
+	}
 	for _, a := range [2]*periodAcc{t.weeks.at(weekKey(pub)), t.months.at(monthKey(pub))} {
 		a.published++
 		a.add(o.Open, o.Salary)
