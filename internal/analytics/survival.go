@@ -2,7 +2,6 @@ package analytics
 
 import (
 	"math"
-	"slices"
 	"sort"
 )
 
@@ -112,8 +111,8 @@ func KaplanMeierLT(subj []Subject) KM {
 // entries of those at risk at some time, their exits split into events and
 // censorings, and the counts. The estimate sorts each slice and only counts
 // equal times, so the order of the subjects does not matter: samples merge
-// by appending, and sorting plain float64 slices is several times cheaper
-// than sorting Subjects by a comparison function.
+// by appending, and plain float64 slices sort by radix (sortFloats), several
+// times cheaper than sorting Subjects by a comparison function.
 type kmSample struct {
 	entries, events, censored []float64
 	n, censoredN, dropped     int
@@ -155,9 +154,9 @@ func (k *kmSample) merge(b *kmSample) {
 func (k *kmSample) estimate(curve bool) KM {
 	km := KM{N: k.n, Censored: k.censoredN, Dropped: k.dropped}
 	entries, events, censored := k.entries, k.events, k.censored
-	slices.Sort(entries)
-	slices.Sort(events)
-	slices.Sort(censored)
+	buf := sortFloats(entries, nil)
+	buf = sortFloats(events, buf)
+	sortFloats(censored, buf)
 	if curve && len(events)+len(censored) > 0 {
 		// At most one point per exit: growing the curve by appending would
 		// copy it over and over.
@@ -195,9 +194,12 @@ func (k *kmSample) estimate(curve bool) KM {
 		if !km.MedianReached && s <= 0.5+MedianTol {
 			km.Median, km.MedianReached, km.MedianAtRisk = t, true, n
 		}
-		// Once both ends of the interval are found the band is not needed:
-		// its powers are the costliest part of the walk.
-		if !km.CILowOK || !km.CIHighOK {
+		// The band's powers are the costliest part of the walk: they are
+		// needed only until both ends of the interval are found, and only
+		// where S moved (at a time with censorings alone S and Greenwood's
+		// sum are those of the time before, whose band did not reach ½ —
+		// or 1 and 0 before the first event, a band of [1, 1]).
+		if d > 0 && (!km.CILowOK || !km.CIHighOK) {
 			lo, hi := band(s, gw)
 			if !km.CILowOK && lo <= 0.5+MedianTol {
 				km.CILow, km.CILowOK = t, true
