@@ -200,11 +200,11 @@ func (k *kmSample) estimate(curve bool) KM {
 		// sum are those of the time before, whose band did not reach ½ —
 		// or 1 and 0 before the first event, a band of [1, 1]).
 		if d > 0 && (!km.CILowOK || !km.CIHighOK) {
-			lo, hi := band(s, gw)
-			if !km.CILowOK && lo <= 0.5+MedianTol {
+			lo, hi := bandReachesHalf(s, gw)
+			if !km.CILowOK && lo {
 				km.CILow, km.CILowOK = t, true
 			}
-			if !km.CIHighOK && hi <= 0.5+MedianTol {
+			if !km.CIHighOK && hi {
 				km.CIHigh, km.CIHighOK = t, true
 			}
 		}
@@ -221,20 +221,6 @@ func nextExit(events []float64, iv int, censored []float64, ic int) float64 {
 		return events[iv]
 	}
 	return min(events[iv], censored[ic])
-}
-
-// band is the pointwise 95 % band of S on the log(−log S) scale.
-func band(s, gw float64) (lo, hi float64) {
-	switch {
-	case math.IsInf(gw, 1):
-		// The last one at risk ended: S = 0 with no variance estimate (R gives
-		// NA); the band is uninformative, so it never closes the interval.
-		return 0, 1
-	case s >= 1:
-		return 1, 1
-	}
-	se := math.Sqrt(gw) / math.Abs(math.Log(s))
-	return math.Pow(s, math.Exp(z95*se)), math.Pow(s, math.Exp(-z95*se))
 }
 
 // At returns S(t) of the curve (1 before the first step).
