@@ -190,33 +190,54 @@ type lifeGroups struct {
 	total  lifeAcc
 	groups map[string]*lifeAcc // by the keys joined with \x1f
 	ds     dimSource
-	vals   [][]kv
+	vals   [][]kv // the values of each dimension for the vacancy being added
+	idx    []int  // of each dimension in Dims, for Seen.values
+	seen   [][]kv // Seen's values of each dimension (observe)
 	// Scratch of combos, reused so that the walk allocates only for new groups.
 	keys, labels []string
 	buf          []byte
 }
 
 func newLifeGroups(ds dimSource, dims []Dim) *lifeGroups {
-	return &lifeGroups{dims: dims, groups: map[string]*lifeAcc{}, ds: ds, vals: make([][]kv, len(dims)),
+	l := &lifeGroups{dims: dims, groups: map[string]*lifeAcc{}, ds: ds, vals: make([][]kv, len(dims)),
+		idx: make([]int, len(dims)), seen: make([][]kv, len(dims)),
 		keys: make([]string, len(dims)), labels: make([]string, len(dims)),
 		total: lifeAcc{key: []string{""}, label: []string{"Все вакансии"}}}
+	for i, d := range dims {
+		l.idx[i] = slices.Index(Dims, d)
+	}
+	return l
 }
 
 func (l *lifeGroups) add(v *store.Vacancy) {
-	o := newLifeObs(v)
-	l.total.add(&o)
-	if len(l.dims) == 0 {
-		return
-	}
 	for i, d := range l.dims {
 		l.vals[i] = l.ds.values(d, v, l.vals[i][:0])
 	}
-	l.combos(&o, 0)
+	l.addValues(v, l.vals)
+}
+
+// observe is add in the walk, with the values of the dimensions the walk
+// works out once for every section (Seen.values).
+func (l *lifeGroups) observe(o *Seen) {
+	for i, j := range l.idx {
+		l.seen[i] = o.values(j)
+	}
+	l.addValues(o.V, l.seen)
+}
+
+// addValues adds v to the total and to its groups, vals holding its values
+// of each dimension.
+func (l *lifeGroups) addValues(v *store.Vacancy, vals [][]kv) {
+	o := newLifeObs(v)
+	l.total.add(&o)
+	if len(l.dims) > 0 {
+		l.combos(&o, vals, 0)
+	}
 }
 
 // combos adds o to every group of its combinations of values, from the i-th
 // dimension on (l.keys[:i] and l.labels[:i] hold the values chosen before).
-func (l *lifeGroups) combos(o *lifeObs, i int) {
+func (l *lifeGroups) combos(o *lifeObs, vals [][]kv, i int) {
 	if i == len(l.dims) {
 		l.buf = l.buf[:0]
 		for j, k := range l.keys {
@@ -233,9 +254,9 @@ func (l *lifeGroups) combos(o *lifeObs, i int) {
 		a.add(o)
 		return
 	}
-	for _, x := range l.vals[i] {
+	for _, x := range vals[i] {
 		l.keys[i], l.labels[i] = x.key, x.label
-		l.combos(o, i+1)
+		l.combos(o, vals, i+1)
 	}
 }
 
@@ -308,7 +329,7 @@ func newLifetimeSection(env *Env) Section {
 	return &lifetimeSection{life: newLifeGroups(env.dims, []Dim{DimExperience}), window: env.Window}
 }
 
-func (l *lifetimeSection) Observe(o *Seen)     { l.life.add(o.V) }
+func (l *lifetimeSection) Observe(o *Seen)     { l.life.observe(o) }
 func (l *lifetimeSection) Merge(other Section) { l.life.merge(other.(*lifetimeSection).life) }
 func (l *lifetimeSection) Finish(r *Result)    { r.Lifetime = l.life.lifetimeReport(l.window) }
 
