@@ -46,6 +46,14 @@ type postingRec struct {
 	emp  int32
 }
 
+// postingOrder is a candidate's place in the order of finish: its key and
+// day, and its index in postingFinder.recs.
+type postingOrder struct {
+	key uint64
+	day int64
+	i   int32
+}
+
 // postingFinder collects the candidates of one pass.
 type postingFinder struct {
 	recs  []postingRec
@@ -129,26 +137,34 @@ func (h fnv1a) bytes(b []byte) fnv1a {
 // finish clusters the candidates and returns the counts and the ids of the copies.
 func (f *postingFinder) finish() (Postings, map[string]bool) {
 	p := Postings{Checked: len(f.recs)}
-	slices.SortFunc(f.recs, func(a, b postingRec) int {
+	// The candidates in the order of key, day and id: sorting small
+	// (key, day, index) triples moves a third of the bytes of sorting the
+	// records; the ids are read only for ties of key and day.
+	order := make([]postingOrder, len(f.recs))
+	for i, r := range f.recs {
+		order[i] = postingOrder{key: r.key, day: r.day, i: int32(i)}
+	}
+	slices.SortFunc(order, func(a, b postingOrder) int {
 		if x := cmp.Compare(a.key, b.key); x != 0 {
 			return x
 		}
 		if x := cmp.Compare(a.day, b.day); x != 0 {
 			return x
 		}
-		return cmp.Compare(a.id, b.id)
+		return cmp.Compare(f.recs[a.i].id, f.recs[b.i].id)
 	})
 	copies := map[string]bool{}
 	byEmp := map[int32]int{}
-	for i := 0; i < len(f.recs); {
+	for i := 0; i < len(order); {
 		j := i + 1
 		multi := false // more than one area in the cluster
-		for j < len(f.recs) && f.recs[j].key == f.recs[i].key && f.recs[j].day-f.recs[j-1].day <= MassWindowDays {
-			multi = multi || f.recs[j].area != f.recs[i].area
+		for j < len(order) && order[j].key == order[i].key && order[j].day-order[j-1].day <= MassWindowDays {
+			multi = multi || f.recs[order[j].i].area != f.recs[order[i].i].area
 			j++
 		}
 		if multi { // one job copied to other areas: all but the earliest are copies
-			for _, r := range f.recs[i+1 : j] {
+			for _, o := range order[i+1 : j] {
+				r := &f.recs[o.i]
 				copies[r.id] = true
 				byEmp[r.emp]++
 			}
