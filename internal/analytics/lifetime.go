@@ -83,8 +83,8 @@ type LifetimeStats struct {
 // initial reports whether the start was initial_created_at.
 func LifeSubject(v store.Vacancy) (s Subject, initial bool) { return lifeSubject(&v) }
 
-// lifeSubject is LifeSubject without copying the vacancy (the walk calls it
-// for every vacancy and every group it falls in).
+// lifeSubject is LifeSubject without copying the vacancy, a large struct
+// (the walk calls it for every vacancy).
 func lifeSubject(v *store.Vacancy) (s Subject, initial bool) {
 	start := v.PublishedAt
 	if v.InitialCreatedAt != nil && !v.InitialCreatedAt.IsZero() {

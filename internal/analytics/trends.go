@@ -51,7 +51,7 @@ func monthKey(t time.Time) int64 {
 	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365 // [0, 399]
 	doy := doe - (365*yoe + yoe/4 - yoe/100)               // [0, 365], from March 1
 	mp := (5*doy + 2) / 153                                // [0, 11], March = 0
-	y, m := yoe+era*400, mp+3                              // m: 1…12
+	y, m := yoe+era*400, mp+3                              // m: 3…14, March…February
 	if m > 12 {
 		y, m = y+1, m-12
 	}
