@@ -32,17 +32,18 @@ func civilDay(t time.Time) int64 {
 	return d
 }
 
-func weekKey(t time.Time) int64 {
-	d := civilDay(t)
-	return d - ((d+3)%7+7)%7 // Monday
-}
+// weekOfDay is the civil day of the Monday of day d's week, the key of weeks.
+func weekOfDay(d int64) int64 { return d - ((d+3)%7+7)%7 }
 
 // monthKey is year·12 + month − 1 of t's MSK calendar date. MSK is a fixed
 // offset, so the date is that of civilDay(t), worked out with integer
 // arithmetic (H. Hinnant's civil_from_days, proleptic Gregorian as package
 // time): cheaper than t.In(MSK).Date() and the same month.
-func monthKey(t time.Time) int64 {
-	z := civilDay(t) + 719468 // days since 0000-03-01
+func monthKey(t time.Time) int64 { return monthOfDay(civilDay(t)) }
+
+// monthOfDay is monthKey of the civil day d.
+func monthOfDay(d int64) int64 {
+	z := d + 719468 // days since 0000-03-01
 	era := z / 146097
 	if z < 0 && z%146097 != 0 {
 		era--
@@ -112,6 +113,23 @@ func (m periodMap) merge(b periodMap) {
 type trendsSection struct {
 	env           *Env
 	weeks, months periodMap
+	pub, closed   dayAccs // of the last vacancy's publication and closing
+}
+
+// dayAccs are the week and month accumulators of one civil day, kept for the
+// next vacancy: the walk goes in id order, roughly that of publication, so
+// consecutive vacancies mostly share their day and skip both map look-ups.
+type dayAccs struct {
+	day         int64
+	week, month *periodAcc
+}
+
+// at returns the accumulators of t's day, from c when it holds that day.
+func (t *trendsSection) at(c *dayAccs, at time.Time) *dayAccs {
+	if d := civilDay(at); c.week == nil || c.day != d {
+		*c = dayAccs{day: d, week: t.weeks.at(weekOfDay(d)), month: t.months.at(monthOfDay(d))}
+	}
+	return c
 }
 
 func newTrendsSection(env *Env) Section {
@@ -127,7 +145,8 @@ func (t *trendsSection) Observe(o *Seen) {
 		remote = remote || w == "REMOTE"
 		hybrid = hybrid || w == "HYBRID"
 	}
-	for _, a := range [2]*periodAcc{t.weeks.at(weekKey(pub)), t.months.at(monthKey(pub))} {
+	p := t.at(&t.pub, pub)
+	for _, a := range [2]*periodAcc{p.week, p.month} {
 		a.published++
 		a.add(o.Open, o.Salary)
 		if hasWF {
@@ -141,8 +160,9 @@ func (t *trendsSection) Observe(o *Seen) {
 		}
 	}
 	if v.ClosedAt != nil {
-		t.weeks.at(weekKey(*v.ClosedAt)).closed++
-		t.months.at(monthKey(*v.ClosedAt)).closed++
+		c := t.at(&t.closed, *v.ClosedAt)
+		c.week.closed++
+		c.month.closed++
 	}
 }
 
