@@ -82,7 +82,11 @@ type LifetimeStats struct {
 // it), else published_at, else first_seen_at; it enters the risk set when it
 // was first seen and leaves at closed_at (an event) or last_seen_at (censored).
 // initial reports whether the start was initial_created_at.
-func LifeSubject(v store.Vacancy) (s Subject, initial bool) {
+func LifeSubject(v store.Vacancy) (s Subject, initial bool) { return lifeSubject(&v) }
+
+// lifeSubject is LifeSubject without copying the vacancy, a large struct
+// (the walk calls it for every vacancy).
+func lifeSubject(v *store.Vacancy) (s Subject, initial bool) {
 	start := v.PublishedAt
 	if v.InitialCreatedAt != nil && !v.InitialCreatedAt.IsZero() {
 		start, initial = *v.InitialCreatedAt, true
@@ -129,34 +133,52 @@ func (s nsSum) days() float64 {
 // lifeAcc collects the subjects of one group.
 type lifeAcc struct {
 	key, label []string
-	subj       []Subject
+	sample     kmSample
 	initial    int
 	closed     nsSum // published_at → closed_at of closed ones, for the naive mean
 	closedN    int
 }
 
-func (a *lifeAcc) add(v *store.Vacancy) {
-	s, initial := LifeSubject(*v)
-	a.subj = append(a.subj, s)
-	if initial {
+// lifeObs is what a group takes of one vacancy, worked out once however
+// many groups the vacancy falls in.
+type lifeObs struct {
+	subj    Subject
+	initial bool
+	closed  bool          // closed with a known published_at
+	naive   time.Duration // published_at → closed_at when closed
+}
+
+func newLifeObs(v *store.Vacancy) lifeObs {
+	var o lifeObs
+	o.subj, o.initial = lifeSubject(v)
+	if v.ClosedAt != nil && !v.PublishedAt.IsZero() {
+		o.closed, o.naive = true, max(0, v.ClosedAt.Sub(v.PublishedAt))
+	}
+	return o
+}
+
+func (a *lifeAcc) add(o *lifeObs) {
+	a.sample.add(o.subj)
+	if o.initial {
 		a.initial++
 	}
-	if v.ClosedAt != nil && !v.PublishedAt.IsZero() {
-		a.closed.add(max(0, v.ClosedAt.Sub(v.PublishedAt)))
+	if o.closed {
+		a.closed.add(o.naive)
 		a.closedN++
 	}
 }
 
 func (a *lifeAcc) merge(b *lifeAcc) {
-	a.subj = append(a.subj, b.subj...)
+	a.sample.merge(&b.sample)
 	a.initial += b.initial
 	a.closed.merge(b.closed)
 	a.closedN += b.closedN
 }
 
-// finish estimates the group and decides whether its median can be stated.
-func (a *lifeAcc) finish(w LifeWindow) (LifetimeGroup, KM) {
-	km := KaplanMeierLT(a.subj)
+// finish estimates the group and decides whether its median can be stated;
+// the estimate has its curve only when asked for.
+func (a *lifeAcc) finish(w LifeWindow, curve bool) (LifetimeGroup, KM) {
+	km := a.sample.estimate(curve)
 	g := LifetimeGroup{Key: a.key, Label: a.label, N: km.N, Closed: km.Events, Censored: km.Censored, Window: w,
 		Start: StartInitialCreated, StartOther: km.N - a.initial}
 	if 2*a.initial < km.N {
@@ -189,40 +211,75 @@ func (a *lifeAcc) finish(w LifeWindow) (LifetimeGroup, KM) {
 type lifeGroups struct {
 	dims   []Dim
 	total  lifeAcc
-	groups map[string]*lifeAcc
+	groups map[string]*lifeAcc // by the keys joined with \x1f
 	ds     dimSource
-	vals   [][]kv
+	vals   [][]kv // the values of each dimension for the vacancy being added
+	idx    []int  // of each dimension in Dims, for Seen.values
+	seen   [][]kv // Seen's values of each dimension (observe)
+	// Scratch of combos, reused so that the walk allocates only for new groups.
+	keys, labels []string
+	buf          []byte
 }
 
 func newLifeGroups(ds dimSource, dims []Dim) *lifeGroups {
-	return &lifeGroups{dims: dims, groups: map[string]*lifeAcc{}, ds: ds, vals: make([][]kv, len(dims)),
+	l := &lifeGroups{dims: dims, groups: map[string]*lifeAcc{}, ds: ds, vals: make([][]kv, len(dims)),
+		idx: make([]int, len(dims)), seen: make([][]kv, len(dims)),
+		keys: make([]string, len(dims)), labels: make([]string, len(dims)),
 		total: lifeAcc{key: []string{""}, label: []string{"Все вакансии"}}}
+	for i, d := range dims {
+		l.idx[i] = slices.Index(Dims, d)
+	}
+	return l
 }
 
 func (l *lifeGroups) add(v *store.Vacancy) {
-	l.total.add(v)
-	if len(l.dims) == 0 {
-		return
-	}
 	for i, d := range l.dims {
 		l.vals[i] = l.ds.values(d, v, l.vals[i][:0])
 	}
-	l.combos(v, 0, nil, nil)
+	l.addValues(v, l.vals)
 }
 
-func (l *lifeGroups) combos(v *store.Vacancy, i int, keys, labels []string) {
+// observe is add in the walk, with the values of the dimensions the walk
+// works out once for every section (Seen.values).
+func (l *lifeGroups) observe(o *Seen) {
+	for i, j := range l.idx {
+		l.seen[i] = o.values(j)
+	}
+	l.addValues(o.V, l.seen)
+}
+
+// addValues adds v to the total and to its groups, vals holding its values
+// of each dimension.
+func (l *lifeGroups) addValues(v *store.Vacancy, vals [][]kv) {
+	o := newLifeObs(v)
+	l.total.add(&o)
+	if len(l.dims) > 0 {
+		l.combos(&o, vals, 0)
+	}
+}
+
+// combos adds o to every group of its combinations of values, from the i-th
+// dimension on (l.keys[:i] and l.labels[:i] hold the values chosen before).
+func (l *lifeGroups) combos(o *lifeObs, vals [][]kv, i int) {
 	if i == len(l.dims) {
-		k := strings.Join(keys, "\x1f")
-		a := l.groups[k]
-		if a == nil {
-			a = &lifeAcc{key: slices.Clone(keys), label: slices.Clone(labels)}
-			l.groups[k] = a
+		l.buf = l.buf[:0]
+		for j, k := range l.keys {
+			if j > 0 {
+				l.buf = append(l.buf, '\x1f')
+			}
+			l.buf = append(l.buf, k...)
 		}
-		a.add(v)
+		a := l.groups[string(l.buf)] // no allocation for the look-up
+		if a == nil {
+			a = &lifeAcc{key: slices.Clone(l.keys), label: slices.Clone(l.labels)}
+			l.groups[string(l.buf)] = a
+		}
+		a.add(o)
 		return
 	}
-	for _, x := range l.vals[i] {
-		l.combos(v, i+1, append(keys, x.key), append(labels, x.label))
+	for _, x := range vals[i] {
+		l.keys[i], l.labels[i] = x.key, x.label
+		l.combos(o, vals, i+1)
 	}
 }
 
@@ -239,10 +296,10 @@ func (l *lifeGroups) merge(b *lifeGroups) {
 
 // finish returns the total, its estimate, and the groups largest first.
 func (l *lifeGroups) finish(w LifeWindow) (LifetimeGroup, KM, []LifetimeGroup) {
-	total, km := l.total.finish(w)
+	total, km := l.total.finish(w, true)
 	out := make([]LifetimeGroup, 0, len(l.groups))
 	for _, a := range l.groups {
-		g, _ := a.finish(w)
+		g, _ := a.finish(w, false)
 		out = append(out, g)
 	}
 	slices.SortFunc(out, func(a, b LifetimeGroup) int {
@@ -295,7 +352,7 @@ func newLifetimeSection(env *Env) Section {
 	return &lifetimeSection{life: newLifeGroups(env.dims, []Dim{DimExperience}), window: env.Window}
 }
 
-func (l *lifetimeSection) Observe(o *Seen)     { l.life.add(o.V) }
+func (l *lifetimeSection) Observe(o *Seen)     { l.life.observe(o) }
 func (l *lifetimeSection) Merge(other Section) { l.life.merge(other.(*lifetimeSection).life) }
 func (l *lifetimeSection) Finish(r *Result)    { r.Lifetime = l.life.lifetimeReport(l.window) }
 

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"fmt"
-	"hash/fnv"
 	"slices"
 	"strconv"
 
@@ -47,12 +46,20 @@ type postingRec struct {
 	emp  int32
 }
 
+// postingOrder is a candidate's place in the order of finish: its key and
+// day, and its index in postingFinder.recs.
+type postingOrder struct {
+	key uint64
+	day int64
+	i   int32
+}
+
 // postingFinder collects the candidates of one pass.
 type postingFinder struct {
 	recs  []postingRec
 	emps  []store.IDName
 	empID map[string]int32
-	total map[int32]int
+	total []int             // vacancies with a salary, by employer (index of emps)
 	title map[string]string // raw title → folded; titles repeat a lot
 }
 
@@ -61,7 +68,7 @@ func (f *postingFinder) add(v *store.Vacancy) {
 		return
 	}
 	if f.empID == nil {
-		f.empID, f.total, f.title = map[string]int32{}, map[int32]int{}, map[string]string{}
+		f.empID, f.title = map[string]int32{}, map[string]string{}
 	}
 	title, ok := f.title[v.Name]
 	if !ok {
@@ -75,46 +82,89 @@ func (f *postingFinder) add(v *store.Vacancy) {
 		e = int32(len(f.emps))
 		f.empID[v.EmployerID] = e
 		f.emps = append(f.emps, store.IDName{ID: v.EmployerID, Name: v.EmployerName})
+		f.total = append(f.total, 0)
 	}
 	f.total[e]++
-	h := fnv.New64a()
-	key := v.EmployerID + "\x00" + title + "\x00" + v.SalaryCurrency + "\x00" + v.SalaryMode
-	for _, p := range []*int64{v.SalaryFrom, v.SalaryTo} {
-		key += "\x00"
+	f.recs = append(f.recs, postingRec{key: postingKey(v, title), day: civilDay(startOf(v)), area: v.AreaID, id: v.ID, emp: e})
+}
+
+// postingKey is the 64-bit FNV-1a hash of what makes vacancies one posting:
+// the employer, the folded title and the published pay, joined with \x00
+// (from and to in decimal, empty when absent; "g" last when gross). FNV-1a
+// reads bytes one by one, so hashing the parts in turn gives the hash of the
+// joined string without building it (the walk does this for every vacancy
+// with a salary).
+func postingKey(v *store.Vacancy, title string) uint64 {
+	h := fnv1a(fnvOffset64)
+	h = h.str(v.EmployerID).byte(0).str(title).byte(0).str(v.SalaryCurrency).byte(0).str(v.SalaryMode)
+	var num [20]byte
+	for _, p := range [2]*int64{v.SalaryFrom, v.SalaryTo} {
+		h = h.byte(0)
 		if p != nil {
-			key += strconv.FormatInt(*p, 10)
+			h = h.bytes(strconv.AppendInt(num[:0], *p, 10))
 		}
 	}
 	if v.SalaryGross != nil && *v.SalaryGross {
-		key += "\x00g"
+		h = h.byte(0).byte('g')
 	}
-	h.Write([]byte(key))
-	f.recs = append(f.recs, postingRec{key: h.Sum64(), day: civilDay(startOf(v)), area: v.AreaID, id: v.ID, emp: e})
+	return uint64(h)
+}
+
+// fnv1a is a running 64-bit FNV-1a hash (the same as hash/fnv's New64a).
+type fnv1a uint64
+
+const (
+	fnvOffset64 = 14695981039346656037
+	fnvPrime64  = 1099511628211
+)
+
+func (h fnv1a) byte(c byte) fnv1a { return (h ^ fnv1a(c)) * fnvPrime64 }
+
+func (h fnv1a) str(s string) fnv1a {
+	for i := 0; i < len(s); i++ {
+		h = h.byte(s[i])
+	}
+	return h
+}
+
+func (h fnv1a) bytes(b []byte) fnv1a {
+	for _, c := range b {
+		h = h.byte(c)
+	}
+	return h
 }
 
 // finish clusters the candidates and returns the counts and the ids of the copies.
 func (f *postingFinder) finish() (Postings, map[string]bool) {
 	p := Postings{Checked: len(f.recs)}
-	slices.SortFunc(f.recs, func(a, b postingRec) int {
+	// The candidates in the order of key, day and id: sorting small
+	// (key, day, index) triples moves a third of the bytes of sorting the
+	// records; the ids are read only for ties of key and day.
+	order := make([]postingOrder, len(f.recs))
+	for i, r := range f.recs {
+		order[i] = postingOrder{key: r.key, day: r.day, i: int32(i)}
+	}
+	slices.SortFunc(order, func(a, b postingOrder) int {
 		if x := cmp.Compare(a.key, b.key); x != 0 {
 			return x
 		}
 		if x := cmp.Compare(a.day, b.day); x != 0 {
 			return x
 		}
-		return cmp.Compare(a.id, b.id)
+		return cmp.Compare(f.recs[a.i].id, f.recs[b.i].id)
 	})
 	copies := map[string]bool{}
 	byEmp := map[int32]int{}
-	for i := 0; i < len(f.recs); {
+	for i := 0; i < len(order); {
 		j := i + 1
-		areas := map[string]bool{f.recs[i].area: true}
-		for j < len(f.recs) && f.recs[j].key == f.recs[i].key && f.recs[j].day-f.recs[j-1].day <= MassWindowDays {
-			areas[f.recs[j].area] = true
+		multi := false // more than one area in the cluster
+		for j < len(order) && order[j].key == order[i].key && order[j].day-order[j-1].day <= MassWindowDays {
+			multi = multi || f.recs[order[j].i].area != f.recs[order[i].i].area
 			j++
 		}
-		if len(areas) > 1 { // one job copied to other areas: all but the earliest are copies
-			for _, r := range f.recs[i+1 : j] {
+		if multi { // one job copied to other areas: all but the earliest are copies
+			for _, o := range order[i+1 : j] {
+				r := &f.recs[o.i]
 				copies[r.id] = true
 				byEmp[r.emp]++
 			}
@@ -157,7 +207,7 @@ func (f *postingFinder) merge(b *postingFinder) {
 		return
 	}
 	if f.empID == nil {
-		f.empID, f.total, f.title = map[string]int32{}, map[int32]int{}, map[string]string{}
+		f.empID, f.title = map[string]int32{}, map[string]string{}
 	}
 	emp := make([]int32, len(b.emps))
 	for i, e := range b.emps {
@@ -166,11 +216,10 @@ func (f *postingFinder) merge(b *postingFinder) {
 			id = int32(len(f.emps))
 			f.empID[e.ID] = id
 			f.emps = append(f.emps, e)
+			f.total = append(f.total, 0)
 		}
 		emp[i] = id
-	}
-	for e, n := range b.total {
-		f.total[emp[e]] += n
+		f.total[id] += b.total[i]
 	}
 	for _, r := range b.recs {
 		r.emp = emp[r.emp]

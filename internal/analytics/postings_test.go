@@ -3,6 +3,9 @@ package analytics
 import (
 	"context"
 	"fmt"
+	"hash/fnv"
+	"math"
+	"strconv"
 	"testing"
 	"time"
 
@@ -55,5 +58,42 @@ func TestMassPostings(t *testing.T) {
 	}
 	if s := res.Total.Salary; s.N != 6 || s.Median != 150000 || res.Total.Vacancies != 8 || res.Total.Disclosed != 8 {
 		t.Errorf("unique: total %+v", res.Total)
+	}
+}
+
+// postingKey hashes the parts in turn: the same as FNV-1a of the joined key.
+func TestPostingKeyIsFNVOfTheJoinedKey(t *testing.T) {
+	joined := func(v *store.Vacancy, title string) uint64 {
+		key := v.EmployerID + "\x00" + title + "\x00" + v.SalaryCurrency + "\x00" + v.SalaryMode
+		for _, p := range []*int64{v.SalaryFrom, v.SalaryTo} {
+			key += "\x00"
+			if p != nil {
+				key += strconv.FormatInt(*p, 10)
+			}
+		}
+		if v.SalaryGross != nil && *v.SalaryGross {
+			key += "\x00g"
+		}
+		h := fnv.New64a()
+		h.Write([]byte(key))
+		return h.Sum64()
+	}
+	tests := []struct {
+		name  string
+		v     store.Vacancy
+		title string
+	}{
+		{"from only, gross", store.Vacancy{EmployerID: "1455", SalaryFrom: i64(120000), SalaryCurrency: "RUR", SalaryMode: "MONTH", SalaryGross: bp(true)}, "менеджер по персоналу"},
+		{"to only, net", store.Vacancy{EmployerID: "9", SalaryTo: i64(90000), SalaryCurrency: "RUR", SalaryGross: bp(false)}, "рекрутер"},
+		{"both, no gross flag", store.Vacancy{EmployerID: "77", SalaryFrom: i64(1000), SalaryTo: i64(-5), SalaryCurrency: "USD", SalaryMode: "HOUR"}, "hr bp"},
+		{"extremes", store.Vacancy{EmployerID: "x", SalaryFrom: i64(math.MinInt64), SalaryTo: i64(math.MaxInt64)}, ""},
+		{"empty", store.Vacancy{}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got, want := postingKey(&tt.v, tt.title), joined(&tt.v, tt.title); got != want {
+				t.Errorf("postingKey = %#x, want %#x", got, want)
+			}
+		})
 	}
 }

@@ -2,7 +2,6 @@ package analytics
 
 import (
 	"math"
-	"slices"
 	"sort"
 )
 
@@ -101,50 +100,84 @@ const z95 = 1.959963984540054
 // the high end the first t where the upper band does (as R's quantile() of a
 // survfit with conf.type = "log-log").
 func KaplanMeierLT(subj []Subject) KM {
-	km := KM{N: len(subj)}
-	entries := make([]float64, 0, len(subj))
-	used := make([]Subject, 0, len(subj))
+	k := kmSample{entries: make([]float64, 0, len(subj))}
 	for _, s := range subj {
-		if !s.Event {
-			km.Censored++
-		}
-		if s.Exit <= s.Entry {
-			// Never at risk: seen once and still open (no information), or an
-			// end before the entry (inconsistent data).
-			if s.Event {
-				km.Dropped++
-			}
-			continue
-		}
-		entries = append(entries, s.Entry)
-		used = append(used, s)
+		k.add(s)
 	}
-	slices.Sort(entries)
-	slices.SortFunc(used, func(a, b Subject) int {
-		if a.Exit != b.Exit {
-			if a.Exit < b.Exit {
-				return -1
-			}
-			return 1
+	return k.estimate(true)
+}
+
+// kmSample is what the product-limit estimate reads of its subjects: the
+// entries of those at risk at some time, their exits split into events and
+// censorings, and the counts. The estimate sorts each slice and only counts
+// equal times, so the order of the subjects does not matter: samples merge
+// by appending, and plain float64 slices sort by radix (sortFloats), several
+// times cheaper than sorting Subjects by a comparison function.
+type kmSample struct {
+	entries, events, censored []float64
+	n, censoredN, dropped     int
+}
+
+func (k *kmSample) add(s Subject) {
+	k.n++
+	if !s.Event {
+		k.censoredN++
+	}
+	if s.Exit <= s.Entry {
+		// Never at risk: seen once and still open (no information), or an
+		// end before the entry (inconsistent data).
+		if s.Event {
+			k.dropped++
 		}
-		return 0
-	})
+		return
+	}
+	k.entries = append(k.entries, s.Entry)
+	if s.Event {
+		k.events = append(k.events, s.Exit)
+	} else {
+		k.censored = append(k.censored, s.Exit)
+	}
+}
+
+func (k *kmSample) merge(b *kmSample) {
+	k.entries = append(k.entries, b.entries...)
+	k.events = append(k.events, b.events...)
+	k.censored = append(k.censored, b.censored...)
+	k.n += b.n
+	k.censoredN += b.censoredN
+	k.dropped += b.dropped
+}
+
+// estimate is KaplanMeierLT of the sample; it sorts the sample's slices in
+// place. Without curve, KM.Curve stays nil (a group's summary needs only the
+// median and its interval).
+func (k *kmSample) estimate(curve bool) KM {
+	km := KM{N: k.n, Censored: k.censoredN, Dropped: k.dropped}
+	entries, events, censored := k.entries, k.events, k.censored
+	buf := sortFloats(entries, nil)
+	buf = sortFloats(events, buf)
+	sortFloats(censored, buf)
+	if curve && len(events)+len(censored) > 0 {
+		// At most one point per exit: growing the curve by appending would
+		// copy it over and over.
+		km.Curve = make([]KMPoint, 0, len(events)+len(censored))
+	}
 	s, gw := 1.0, 0.0
-	ie, ix := 0, 0 // entries before t; exits before t
-	for ix < len(used) {
-		t := used[ix].Exit
+	ie, iv, ic := 0, 0, 0 // entries, events and censorings before t
+	for iv < len(events) || ic < len(censored) {
+		t := nextExit(events, iv, censored, ic)
 		for ie < len(entries) && entries[ie] < t {
 			ie++
 		}
-		n := ie - ix
+		n := ie - iv - ic
 		d, c := 0, 0
-		for ix < len(used) && used[ix].Exit == t {
-			if used[ix].Event {
-				d++
-			} else {
-				c++
-			}
-			ix++
+		for iv < len(events) && events[iv] == t {
+			d++
+			iv++
+		}
+		for ic < len(censored) && censored[ic] == t {
+			c++
+			ic++
 		}
 		if d > 0 {
 			s *= 1 - float64(d)/float64(n)
@@ -154,34 +187,40 @@ func KaplanMeierLT(subj []Subject) KM {
 				gw = math.Inf(1)
 			}
 		}
-		km.Curve = append(km.Curve, KMPoint{T: t, S: s, AtRisk: n, Events: d, Censored: c, Greenwood: gw})
+		if curve {
+			km.Curve = append(km.Curve, KMPoint{T: t, S: s, AtRisk: n, Events: d, Censored: c, Greenwood: gw})
+		}
 		km.Events += d
 		if !km.MedianReached && s <= 0.5+MedianTol {
 			km.Median, km.MedianReached, km.MedianAtRisk = t, true, n
 		}
-		lo, hi := band(s, gw)
-		if !km.CILowOK && lo <= 0.5+MedianTol {
-			km.CILow, km.CILowOK = t, true
-		}
-		if !km.CIHighOK && hi <= 0.5+MedianTol {
-			km.CIHigh, km.CIHighOK = t, true
+		// The band's powers are the costliest part of the walk: they are
+		// needed only until both ends of the interval are found, and only
+		// where S moved (at a time with censorings alone S and Greenwood's
+		// sum are those of the time before, whose band did not reach ½ —
+		// or 1 and 0 before the first event, a band of [1, 1]).
+		if d > 0 && (!km.CILowOK || !km.CIHighOK) {
+			lo, hi := bandReachesHalf(s, gw)
+			if !km.CILowOK && lo {
+				km.CILow, km.CILowOK = t, true
+			}
+			if !km.CIHighOK && hi {
+				km.CIHigh, km.CIHighOK = t, true
+			}
 		}
 	}
 	return km
 }
 
-// band is the pointwise 95 % band of S on the log(−log S) scale.
-func band(s, gw float64) (lo, hi float64) {
+// nextExit is the earliest of the next event and the next censoring.
+func nextExit(events []float64, iv int, censored []float64, ic int) float64 {
 	switch {
-	case math.IsInf(gw, 1):
-		// The last one at risk ended: S = 0 with no variance estimate (R gives
-		// NA); the band is uninformative, so it never closes the interval.
-		return 0, 1
-	case s >= 1:
-		return 1, 1
+	case iv == len(events):
+		return censored[ic]
+	case ic == len(censored):
+		return events[iv]
 	}
-	se := math.Sqrt(gw) / math.Abs(math.Log(s))
-	return math.Pow(s, math.Exp(z95*se)), math.Pow(s, math.Exp(-z95*se))
+	return min(events[iv], censored[ic])
 }
 
 // At returns S(t) of the curve (1 before the first step).

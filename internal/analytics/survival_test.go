@@ -1,7 +1,11 @@
 package analytics
 
 import (
+	"cmp"
 	"math"
+	"math/rand/v2"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -122,7 +126,11 @@ func TestLifetimeWithheld(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			g, _ := (&lifeAcc{key: []string{""}, label: []string{""}, subj: tt.subj}).finish(LifeWindow{})
+			a := &lifeAcc{key: []string{""}, label: []string{""}}
+			for _, s := range tt.subj {
+				a.sample.add(s)
+			}
+			g, _ := a.finish(LifeWindow{}, false)
 			if !strings.HasPrefix(g.Reason, tt.reason) {
 				t.Errorf("reason %q, want %q", g.Reason, tt.reason)
 			}
@@ -160,5 +168,127 @@ func TestLifeSubject(t *testing.T) {
 		if !near(got.Entry, tt.want.Entry) || !near(got.Exit, tt.want.Exit) || got.Event != tt.want.Event || initial != tt.initial {
 			t.Errorf("%s: %+v %v, want %+v %v", tt.name, got, initial, tt.want, tt.initial)
 		}
+	}
+}
+
+// kaplanMeierRef is the estimator as first written: the subjects sorted by
+// exit with a comparison function, the band at every exit time. The split
+// sample must give the same estimate to the bit.
+func kaplanMeierRef(subj []Subject) KM {
+	km := KM{N: len(subj)}
+	var entries []float64
+	var used []Subject
+	for _, s := range subj {
+		if !s.Event {
+			km.Censored++
+		}
+		if s.Exit <= s.Entry {
+			if s.Event {
+				km.Dropped++
+			}
+			continue
+		}
+		entries = append(entries, s.Entry)
+		used = append(used, s)
+	}
+	slices.Sort(entries)
+	slices.SortStableFunc(used, func(a, b Subject) int { return cmp.Compare(a.Exit, b.Exit) })
+	s, gw := 1.0, 0.0
+	ie, ix := 0, 0
+	for ix < len(used) {
+		t := used[ix].Exit
+		for ie < len(entries) && entries[ie] < t {
+			ie++
+		}
+		n := ie - ix
+		d, c := 0, 0
+		for ix < len(used) && used[ix].Exit == t {
+			if used[ix].Event {
+				d++
+			} else {
+				c++
+			}
+			ix++
+		}
+		if d > 0 {
+			s *= 1 - float64(d)/float64(n)
+			if n > d {
+				gw += float64(d) / float64(n*(n-d))
+			} else {
+				gw = math.Inf(1)
+			}
+		}
+		km.Curve = append(km.Curve, KMPoint{T: t, S: s, AtRisk: n, Events: d, Censored: c, Greenwood: gw})
+		km.Events += d
+		if !km.MedianReached && s <= 0.5+MedianTol {
+			km.Median, km.MedianReached, km.MedianAtRisk = t, true, n
+		}
+		lo, hi := band(s, gw)
+		if !km.CILowOK && lo <= 0.5+MedianTol {
+			km.CILow, km.CILowOK = t, true
+		}
+		if !km.CIHighOK && hi <= 0.5+MedianTol {
+			km.CIHigh, km.CIHighOK = t, true
+		}
+	}
+	return km
+}
+
+// The estimate is the reference one to the bit, whatever the order of the
+// subjects, with many ties (whole days), entries at exit times, subjects
+// never at risk, and sharded samples merged.
+func TestKaplanMeierLTMatchesReference(t *testing.T) {
+	tests := []struct {
+		name   string
+		n      int
+		days   int     // exits on whole days 0…days−1 (ties); 0: continuous times
+		closed float64 // share of events
+	}{
+		{"empty", 0, 10, 0.5},
+		{"one", 1, 10, 1},
+		{"ties", 2000, 30, 0.7},
+		{"heavy ties, few events", 2000, 5, 0.2},
+		{"continuous", 5000, 0, 0.8},
+		{"all censored", 300, 40, 0},
+		{"all closed", 300, 40, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := rand.New(rand.NewPCG(1, uint64(tt.n)))
+			subj := make([]Subject, tt.n)
+			for i := range subj {
+				entry, exit := r.Float64()*5, r.ExpFloat64()*10
+				if tt.days > 0 {
+					entry, exit = float64(r.IntN(3)), float64(r.IntN(tt.days))
+				}
+				subj[i] = Subject{Entry: entry, Exit: exit, Event: r.Float64() < tt.closed}
+			}
+			want := kaplanMeierRef(subj)
+			if got := KaplanMeierLT(subj); !reflect.DeepEqual(got, want) {
+				t.Fatalf("got %+v\nwant %+v", got, want)
+			}
+			r.Shuffle(len(subj), func(i, j int) { subj[i], subj[j] = subj[j], subj[i] })
+			var a, b kmSample
+			for i, s := range subj {
+				if i%3 == 0 {
+					a.add(s)
+				} else {
+					b.add(s)
+				}
+			}
+			a.merge(&b)
+			got := a.estimate(true)
+			if len(want.Curve) == 0 {
+				got.Curve = nil // made with capacity, or not at all
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Fatalf("shuffled and merged: got %+v\nwant %+v", got, want)
+			}
+			noCurve := want
+			noCurve.Curve = nil
+			if got := a.estimate(false); !reflect.DeepEqual(got, noCurve) {
+				t.Fatalf("without the curve: got %+v\nwant %+v", got, noCurve)
+			}
+		})
 	}
 }

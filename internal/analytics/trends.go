@@ -32,14 +32,31 @@ func civilDay(t time.Time) int64 {
 	return d
 }
 
-func weekKey(t time.Time) int64 {
-	d := civilDay(t)
-	return d - ((d+3)%7+7)%7 // Monday
-}
+// weekOfDay is the civil day of the Monday of day d's week, the key of weeks.
+func weekOfDay(d int64) int64 { return d - ((d+3)%7+7)%7 }
 
-func monthKey(t time.Time) int64 {
-	m := t.In(MSK)
-	return int64(m.Year())*12 + int64(m.Month()) - 1
+// monthKey is year·12 + month − 1 of t's MSK calendar date. MSK is a fixed
+// offset, so the date is that of civilDay(t), worked out with integer
+// arithmetic (H. Hinnant's civil_from_days, proleptic Gregorian as package
+// time): cheaper than t.In(MSK).Date() and the same month.
+func monthKey(t time.Time) int64 { return monthOfDay(civilDay(t)) }
+
+// monthOfDay is monthKey of the civil day d.
+func monthOfDay(d int64) int64 {
+	z := d + 719468 // days since 0000-03-01
+	era := z / 146097
+	if z < 0 && z%146097 != 0 {
+		era--
+	}
+	doe := z - era*146097                                  // [0, 146096]
+	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365 // [0, 399]
+	doy := doe - (365*yoe + yoe/4 - yoe/100)               // [0, 365], from March 1
+	mp := (5*doy + 2) / 153                                // [0, 11], March = 0
+	y, m := yoe+era*400, mp+3                              // m: 3…14, March…February
+	if m > 12 {
+		y, m = y+1, m-12
+	}
+	return y*12 + m - 1
 }
 
 func dayStart(d int64) time.Time { return time.Unix(d*86400-3*3600, 0).In(MSK) }
@@ -96,6 +113,23 @@ func (m periodMap) merge(b periodMap) {
 type trendsSection struct {
 	env           *Env
 	weeks, months periodMap
+	pub, closed   dayAccs // of the last vacancy's publication and closing
+}
+
+// dayAccs are the week and month accumulators of one civil day, kept for the
+// next vacancy: the walk goes in id order, roughly that of publication, so
+// consecutive vacancies mostly share their day and skip both map look-ups.
+type dayAccs struct {
+	day         int64
+	week, month *periodAcc
+}
+
+// at returns the accumulators of t's day, from c when it holds that day.
+func (t *trendsSection) at(c *dayAccs, at time.Time) *dayAccs {
+	if d := civilDay(at); c.week == nil || c.day != d {
+		*c = dayAccs{day: d, week: t.weeks.at(weekOfDay(d)), month: t.months.at(monthOfDay(d))}
+	}
+	return c
 }
 
 func newTrendsSection(env *Env) Section {
@@ -106,8 +140,13 @@ func (t *trendsSection) Observe(o *Seen) {
 	v := o.V
 	pub := startOf(v)
 	hasWF := len(v.WorkFormat) > 0
-	remote, hybrid := slices.Contains(v.WorkFormat, "REMOTE"), slices.Contains(v.WorkFormat, "HYBRID")
-	for _, a := range [2]*periodAcc{t.weeks.at(weekKey(pub)), t.months.at(monthKey(pub))} {
+	remote, hybrid := false, false
+	for _, w := range v.WorkFormat {
+		remote = remote || w == "REMOTE"
+		hybrid = hybrid || w == "HYBRID"
+	}
+	p := t.at(&t.pub, pub)
+	for _, a := range [2]*periodAcc{p.week, p.month} {
 		a.published++
 		a.add(o.Open, o.Salary)
 		if hasWF {
@@ -121,8 +160,9 @@ func (t *trendsSection) Observe(o *Seen) {
 		}
 	}
 	if v.ClosedAt != nil {
-		t.weeks.at(weekKey(*v.ClosedAt)).closed++
-		t.months.at(monthKey(*v.ClosedAt)).closed++
+		c := t.at(&t.closed, *v.ClosedAt)
+		c.week.closed++
+		c.month.closed++
 	}
 }
 
