@@ -71,7 +71,7 @@ func (a *acc) finish() GroupStats {
 	kept, out := TrimIQR(a.vals)
 	g := GroupStats{
 		Key: a.key, Label: a.label, Vacancies: a.vacancies, Open: a.open, Disclosed: a.disclosed,
-		Excluded: a.excluded, OutliersAbs: a.outliersAbs, OutliersIQR: out, Salary: Summarise(kept),
+		Excluded: a.excluded, OutliersAbs: a.outliersAbs, OutliersIQR: out, Salary: summariseSorted(kept),
 	}
 	if a.vacancies > 0 {
 		g.DisclosureShare = float64(a.disclosed) / float64(a.vacancies)
