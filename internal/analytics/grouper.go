@@ -6,22 +6,24 @@ package analytics
 // A vacancy is seen by every tuple, so the string work is done once per
 // vacancy and dimension: each value's key is interned into a small integer
 // id (one map look-up), and the tuples find their groups by those ids — a
-// slice index for a single dimension, a few bytes of ids for several —
-// instead of joining and hashing the keys once per tuple.
+// slice index for a single dimension, the ids packed into an integer for
+// several — instead of joining and hashing the keys once per tuple.
 type grouper struct {
 	tuples []tupleGroups
-	used   uint16              // bit i: some tuple reads Dims[i]
-	dicts  [8]map[string]int32 // per Dims index: value key → id
-	ids    [8][]int32          // the current vacancy's ids of each used dimension
-	kbuf   []byte              // the key of a combination (see comboKey)
-	pos    []int               // the values of the combination being built
+	used   uint16     // bit i: some tuple reads Dims[i]
+	dicts  [8]dict    // per Dims index: value key → id
+	ids    [8][]int32 // the current vacancy's ids of each used dimension
+	pos    []int      // the values of the combination being built
+	combo  []int32    // and their ids
+	kbuf   []byte
 }
 
 // tupleGroups are the groups of one dimension tuple.
 type tupleGroups struct {
-	idx   []int           // indexes in Dims
-	byID  []*acc          // one dimension: the group of each value id (nil: none yet)
-	byKey map[string]*acc // several dimensions: the group of each comboKey
+	idx    []int           // indexes in Dims
+	byID   []*acc          // one dimension: the group of each value id (nil: none yet)
+	packed map[uint64]*acc // several: the group of each combination of ids, packed
+	byKey  map[string]*acc // the rare combinations whose ids do not fit (comboKey)
 }
 
 func newGrouper(tuples [][]int) *grouper {
@@ -29,27 +31,51 @@ func newGrouper(tuples [][]int) *grouper {
 	for _, idx := range tuples {
 		t := tupleGroups{idx: idx}
 		if len(idx) > 1 {
-			t.byKey = map[string]*acc{}
+			t.packed, t.byKey = map[uint64]*acc{}, map[string]*acc{}
 		}
 		g.tuples = append(g.tuples, t)
 		for _, i := range idx {
 			g.used |= 1 << i
 		}
 	}
-	for i := range Dims {
-		if g.used&(1<<i) != 0 {
-			g.dicts[i] = map[string]int32{}
-		}
-	}
 	return g
 }
 
 // id interns key, a value of Dims[i].
-func (g *grouper) id(i int, key string) int32 {
-	id, ok := g.dicts[i][key]
-	if !ok {
-		id = int32(len(g.dicts[i]))
-		g.dicts[i][key] = id
+func (g *grouper) id(i int, key string) int32 { return g.dicts[i].id(key) }
+
+// dict numbers the values of a dimension in the order they come. Most
+// dimensions have a handful of values (experience, work formats, forms of
+// employment): comparing a key with each of them is cheaper than hashing it,
+// all the more as the dashboard's strings are shared and compare by address.
+// A dimension with more values gets a map.
+type dict struct {
+	keys []string         // by id
+	ids  map[string]int32 // once there are more than dictScan keys
+}
+
+const dictScan = 8
+
+func (d *dict) id(key string) int32 {
+	if d.ids == nil {
+		for i, k := range d.keys {
+			if k == key {
+				return int32(i)
+			}
+		}
+	} else if id, ok := d.ids[key]; ok {
+		return id
+	}
+	id := int32(len(d.keys))
+	d.keys = append(d.keys, key)
+	switch {
+	case d.ids != nil:
+		d.ids[key] = id
+	case len(d.keys) > dictScan:
+		d.ids = make(map[string]int32, 2*len(d.keys))
+		for i, k := range d.keys {
+			d.ids[k] = int32(i)
+		}
 	}
 	return id
 }
@@ -61,11 +87,12 @@ func (g *grouper) observe(o *Seen) {
 		if g.used&(1<<i) == 0 {
 			continue
 		}
-		ids := g.ids[i][:0]
+		// Appending in place stores no pointer: no write barrier while the
+		// collector runs.
+		g.ids[i] = g.ids[i][:0]
 		for _, x := range o.values(i) {
-			ids = append(ids, g.id(i, x.key))
+			g.ids[i] = append(g.ids[i], g.id(i, x.key))
 		}
-		g.ids[i] = ids
 	}
 	for t := range g.tuples {
 		tg := &g.tuples[t]
@@ -100,38 +127,75 @@ func (tg *tupleGroups) single(id int32) **acc {
 // combos walks the combinations of o's values of the tuple's dimensions.
 func (g *grouper) combos(tg *tupleGroups, o *Seen) {
 	g.pos = g.pos[:0]
+	g.combo = g.combo[:0]
 	g.walk(tg, o)
 }
 
 func (g *grouper) walk(tg *tupleGroups, o *Seen) {
 	k := len(g.pos)
 	if k == len(tg.idx) {
-		g.kbuf = g.kbuf[:0]
-		for k, i := range tg.idx {
-			g.kbuf = comboKey(g.kbuf, g.ids[i][g.pos[k]])
-		}
-		a := tg.byKey[string(g.kbuf)] // no allocation for the look-up
+		a := g.get(tg, g.combo)
 		if a == nil {
 			a = &acc{key: make([]string, len(tg.idx)), label: make([]string, len(tg.idx))}
 			for k, i := range tg.idx {
 				x := o.values(i)[g.pos[k]]
 				a.key[k], a.label[k] = x.key, x.label
 			}
-			tg.byKey[string(g.kbuf)] = a
+			g.put(tg, g.combo, a)
 		}
 		a.add(o.Open, o.Salary)
 		return
 	}
-	for j := range g.ids[tg.idx[k]] {
+	for j, id := range g.ids[tg.idx[k]] {
 		g.pos = append(g.pos, j)
+		g.combo = append(g.combo, id)
 		g.walk(tg, o)
 		g.pos = g.pos[:k]
+		g.combo = g.combo[:k]
 	}
 }
 
-// comboKey appends id to the key of a combination: four bytes per dimension.
-func comboKey(buf []byte, id int32) []byte {
-	return append(buf, byte(id), byte(id>>8), byte(id>>16), byte(id>>24))
+// get returns the group of the combination of ids (one per dimension of
+// tg, several), nil when there is none yet.
+func (g *grouper) get(tg *tupleGroups, combo []int32) *acc {
+	if k, ok := pack(combo); ok {
+		return tg.packed[k]
+	}
+	g.kbuf = comboKey(g.kbuf[:0], combo)
+	return tg.byKey[string(g.kbuf)] // no allocation for the look-up
+}
+
+func (g *grouper) put(tg *tupleGroups, combo []int32, a *acc) {
+	if k, ok := pack(combo); ok {
+		tg.packed[k] = a
+		return
+	}
+	tg.byKey[string(comboKey(g.kbuf[:0], combo))] = a
+}
+
+// pack packs the ids of a combination of two to eight dimensions into one
+// integer, 64/len(combo) bits each; ok is false when an id does not fit
+// (three dimensions: 2 097 152 values or more).
+func pack(combo []int32) (k uint64, ok bool) {
+	if len(combo) < 2 || len(combo) > 8 {
+		return 0, false
+	}
+	bits := 64 / len(combo)
+	for _, id := range combo {
+		if uint64(id) >= 1<<bits {
+			return 0, false
+		}
+		k = k<<bits | uint64(id)
+	}
+	return k, true
+}
+
+// comboKey writes the ids of a combination to buf, four bytes each.
+func comboKey(buf []byte, combo []int32) []byte {
+	for _, id := range combo {
+		buf = append(buf, byte(id), byte(id>>8), byte(id>>16), byte(id>>24))
+	}
+	return buf
 }
 
 // merge adds the groups of b, a grouper of the same tuples; b's ids are its
@@ -153,14 +217,14 @@ func (g *grouper) mergeGroup(tg *tupleGroups, x *acc) {
 		}
 		return
 	}
-	g.kbuf = g.kbuf[:0]
+	g.combo = g.combo[:0]
 	for k, i := range tg.idx {
-		g.kbuf = comboKey(g.kbuf, g.id(i, x.key[k]))
+		g.combo = append(g.combo, g.id(i, x.key[k]))
 	}
-	if a := tg.byKey[string(g.kbuf)]; a != nil {
+	if a := g.get(tg, g.combo); a != nil {
 		a.merge(x)
 	} else {
-		tg.byKey[string(g.kbuf)] = x
+		g.put(tg, g.combo, x)
 	}
 }
 
@@ -171,6 +235,9 @@ func (tg *tupleGroups) groups() []*acc {
 		if a != nil {
 			out = append(out, a)
 		}
+	}
+	for _, a := range tg.packed {
+		out = append(out, a)
 	}
 	for _, a := range tg.byKey {
 		out = append(out, a)

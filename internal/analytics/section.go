@@ -272,10 +272,13 @@ func (ds dimSource) values(d Dim, v *store.Vacancy, buf []kv) []kv {
 	case DimExperience:
 		buf = append(buf, kv{v.ExperienceID, or(ExperienceNames[v.ExperienceID], or(v.ExperienceID, Unknown))})
 	case DimArea:
-		buf = append(buf, kv{v.AreaID, or(v.AreaName, or(ds.areas.Name(v.AreaID), or(v.AreaID, Unknown)))})
+		name := v.AreaName
+		if name == "" { // the index only when the row has no name
+			name = or(ds.areas.Name(v.AreaID), or(v.AreaID, Unknown))
+		}
+		buf = append(buf, kv{v.AreaID, name})
 	case DimRegion:
-		r := ds.areas.Region(v.AreaID)
-		name := ds.areas.Name(r)
+		r, name := ds.areas.regionName(v.AreaID)
 		if name == "" && r == v.AreaID {
 			name = v.AreaName
 		}
