@@ -12,7 +12,8 @@ type grouper struct {
 	tuples []tupleGroups
 	used   uint16     // bit i: some tuple reads Dims[i]
 	dicts  [8]dict    // per Dims index: value key → id
-	ids    [8][]int32 // the current vacancy's ids of each used dimension
+	keys   []string   // the current vacancy's keys of one dimension
+	ids    [8][]int32 // and the ids of each used dimension
 	pos    []int      // the values of the combination being built
 	combo  []int32    // and their ids
 	kbuf   []byte
@@ -87,11 +88,13 @@ func (g *grouper) observe(o *Seen) {
 		if g.used&(1<<i) == 0 {
 			continue
 		}
+		// The keys alone: o.values, with the labels, only for a new group.
+		g.keys = o.env.dims.keys(Dims[i], o.V, g.keys[:0])
 		// Appending in place stores no pointer: no write barrier while the
 		// collector runs.
 		g.ids[i] = g.ids[i][:0]
-		for _, x := range o.values(i) {
-			g.ids[i] = append(g.ids[i], g.id(i, x.key))
+		for _, k := range g.keys {
+			g.ids[i] = append(g.ids[i], g.id(i, k))
 		}
 	}
 	for t := range g.tuples {

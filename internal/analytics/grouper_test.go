@@ -7,7 +7,34 @@ import (
 	"testing"
 
 	"github.com/hhjobs/hhjobs/internal/store"
+	"github.com/hhjobs/hhjobs/internal/synth"
 )
+
+// TestDimKeys: keys are the keys of values, in the same order, whatever
+// the vacancy lacks.
+func TestDimKeys(t *testing.T) {
+	ds := dimSource{NewAreaIndex(synth.Areas)}
+	vs := []store.Vacancy{
+		{},
+		{AreaID: "no-such-area", AreaName: "Где-то"},
+		{Roles: []store.IDName{{ID: "1"}, {ID: "1"}}, WorkFormat: []string{"REMOTE", "X"}, EmployerID: "7"},
+	}
+	for i := range 300 {
+		v, _ := synth.Vacancy(i, 300, 5)
+		vs = append(vs, v)
+	}
+	for i := range vs {
+		for _, d := range Dims {
+			var want []string
+			for _, x := range ds.values(d, &vs[i], nil) {
+				want = append(want, x.key)
+			}
+			if got := ds.keys(d, &vs[i], nil); !slices.Equal(got, want) {
+				t.Errorf("vacancy %d, %s: keys %q, values' keys %q", i, d, got, want)
+			}
+		}
+	}
+}
 
 // TestDictIDs: ids follow the order of first appearance, before and after
 // the dictionary grows past dictScan and gets its map.

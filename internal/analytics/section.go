@@ -302,6 +302,37 @@ func (ds dimSource) values(d Dim, v *store.Vacancy, buf []kv) []kv {
 	return buf
 }
 
+// keys appends the keys of values(d, v) to buf, in the same order, without
+// their labels: a label costs a look-up, and the groups need one only when a
+// vacancy opens a new group.
+func (ds dimSource) keys(d Dim, v *store.Vacancy, buf []string) []string {
+	switch d {
+	case DimRole:
+		if len(v.Roles) == 0 {
+			return append(buf, "")
+		}
+		for _, r := range v.Roles {
+			buf = append(buf, r.ID)
+		}
+	case DimExperience:
+		buf = append(buf, v.ExperienceID)
+	case DimArea:
+		buf = append(buf, v.AreaID)
+	case DimRegion:
+		buf = append(buf, ds.areas.Region(v.AreaID))
+	case DimEmployer:
+		buf = append(buf, v.EmployerID)
+	case DimWorkFormat:
+		if len(v.WorkFormat) == 0 {
+			return append(buf, "")
+		}
+		buf = append(buf, v.WorkFormat...)
+	case DimEmploymentForm:
+		buf = append(buf, v.EmploymentFormID)
+	}
+	return buf
+}
+
 func or(a, b string) string {
 	if a != "" {
 		return a
