@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"sync"
+	"sync/atomic"
 )
 
 // Small-sample defaults (docs/methodology.md §2.1): below MinNMedian salaries
@@ -38,10 +40,50 @@ func (t Thresholds) withDefaults() Thresholds {
 // with P(B ≤ l−1) ≤ (1−conf)/2, B ~ Binomial(n, ½) (Conover, Practical
 // Nonparametric Statistics, §3.2; Hollander & Wolfe). ok is false when even
 // [x(1), x(n)] covers less than conf (n ≤ 5 for 95 %).
+//
+// The ranks are remembered (see ciRanks): every summary asks for them, the
+// exact sums below cost many exponentials for a large n, and the same n
+// recur over the groupings of a view and over the views of the dashboard.
 func MedianCIRanks(n int, conf float64) (l, u int, ok bool) {
 	if n <= 0 {
 		return 0, 0, false
 	}
+	k := ciKey{n, conf}
+	if l, ok := ciRanks.Load(k); ok {
+		return ranksOf(n, l.(int))
+	}
+	l = medianCILower(n, conf)
+	if ciRanksLen.Add(1) <= ciRanksMax {
+		ciRanks.Store(k, l)
+	}
+	return ranksOf(n, l)
+}
+
+// ciRanks maps a ciKey to the lower rank of its interval (0: none); at most
+// ciRanksMax of them are stored (a few MB), so a long-running dashboard does
+// not grow it without bound.
+var (
+	ciRanks    sync.Map
+	ciRanksLen atomic.Int64
+)
+
+const ciRanksMax = 1 << 16
+
+type ciKey struct {
+	n    int
+	conf float64
+}
+
+func ranksOf(n, l int) (int, int, bool) {
+	if l == 0 {
+		return 0, 0, false
+	}
+	return l, n - l + 1, true
+}
+
+// medianCILower is the lower rank l of MedianCIRanks, 0 when there is no
+// interval (n ≥ 1).
+func medianCILower(n int, conf float64) int {
 	alpha := (1 - conf) / 2
 	// Start from the normal approximation and settle on the exact rank.
 	k := int(math.Floor(float64(n)/2-1.959964*math.Sqrt(float64(n))/2)) + 1
@@ -53,9 +95,9 @@ func MedianCIRanks(n int, conf float64) (l, u int, ok bool) {
 		k++
 	}
 	if binomHalfCDF(n, k-1) > alpha {
-		return 0, 0, false
+		return 0
 	}
-	return k, n - k + 1, true
+	return k
 }
 
 // binomHalfCDF is P(B ≤ m) for B ~ Binomial(n, ½), summed exactly downwards

@@ -35,6 +35,22 @@ func TestMedianCIRanks(t *testing.T) {
 	}
 }
 
+// TestMedianCIRanksRemembered: the remembered ranks are the computed ones,
+// on the first call and on the next, whatever the level.
+func TestMedianCIRanksRemembered(t *testing.T) {
+	for _, conf := range []float64{0.95, 0.99, 0.5} {
+		for _, n := range []int{1, 5, 6, 7, 10, 31, 100, 999, 12_345} {
+			want := medianCILower(n, conf)
+			for call := range 2 {
+				l, u, ok := MedianCIRanks(n, conf)
+				if l != want || ok != (want > 0) || (ok && u != n-want+1) {
+					t.Errorf("conf %v, n %d, call %d: (%d, %d, %v), want lower rank %d", conf, n, call, l, u, ok, want)
+				}
+			}
+		}
+	}
+}
+
 func TestSummaryCIAndWithholding(t *testing.T) {
 	seq := func(n int) []float64 {
 		xs := make([]float64, n)

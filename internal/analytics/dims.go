@@ -117,19 +117,24 @@ const Unknown = "не указано"
 type AreaIndex struct {
 	parent map[string]string
 	name   map[string]string
-	region map[string]string
+	region map[string]areaRegion
 }
+
+// areaRegion is the region of an area and its name, found with one look-up
+// per vacancy.
+type areaRegion struct{ id, name string }
 
 // NewAreaIndex indexes areas. The index is read-only afterwards (regions
 // are resolved here), so goroutines computing sections in parallel share it.
 func NewAreaIndex(areas []store.Area) *AreaIndex {
-	ix := &AreaIndex{parent: make(map[string]string, len(areas)), name: make(map[string]string, len(areas)), region: make(map[string]string, len(areas))}
+	ix := &AreaIndex{parent: make(map[string]string, len(areas)), name: make(map[string]string, len(areas)), region: make(map[string]areaRegion, len(areas))}
 	for _, a := range areas {
 		ix.parent[a.ID] = a.ParentID
 		ix.name[a.ID] = a.Name
 	}
 	for id := range ix.parent {
-		ix.region[id] = ix.regionOf(id)
+		r := ix.regionOf(id)
+		ix.region[id] = areaRegion{r, ix.name[r]}
 	}
 	return ix
 }
@@ -141,10 +146,16 @@ func (ix *AreaIndex) Name(id string) string { return ix.name[id] }
 // itself) whose parent is a root (a country). A root is its own region; an
 // area missing from the tree is its own region.
 func (ix *AreaIndex) Region(id string) string {
+	r, _ := ix.regionName(id)
+	return r
+}
+
+// regionName is Region(id) and its Name.
+func (ix *AreaIndex) regionName(id string) (region, name string) {
 	if r, ok := ix.region[id]; ok {
-		return r
+		return r.id, r.name
 	}
-	return id
+	return id, ix.name[id]
 }
 
 func (ix *AreaIndex) regionOf(id string) string {

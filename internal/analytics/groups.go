@@ -71,70 +71,13 @@ func (a *acc) finish() GroupStats {
 	kept, out := TrimIQR(a.vals)
 	g := GroupStats{
 		Key: a.key, Label: a.label, Vacancies: a.vacancies, Open: a.open, Disclosed: a.disclosed,
-		Excluded: a.excluded, OutliersAbs: a.outliersAbs, OutliersIQR: out, Salary: Summarise(kept),
+		Excluded: a.excluded, OutliersAbs: a.outliersAbs, OutliersIQR: out, Salary: summariseSorted(kept),
 	}
 	if a.vacancies > 0 {
 		g.DisclosureShare = float64(a.disclosed) / float64(a.vacancies)
 	}
 	a.vals = nil
 	return g
-}
-
-// accMap is the groups of one dimension tuple by joined key.
-type accMap map[string]*acc
-
-// add adds the vacancy to the group of every combination of its values of
-// the dimensions idx (indexes in Dims): a vacancy with two roles counts in both.
-func (m accMap) add(o *Seen, idx []int) {
-	if len(idx) == 1 {
-		for _, x := range o.values(idx[0]) {
-			a := m[x.key]
-			if a == nil {
-				a = &acc{key: []string{x.key}, label: []string{x.label}}
-				m[x.key] = a
-			}
-			a.add(o.Open, o.Salary)
-		}
-		return
-	}
-	m.combos(o, idx, nil, nil)
-}
-
-func (m accMap) combos(o *Seen, idx []int, keys, labels []string) {
-	i := len(keys)
-	if i == len(idx) {
-		k := strings.Join(keys, "\x1f")
-		a := m[k]
-		if a == nil {
-			a = &acc{key: slices.Clone(keys), label: slices.Clone(labels)}
-			m[k] = a
-		}
-		a.add(o.Open, o.Salary)
-		return
-	}
-	for _, x := range o.values(idx[i]) {
-		m.combos(o, idx, append(keys, x.key), append(labels, x.label))
-	}
-}
-
-func (m accMap) merge(b accMap) {
-	for k, x := range b {
-		if a := m[k]; a != nil {
-			a.merge(x)
-		} else {
-			m[k] = x
-		}
-	}
-}
-
-// finish returns the groups, largest first.
-func (m accMap) finish() []GroupStats {
-	out := make([]GroupStats, 0, len(m))
-	for _, a := range m {
-		out = append(out, a.finish())
-	}
-	sortGroups(out)
-	return out
 }
 
 func sortGroups(gs []GroupStats) {
@@ -164,39 +107,33 @@ type groupsSection struct {
 	env    *Env
 	total  acc
 	dims   [][]Dim
-	idx    [][]int
-	groups []accMap
+	groups *grouper // one tuple per grouping
 }
 
 func newGroupsSection(env *Env) Section {
-	g := &groupsSection{env: env, dims: env.Groupings}
-	for _, d := range env.Groupings {
-		g.idx = append(g.idx, dimIndexes(d))
-		g.groups = append(g.groups, accMap{})
+	idx := make([][]int, len(env.Groupings))
+	for i, d := range env.Groupings {
+		idx[i] = dimIndexes(d)
 	}
-	return g
+	return &groupsSection{env: env, dims: env.Groupings, groups: newGrouper(idx)}
 }
 
 func (g *groupsSection) Observe(o *Seen) {
 	g.total.add(o.Open, o.Salary)
-	for i, m := range g.groups {
-		m.add(o, g.idx[i])
-	}
+	g.groups.observe(o)
 }
 
 func (g *groupsSection) Merge(other Section) {
 	b := other.(*groupsSection)
 	g.total.merge(&b.total)
-	for i, m := range g.groups {
-		m.merge(b.groups[i])
-	}
+	g.groups.merge(b.groups)
 }
 
 func (g *groupsSection) Finish(r *Result) {
 	r.Total = g.total.finish()
 	r.Total.Label = []string{"Все вакансии"}
-	for i, m := range g.groups {
-		r.Groupings = append(r.Groupings, Grouping{Dims: g.dims[i], Groups: m.finish()})
+	for i := range g.dims {
+		r.Groupings = append(r.Groupings, Grouping{Dims: g.dims[i], Groups: g.groups.finish(i)})
 	}
 	r.Small = rules(g.env.Config)
 	r.Total.Salary.Withhold(g.env.Small)

@@ -11,22 +11,21 @@ var RegionExperienceDims = []Dim{DimRegion, DimExperience}
 // regionExperienceSection: Result.RegionExperience.
 type regionExperienceSection struct {
 	env    *Env
-	idx    []int
-	groups accMap
+	groups *grouper
 }
 
 func newRegionExperienceSection(env *Env) Section {
-	return &regionExperienceSection{env: env, idx: dimIndexes(RegionExperienceDims), groups: accMap{}}
+	return &regionExperienceSection{env: env, groups: newGrouper([][]int{dimIndexes(RegionExperienceDims)})}
 }
 
-func (s *regionExperienceSection) Observe(o *Seen) { s.groups.add(o, s.idx) }
+func (s *regionExperienceSection) Observe(o *Seen) { s.groups.observe(o) }
 
 func (s *regionExperienceSection) Merge(other Section) {
 	s.groups.merge(other.(*regionExperienceSection).groups)
 }
 
 func (s *regionExperienceSection) Finish(r *Result) {
-	g := &Grouping{Dims: RegionExperienceDims, Groups: s.groups.finish()}
+	g := &Grouping{Dims: RegionExperienceDims, Groups: s.groups.finish(0)}
 	for i := range g.Groups {
 		g.Groups[i].Salary.Withhold(s.env.Small)
 	}

@@ -292,10 +292,13 @@ func (ds dimSource) values(d Dim, v *store.Vacancy, buf []kv) []kv {
 	case DimExperience:
 		buf = append(buf, kv{v.ExperienceID, or(ExperienceNames[v.ExperienceID], or(v.ExperienceID, Unknown))})
 	case DimArea:
-		buf = append(buf, kv{v.AreaID, or(v.AreaName, or(ds.areas.Name(v.AreaID), or(v.AreaID, Unknown)))})
+		name := v.AreaName
+		if name == "" { // the index only when the row has no name
+			name = or(ds.areas.Name(v.AreaID), or(v.AreaID, Unknown))
+		}
+		buf = append(buf, kv{v.AreaID, name})
 	case DimRegion:
-		r := ds.areas.Region(v.AreaID)
-		name := ds.areas.Name(r)
+		r, name := ds.areas.regionName(v.AreaID)
 		if name == "" && r == v.AreaID {
 			name = v.AreaName
 		}
@@ -315,6 +318,37 @@ func (ds dimSource) values(d Dim, v *store.Vacancy, buf []kv) []kv {
 		}
 	case DimEmploymentForm:
 		buf = append(buf, kv{v.EmploymentFormID, or(EmploymentFormNames[v.EmploymentFormID], or(v.EmploymentFormID, Unknown))})
+	}
+	return buf
+}
+
+// keys appends the keys of values(d, v) to buf, in the same order, without
+// their labels: a label costs a look-up, and the groups need one only when a
+// vacancy opens a new group.
+func (ds dimSource) keys(d Dim, v *store.Vacancy, buf []string) []string {
+	switch d {
+	case DimRole:
+		if len(v.Roles) == 0 {
+			return append(buf, "")
+		}
+		for _, r := range v.Roles {
+			buf = append(buf, r.ID)
+		}
+	case DimExperience:
+		buf = append(buf, v.ExperienceID)
+	case DimArea:
+		buf = append(buf, v.AreaID)
+	case DimRegion:
+		buf = append(buf, ds.areas.Region(v.AreaID))
+	case DimEmployer:
+		buf = append(buf, v.EmployerID)
+	case DimWorkFormat:
+		if len(v.WorkFormat) == 0 {
+			return append(buf, "")
+		}
+		buf = append(buf, v.WorkFormat...)
+	case DimEmploymentForm:
+		buf = append(buf, v.EmploymentFormID)
 	}
 	return buf
 }

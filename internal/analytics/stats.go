@@ -55,6 +55,12 @@ type Summary struct {
 // Summarise sorts xs in place and describes it.
 func Summarise(xs []float64) Summary {
 	slices.Sort(xs)
+	return summariseSorted(xs)
+}
+
+// summariseSorted is Summarise of xs already in ascending order (what
+// TrimIQR keeps).
+func summariseSorted(xs []float64) Summary {
 	s := Summary{N: len(xs)}
 	if len(xs) == 0 {
 		return s
@@ -78,7 +84,7 @@ func Summarise(xs []float64) Summary {
 // [Q1 − IQRFence·IQR, Q3 + IQRFence·IQR] when len(xs) ≥ MinGroupForIQR.
 // It returns the kept values (a sub-slice of xs) and the number dropped.
 func TrimIQR(xs []float64) (kept []float64, outliers int) {
-	slices.Sort(xs)
+	sortFloats(xs)
 	if len(xs) < MinGroupForIQR {
 		return xs, 0
 	}
