@@ -84,7 +84,7 @@ func summariseSorted(xs []float64) Summary {
 // [Q1 − IQRFence·IQR, Q3 + IQRFence·IQR] when len(xs) ≥ MinGroupForIQR.
 // It returns the kept values (a sub-slice of xs) and the number dropped.
 func TrimIQR(xs []float64) (kept []float64, outliers int) {
-	sortFloats(xs)
+	sortFloats(xs, nil)
 	if len(xs) < MinGroupForIQR {
 		return xs, 0
 	}
