@@ -277,7 +277,8 @@ func (s *skillsSection) Finish(r *Result) {
 		months = append(months, m)
 	}
 	slices.Sort(months)
-	for _, id := range order {
+	pc := newPremiumCells(s.recs, order, len(s.roles), len(s.skills), s.env.MinN)
+	for t, id := range order {
 		sk := s.skills[id]
 		st := SkillStat{Key: sk.key, Name: sk.name, Vacancies: sk.count, Share: float64(sk.count) / float64(sr.Base), Spellings: sk.spellings}
 		if st.Name == "" {
@@ -288,7 +289,7 @@ func (s *skillsSection) Finish(r *Result) {
 			st.Monthly = append(st.Monthly, SharePoint{Start: monthStart(m), Base: s.skBase[m], Count: n, Share: float64(n) / float64(s.skBase[m])})
 		}
 		st.Recent, st.Previous = s.win.share(0, sk.win[0]), s.win.share(1, sk.win[1])
-		prem := s.premium(id, st.Name)
+		prem := s.premium(pc, t, st.Name)
 		poolPremium(&st, prem)
 		sr.Premiums = append(sr.Premiums, prem...)
 		sr.Top = append(sr.Top, st)
