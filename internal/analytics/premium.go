@@ -50,15 +50,15 @@ type cellKey struct {
 }
 
 // premiumCells are the salaried records grouped once into role × experience
-// cells for the premiums of every top skill. The records are sorted by
-// salary, so a cell's salaries, and the parts of them with and without a
+// cells for the premiums of every top skill. The cells are filled in order
+// of salary, so a cell's salaries, and the parts of them with and without a
 // skill, come out sorted: no sort per skill and cell, and the same figures
 // (a sorted list of floats is the same whatever order it was built in).
 // Each top skill's records are listed, so a skill counts its cells from its
 // own records and walks only the cells where it can have a premium.
 type premiumCells struct {
 	minN    int
-	recs    []salaryRec // ascending by monthly salary
+	recs    []salaryRec
 	nExp    int         // experience values: ExperienceOrder and "not stated"
 	cellOf  []int32     // role·nExp + exp → cell (−1: none yet)
 	keys    []cellKey   // per cell
@@ -74,15 +74,28 @@ type premiumCells struct {
 	w, wo   []float64
 }
 
-// newPremiumCells sorts recs (in place) and groups them; top are the skill
-// ids premiums are asked for, nRoles and nSkills the sizes of the id spaces.
+// newPremiumCells groups recs; top are the skill ids premiums are asked
+// for, nRoles and nSkills the sizes of the id spaces.
 func newPremiumCells(recs []salaryRec, top []int32, nRoles, nSkills, minN int) *premiumCells {
-	slices.SortFunc(recs, func(a, b salaryRec) int { return cmp.Compare(a.monthly, b.monthly) })
 	pc := &premiumCells{minN: minN, recs: recs, nExp: len(ExperienceOrder) + 1,
 		bySkill: make([][]int32, len(top)), has: make([]bool, len(recs)), ranks: medianRanks{}}
 	pc.cellOf = make([]int32, nRoles*pc.nExp)
 	for i := range pc.cellOf {
 		pc.cellOf[i] = -1
+	}
+	// Sorting (salary, record) pairs moves less than sorting the records.
+	byPay := make([]recPay, len(recs))
+	for i, r := range recs {
+		byPay[i] = recPay{r.monthly, int32(i)}
+	}
+	slices.SortFunc(byPay, func(a, b recPay) int { return cmp.Compare(a.monthly, b.monthly) })
+	for _, p := range byPay {
+		r := &recs[p.rec]
+		for _, role := range r.roles {
+			c := pc.cell(role, r.exp)
+			pc.vals[c] = append(pc.vals[c], p.monthly)
+			pc.owner[c] = append(pc.owner[c], p.rec)
+		}
 	}
 	topOf := make([]int32, nSkills) // skill id → index in top (−1: not a top skill)
 	for i := range topOf {
@@ -92,11 +105,6 @@ func newPremiumCells(recs []salaryRec, top []int32, nRoles, nSkills, minN int) *
 		topOf[id] = int32(i)
 	}
 	for i, r := range recs {
-		for _, role := range r.roles {
-			c := pc.cell(role, r.exp)
-			pc.vals[c] = append(pc.vals[c], r.monthly)
-			pc.owner[c] = append(pc.owner[c], int32(i))
-		}
 		for k, id := range r.skills {
 			if t := topOf[id]; t >= 0 && (k == 0 || r.skills[k-1] != id) {
 				pc.bySkill[t] = append(pc.bySkill[t], int32(i))
@@ -105,6 +113,12 @@ func newPremiumCells(recs []salaryRec, top []int32, nRoles, nSkills, minN int) *
 	}
 	pc.nWith = make([]int, len(pc.keys))
 	return pc
+}
+
+// recPay is a record's salary and its index in premiumCells.recs.
+type recPay struct {
+	monthly float64
+	rec     int32
 }
 
 // cell returns the index of the cell of role × exp, adding it when new.
