@@ -72,6 +72,7 @@ type skillAcc struct {
 	name      string
 	count     int
 	spellings map[string]int
+	admitted  int    // spellings in the map or admitted to the walk's spellTable
 	win       [2]int // in the recent and the previous window (windows.go)
 }
 
@@ -87,7 +88,8 @@ type salaryRec struct {
 type skillsSection struct {
 	env      *Env
 	skillIDs map[string]int32
-	rawSkill map[string]int32 // raw spelling → skill id (−1: empty); a cache of SkillKey
+	rawSkill map[string]rawSpelling // a cache of SkillKey and spellingOf
+	spells   spellTable
 	skills   []*skillAcc
 	skMonth  map[[2]int64]int // (skill id, month) → count
 	skBase   map[int64]int    // month → vacancies with details
@@ -96,12 +98,12 @@ type skillsSection struct {
 	recs     []salaryRec
 	seen     bool // some vacancy of the walk listed its skills
 	win      windows
-	ids      []int32  // scratch of Observe
-	sps      []string // scratch of Observe
+	ids      []int32 // scratch of Observe
+	sps      []int32 // scratch of Observe
 }
 
 func newSkillsSection(env *Env) Section {
-	return &skillsSection{env: env, skillIDs: map[string]int32{}, rawSkill: map[string]int32{},
+	return &skillsSection{env: env, skillIDs: map[string]int32{}, rawSkill: map[string]rawSpelling{}, spells: newSpellTable(),
 		skMonth: map[[2]int64]int{}, skBase: map[int64]int{}, roleIDs: map[string]int32{}, win: windows{end: env.DataEnd}}
 }
 
@@ -132,22 +134,23 @@ func (s *skillsSection) Observe(o *Seen) {
 	s.skBase[month]++
 	ids, sps := s.ids[:0], s.sps[:0]
 	for _, raw := range v.KeySkills {
-		id, ok := s.rawSkill[raw]
+		rs, ok := s.rawSkill[raw]
 		if !ok {
-			id = s.skillID(raw)
+			rs = s.rawSpelling(raw)
 			if len(s.rawSkill) < 200_000 { // bounded: real spellings repeat a lot
-				s.rawSkill[strings.Clone(raw)] = id
+				s.rawSkill[strings.Clone(raw)] = rs
 			}
 		}
+		id := rs.skill
 		if id < 0 {
 			continue
 		}
 		s.seen = true
 		// Every spelling a vacancy lists is counted (once per vacancy), also
 		// the second spelling of a skill it already has.
-		if sp := strings.TrimSpace(raw); !slices.Contains(sps, sp) {
+		if sp := rs.spell; sp >= 0 && !slices.Contains(sps, sp) {
 			sps = append(sps, sp)
-			countSpelling(s.skills[id], sp)
+			s.spells.n[sp]++
 		}
 		if slices.Contains(ids, id) {
 			continue // the same skill spelled twice in one vacancy counts once
@@ -168,13 +171,14 @@ func (s *skillsSection) Observe(o *Seen) {
 	}
 }
 
-// skillID folds raw and returns its skill's id (−1 when it folds to nothing).
-func (s *skillsSection) skillID(raw string) int32 {
+// rawSpelling folds raw to its skill's id and finds its spelling's index.
+func (s *skillsSection) rawSpelling(raw string) rawSpelling {
 	key, name := s.env.Synonyms.Key(raw)
 	if key == "" {
-		return -1
+		return rawSpelling{-1, -1}
 	}
-	return s.skillOf(key, name)
+	id := s.skillOf(key, name)
+	return rawSpelling{id, s.spellingOf(id, raw)}
 }
 
 // skillOf returns the id of the skill key, adding it when new.
@@ -194,6 +198,7 @@ func (s *skillsSection) afterWalk(ctx context.Context, st store.Store) error {
 	if s.seen || s.baseTotal() == 0 {
 		return nil
 	}
+	s.flushSpellings()
 	seen := map[[2]string]bool{}
 	spelt := map[[2]string]bool{}
 	return st.EachSkill(ctx, s.env.Filter, func(vid, raw string) error {
@@ -218,6 +223,10 @@ func (s *skillsSection) afterWalk(ctx context.Context, st store.Store) error {
 // Merge renumbers other's skills and roles into s's.
 func (s *skillsSection) Merge(other Section) {
 	b := other.(*skillsSection)
+	b.flushSpellings()
+	s.flushSpellings()
+	// The cached spelling indices and admissions change with the merged maps.
+	s.rawSkill, s.spells = map[string]rawSpelling{}, newSpellTable()
 	skill := make([]int32, len(b.skills))
 	for i, sk := range b.skills {
 		id := s.skillOf(sk.key, sk.name)
@@ -229,6 +238,7 @@ func (s *skillsSection) Merge(other Section) {
 		for sp, n := range sk.spellings {
 			a.spellings[sp] += n
 		}
+		a.admitted = len(a.spellings)
 	}
 	for k, n := range b.skMonth {
 		s.skMonth[[2]int64{int64(skill[k[0]]), k[1]}] += n
@@ -261,6 +271,7 @@ func (s *skillsSection) Finish(r *Result) {
 	if sr.Base == 0 {
 		return
 	}
+	s.flushSpellings()
 	order := make([]int32, len(s.skills))
 	for i := range order {
 		order[i] = int32(i)
