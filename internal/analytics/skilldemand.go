@@ -74,6 +74,15 @@ type skillAcc struct {
 	spellings map[string]int
 	admitted  int    // spellings in the map or admitted to the walk's spellTable
 	win       [2]int // in the recent and the previous window (windows.go)
+	monthly   []int  // per month index of the section: vacancies listing the skill
+}
+
+// countMonth adds n vacancies listing the skill in the month of index mi.
+func (sk *skillAcc) countMonth(mi int32, n int) {
+	for int(mi) >= len(sk.monthly) {
+		sk.monthly = append(sk.monthly, 0)
+	}
+	sk.monthly[mi] += n
 }
 
 type salaryRec struct {
@@ -91,8 +100,6 @@ type skillsSection struct {
 	rawSkill map[string]rawSpelling // a cache of SkillKey and spellingOf
 	spells   spellTable
 	skills   []*skillAcc
-	skMonth  map[[2]int64]int // (skill id, month) → count
-	skBase   map[int64]int    // month → vacancies with details
 	roleIDs  map[string]int32
 	roles    []store.IDName
 	recs     []salaryRec
@@ -100,19 +107,37 @@ type skillsSection struct {
 	win      windows
 	ids      []int32 // scratch of Observe
 	sps      []int32 // scratch of Observe
+
+	// The months by index, so that a skill counts its months in a slice
+	// (skillAcc.monthly) rather than a map looked up per listed skill.
+	monthOf map[int64]int32 // month (monthKey) → index in months and base
+	months  []int64         // in order of first sight
+	base    []int           // vacancies with details per month
 }
 
 func newSkillsSection(env *Env) Section {
 	return &skillsSection{env: env, skillIDs: map[string]int32{}, rawSkill: map[string]rawSpelling{}, spells: newSpellTable(),
-		skMonth: map[[2]int64]int{}, skBase: map[int64]int{}, roleIDs: map[string]int32{}, win: windows{end: env.DataEnd}}
+		monthOf: map[int64]int32{}, roleIDs: map[string]int32{}, win: windows{end: env.DataEnd}}
 }
 
 func (s *skillsSection) baseTotal() int {
 	n := 0
-	for _, b := range s.skBase {
+	for _, b := range s.base {
 		n += b
 	}
 	return n
+}
+
+// month returns the index of month m, adding it when new.
+func (s *skillsSection) month(m int64) int32 {
+	mi, ok := s.monthOf[m]
+	if !ok {
+		mi = int32(len(s.months))
+		s.monthOf[m] = mi
+		s.months = append(s.months, m)
+		s.base = append(s.base, 0)
+	}
+	return mi
 }
 
 func (s *skillsSection) role(r store.IDName) int32 {
@@ -130,8 +155,8 @@ func (s *skillsSection) Observe(o *Seen) {
 	if v.DetailFetchedAt == nil && v.KeySkills == nil {
 		return
 	}
-	month := monthKey(startOf(v))
-	s.skBase[month]++
+	month := s.month(monthKey(startOf(v)))
+	s.base[month]++
 	ids, sps := s.ids[:0], s.sps[:0]
 	for _, raw := range v.KeySkills {
 		rs, ok := s.rawSkill[raw]
@@ -156,8 +181,9 @@ func (s *skillsSection) Observe(o *Seen) {
 			continue // the same skill spelled twice in one vacancy counts once
 		}
 		ids = append(ids, id)
-		s.skills[id].count++
-		s.skMonth[[2]int64{int64(id), month}]++
+		sk := s.skills[id]
+		sk.count++
+		sk.countMonth(month, 1)
 	}
 	s.ids, s.sps = ids, sps
 	s.addWindow(startOf(v), ids)
@@ -227,6 +253,11 @@ func (s *skillsSection) Merge(other Section) {
 	s.flushSpellings()
 	// The cached spelling indices and admissions change with the merged maps.
 	s.rawSkill, s.spells = map[string]rawSpelling{}, newSpellTable()
+	month := make([]int32, len(b.months)) // b's month index → s's
+	for i, m := range b.months {
+		month[i] = s.month(m)
+		s.base[month[i]] += b.base[i]
+	}
 	skill := make([]int32, len(b.skills))
 	for i, sk := range b.skills {
 		id := s.skillOf(sk.key, sk.name)
@@ -239,12 +270,11 @@ func (s *skillsSection) Merge(other Section) {
 			a.spellings[sp] += n
 		}
 		a.admitted = len(a.spellings)
-	}
-	for k, n := range b.skMonth {
-		s.skMonth[[2]int64{int64(skill[k[0]]), k[1]}] += n
-	}
-	for m, n := range b.skBase {
-		s.skBase[m] += n
+		for mi, n := range sk.monthly {
+			if n != 0 {
+				a.countMonth(month[mi], n)
+			}
+		}
 	}
 	s.win.base[0] += b.win.base[0]
 	s.win.base[1] += b.win.base[1]
@@ -283,11 +313,11 @@ func (s *skillsSection) Finish(r *Result) {
 		return cmp.Compare(s.skills[a].key, s.skills[b].key)
 	})
 	order = head(order, s.env.TopSkills)
-	months := make([]int64, 0, len(s.skBase))
-	for m := range s.skBase {
-		months = append(months, m)
+	months := make([]int32, len(s.months)) // month indices, in time order
+	for i := range months {
+		months[i] = int32(i)
 	}
-	slices.Sort(months)
+	slices.SortFunc(months, func(a, b int32) int { return cmp.Compare(s.months[a], s.months[b]) })
 	pc := newPremiumCells(s.recs, order, len(s.roles), len(s.skills), s.env.MinN)
 	for t, id := range order {
 		sk := s.skills[id]
@@ -295,9 +325,12 @@ func (s *skillsSection) Finish(r *Result) {
 		if st.Name == "" {
 			st.Name = mostFrequent(sk.spellings)
 		}
-		for _, m := range months {
-			n := s.skMonth[[2]int64{int64(id), m}]
-			st.Monthly = append(st.Monthly, SharePoint{Start: monthStart(m), Base: s.skBase[m], Count: n, Share: float64(n) / float64(s.skBase[m])})
+		for _, mi := range months {
+			n := 0
+			if int(mi) < len(sk.monthly) {
+				n = sk.monthly[mi]
+			}
+			st.Monthly = append(st.Monthly, SharePoint{Start: monthStart(s.months[mi]), Base: s.base[mi], Count: n, Share: float64(n) / float64(s.base[mi])})
 		}
 		st.Recent, st.Previous = s.win.share(0, sk.win[0]), s.win.share(1, sk.win[1])
 		prem := s.premium(pc, t, st.Name)
