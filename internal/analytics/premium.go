@@ -44,6 +44,38 @@ func (m medianRanks) at(n int) (l, u int, ok bool) {
 	return r.l, r.u, r.ok
 }
 
+// salaryRec is one salaried vacancy with roles, as the premiums need it.
+type salaryRec struct {
+	monthly float64
+	off     int   // where its role ids, then its skill ids, start in salaryRecs.ids
+	nRoles  int32 // role ids
+	nSkills int32 // skill ids, sorted
+	exp     uint8 // index in ExperienceOrder + 1 (0: not stated)
+}
+
+// salaryRecs are the records of the walk with their ids in one arena (two
+// small slices per salaried vacancy were most of the walk's allocations).
+type salaryRecs struct {
+	recs []salaryRec
+	ids  []int32
+}
+
+// add appends a record; skills need not be sorted.
+func (rs *salaryRecs) add(monthly float64, exp uint8, roles, skills []int32) {
+	off := len(rs.ids)
+	rs.ids = append(rs.ids, roles...)
+	rs.ids = append(rs.ids, skills...)
+	slices.Sort(rs.ids[off+len(roles):])
+	rs.recs = append(rs.recs, salaryRec{monthly: monthly, off: off, nRoles: int32(len(roles)), nSkills: int32(len(skills)), exp: exp})
+}
+
+func (rs *salaryRecs) roles(r *salaryRec) []int32 { return rs.ids[r.off : r.off+int(r.nRoles)] }
+
+func (rs *salaryRecs) skills(r *salaryRec) []int32 {
+	at := r.off + int(r.nRoles)
+	return rs.ids[at : at+int(r.nSkills)]
+}
+
 type cellKey struct {
 	role int32
 	exp  uint8
@@ -58,7 +90,7 @@ type cellKey struct {
 // own records and walks only the cells where it can have a premium.
 type premiumCells struct {
 	minN    int
-	recs    []salaryRec
+	recs    *salaryRecs
 	nExp    int         // experience values: ExperienceOrder and "not stated"
 	cellOf  []int32     // role·nExp + exp → cell (−1: none yet)
 	keys    []cellKey   // per cell
@@ -76,22 +108,22 @@ type premiumCells struct {
 
 // newPremiumCells groups recs; top are the skill ids premiums are asked
 // for, nRoles and nSkills the sizes of the id spaces.
-func newPremiumCells(recs []salaryRec, top []int32, nRoles, nSkills, minN int) *premiumCells {
+func newPremiumCells(recs *salaryRecs, top []int32, nRoles, nSkills, minN int) *premiumCells {
 	pc := &premiumCells{minN: minN, recs: recs, nExp: len(ExperienceOrder) + 1,
-		bySkill: make([][]int32, len(top)), has: make([]bool, len(recs)), ranks: medianRanks{}}
+		bySkill: make([][]int32, len(top)), has: make([]bool, len(recs.recs)), ranks: medianRanks{}}
 	pc.cellOf = make([]int32, nRoles*pc.nExp)
 	for i := range pc.cellOf {
 		pc.cellOf[i] = -1
 	}
 	// Sorting (salary, record) pairs moves less than sorting the records.
-	byPay := make([]recPay, len(recs))
-	for i, r := range recs {
+	byPay := make([]recPay, len(recs.recs))
+	for i, r := range recs.recs {
 		byPay[i] = recPay{r.monthly, int32(i)}
 	}
 	slices.SortFunc(byPay, func(a, b recPay) int { return cmp.Compare(a.monthly, b.monthly) })
 	for _, p := range byPay {
-		r := &recs[p.rec]
-		for _, role := range r.roles {
+		r := &recs.recs[p.rec]
+		for _, role := range recs.roles(r) {
 			c := pc.cell(role, r.exp)
 			pc.vals[c] = append(pc.vals[c], p.monthly)
 			pc.owner[c] = append(pc.owner[c], p.rec)
@@ -104,9 +136,10 @@ func newPremiumCells(recs []salaryRec, top []int32, nRoles, nSkills, minN int) *
 	for i, id := range top {
 		topOf[id] = int32(i)
 	}
-	for i, r := range recs {
-		for k, id := range r.skills {
-			if t := topOf[id]; t >= 0 && (k == 0 || r.skills[k-1] != id) {
+	for i := range recs.recs {
+		skills := recs.skills(&recs.recs[i])
+		for k, id := range skills {
+			if t := topOf[id]; t >= 0 && (k == 0 || skills[k-1] != id) {
 				pc.bySkill[t] = append(pc.bySkill[t], int32(i))
 			}
 		}
@@ -142,8 +175,8 @@ func (s *skillsSection) premium(pc *premiumCells, t int, name string) []SkillPre
 	touched := pc.touched[:0]
 	for _, i := range pc.bySkill[t] {
 		pc.has[i] = true
-		r := &pc.recs[i]
-		for _, role := range r.roles {
+		r := &pc.recs.recs[i]
+		for _, role := range pc.recs.roles(r) {
 			c := pc.cellOf[int(role)*pc.nExp+int(r.exp)]
 			if pc.nWith[c] == 0 {
 				touched = append(touched, c)

@@ -85,13 +85,6 @@ func (sk *skillAcc) countMonth(mi int32, n int) {
 	sk.monthly[mi] += n
 }
 
-type salaryRec struct {
-	monthly float64
-	exp     uint8 // index in ExperienceOrder + 1 (0: not stated)
-	roles   []int32
-	skills  []int32 // sorted skill ids
-}
-
 // skillsSection: skill demand, its monthly and windowed shares and the
 // premiums within role × experience (Result.Skills).
 type skillsSection struct {
@@ -102,11 +95,12 @@ type skillsSection struct {
 	skills   []*skillAcc
 	roleIDs  map[string]int32
 	roles    []store.IDName
-	recs     []salaryRec
+	recs     salaryRecs
 	seen     bool // some vacancy of the walk listed its skills
 	win      windows
 	ids      []int32 // scratch of Observe
 	sps      []int32 // scratch of Observe
+	rids     []int32 // scratch of Observe
 
 	// The months by index, so that a skill counts its months in a slice
 	// (skillAcc.monthly) rather than a map looked up per listed skill.
@@ -188,12 +182,12 @@ func (s *skillsSection) Observe(o *Seen) {
 	s.ids, s.sps = ids, sps
 	s.addWindow(startOf(v), ids)
 	if o.Salary.Usable() && len(v.Roles) > 0 {
-		rec := salaryRec{monthly: o.Salary.MonthlyRUR, skills: slices.Clone(ids), exp: uint8(slices.Index(ExperienceOrder, v.ExperienceID) + 1)}
-		slices.Sort(rec.skills)
+		roles := s.rids[:0]
 		for _, r := range v.Roles {
-			rec.roles = append(rec.roles, s.role(r))
+			roles = append(roles, s.role(r))
 		}
-		s.recs = append(s.recs, rec)
+		s.rids = roles
+		s.recs.add(o.Salary.MonthlyRUR, uint8(slices.Index(ExperienceOrder, v.ExperienceID)+1), roles, ids)
 	}
 }
 
@@ -282,15 +276,16 @@ func (s *skillsSection) Merge(other Section) {
 	for i, r := range b.roles {
 		role[i] = s.role(r)
 	}
-	for _, rec := range b.recs {
-		for i, id := range rec.skills {
-			rec.skills[i] = skill[id]
+	for i := range b.recs.recs {
+		r := &b.recs.recs[i]
+		roles, skills := b.recs.roles(r), b.recs.skills(r)
+		for k, id := range roles {
+			roles[k] = role[id]
 		}
-		slices.Sort(rec.skills)
-		for i, id := range rec.roles {
-			rec.roles[i] = role[id]
+		for k, id := range skills {
+			skills[k] = skill[id]
 		}
-		s.recs = append(s.recs, rec)
+		s.recs.add(r.monthly, r.exp, roles, skills)
 	}
 	s.seen = s.seen || b.seen
 }
@@ -318,7 +313,7 @@ func (s *skillsSection) Finish(r *Result) {
 		months[i] = int32(i)
 	}
 	slices.SortFunc(months, func(a, b int32) int { return cmp.Compare(s.months[a], s.months[b]) })
-	pc := newPremiumCells(s.recs, order, len(s.roles), len(s.skills), s.env.MinN)
+	pc := newPremiumCells(&s.recs, order, len(s.roles), len(s.skills), s.env.MinN)
 	for t, id := range order {
 		sk := s.skills[id]
 		st := SkillStat{Key: sk.key, Name: sk.name, Vacancies: sk.count, Share: float64(sk.count) / float64(sr.Base), Spellings: sk.spellings}
@@ -338,7 +333,7 @@ func (s *skillsSection) Finish(r *Result) {
 		sr.Premiums = append(sr.Premiums, prem...)
 		sr.Top = append(sr.Top, st)
 	}
-	s.recs = nil
+	s.recs = salaryRecs{}
 }
 
 func mostFrequent(m map[string]int) string {
