@@ -18,15 +18,6 @@ import (
 // independent); the pooled premium P = Σ wᵢpᵢ with wᵢ = nᵢ/Σn has
 // se(P)² = Σ wᵢ² se(pᵢ)², and its interval is P ± 1.96·se(P) (z95, survival.go).
 
-// medianSE is the McKean–Schrader standard error of the median of sorted.
-func (m medianRanks) medianSE(sorted []float64) (float64, bool) {
-	l, u, ok := m.at(len(sorted))
-	if !ok {
-		return 0, false
-	}
-	return (sorted[u-1] - sorted[l-1]) / (2 * z95), true
-}
-
 // medianRanks memoises MedianCIRanks(n, 0.95) by n: its exact binomial
 // search would cost most of the premiums, and the cells of the top skills
 // ask for the same sizes again and again.
@@ -44,7 +35,16 @@ func (m medianRanks) at(n int) (l, u int, ok bool) {
 	return r.l, r.u, r.ok
 }
 
-// salaryRec is one salaried vacancy with roles, as the premiums need it.
+// medianSE is the McKean–Schrader standard error of the median of sorted.
+func (m medianRanks) medianSE(sorted []float64) (float64, bool) {
+	l, u, ok := m.at(len(sorted))
+	if !ok {
+		return 0, false
+	}
+	return (sorted[u-1] - sorted[l-1]) / (2 * z95), true
+}
+
+// salaryRec is one vacancy with a usable salary and roles, as the premiums need it.
 type salaryRec struct {
 	monthly float64
 	off     int   // where its role ids, then its skill ids, start in salaryRecs.ids
@@ -89,7 +89,6 @@ type cellKey struct {
 // Each top skill's records are listed, so a skill counts its cells from its
 // own records and walks only the cells where it can have a premium.
 type premiumCells struct {
-	minN    int
 	recs    *salaryRecs
 	nExp    int         // experience values: ExperienceOrder and "not stated"
 	cellOf  []int32     // role·nExp + exp → cell (−1: none yet)
@@ -108,8 +107,8 @@ type premiumCells struct {
 
 // newPremiumCells groups recs; top are the skill ids premiums are asked
 // for, nRoles and nSkills the sizes of the id spaces.
-func newPremiumCells(recs *salaryRecs, top []int32, nRoles, nSkills, minN int) *premiumCells {
-	pc := &premiumCells{minN: minN, recs: recs, nExp: len(ExperienceOrder) + 1,
+func newPremiumCells(recs *salaryRecs, top []int32, nRoles, nSkills int) *premiumCells {
+	pc := &premiumCells{recs: recs, nExp: len(ExperienceOrder) + 1,
 		bySkill: make([][]int32, len(top)), has: make([]bool, len(recs.recs)), ranks: medianRanks{}}
 	pc.cellOf = make([]int32, nRoles*pc.nExp)
 	for i := range pc.cellOf {
@@ -188,7 +187,7 @@ func (s *skillsSection) premium(pc *premiumCells, t int, name string) []SkillPre
 	for _, c := range touched {
 		nw := pc.nWith[c]
 		pc.nWith[c] = 0
-		if nw < pc.minN || len(pc.vals[c])-nw < pc.minN {
+		if nw < s.env.MinN || len(pc.vals[c])-nw < s.env.MinN {
 			continue
 		}
 		w, wo := pc.split(c)

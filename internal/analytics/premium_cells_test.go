@@ -124,7 +124,7 @@ func TestPremiumCellsMatchNaive(t *testing.T) {
 			for _, id := range top {
 				want = append(want, naivePremium(s, id, "x"))
 			}
-			pc := newPremiumCells(&s.recs, top, len(s.roles), c.skills, c.minN)
+			pc := newPremiumCells(&s.recs, top, len(s.roles), c.skills)
 			cells := 0
 			for i := range top {
 				got := s.premium(pc, i, "x")

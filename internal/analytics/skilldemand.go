@@ -313,7 +313,7 @@ func (s *skillsSection) Finish(r *Result) {
 		months[i] = int32(i)
 	}
 	slices.SortFunc(months, func(a, b int32) int { return cmp.Compare(s.months[a], s.months[b]) })
-	pc := newPremiumCells(&s.recs, order, len(s.roles), len(s.skills), s.env.MinN)
+	pc := newPremiumCells(&s.recs, order, len(s.roles), len(s.skills))
 	for t, id := range order {
 		sk := s.skills[id]
 		st := SkillStat{Key: sk.key, Name: sk.name, Vacancies: sk.count, Share: float64(sk.count) / float64(sr.Base), Spellings: sk.spellings}
