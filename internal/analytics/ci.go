@@ -88,13 +88,29 @@ func medianCILower(n int, conf float64) int {
 	// Start from the normal approximation and settle on the exact rank.
 	k := int(math.Floor(float64(n)/2-1.959964*math.Sqrt(float64(n))/2)) + 1
 	k = max(1, min(k, (n+1)/2))
-	for k > 1 && binomHalfCDF(n, k-1) > alpha {
+	// The search asks for P(B ≤ k−1) again at the end, and each value costs
+	// O(√n) terms: cdf keeps the last two it computed.
+	last := [2]struct {
+		m int
+		p float64
+	}{{-1, 0}, {-1, 0}}
+	cdf := func(m int) float64 {
+		for _, e := range last {
+			if e.m == m {
+				return e.p
+			}
+		}
+		p := binomHalfCDF(n, m)
+		last[0], last[1].m, last[1].p = last[1], m, p
+		return p
+	}
+	for k > 1 && cdf(k-1) > alpha {
 		k--
 	}
-	for k < (n+1)/2 && binomHalfCDF(n, k) <= alpha {
+	for k < (n+1)/2 && cdf(k) <= alpha {
 		k++
 	}
-	if binomHalfCDF(n, k-1) > alpha {
+	if cdf(k-1) > alpha {
 		return 0
 	}
 	return k

@@ -72,14 +72,17 @@ type skillAcc struct {
 	name      string
 	count     int
 	spellings map[string]int
+	admitted  int    // spellings in the map or admitted to the walk's spellTable
 	win       [2]int // in the recent and the previous window (windows.go)
+	monthly   []int  // per month index of the section: vacancies listing the skill
 }
 
-type salaryRec struct {
-	monthly float64
-	exp     uint8 // index in ExperienceOrder + 1 (0: not stated)
-	roles   []int32
-	skills  []int32 // sorted skill ids
+// countMonth adds n vacancies listing the skill in the month of index mi.
+func (sk *skillAcc) countMonth(mi int32, n int) {
+	for int(mi) >= len(sk.monthly) {
+		sk.monthly = append(sk.monthly, 0)
+	}
+	sk.monthly[mi] += n
 }
 
 // skillsSection: skill demand, its monthly and windowed shares and the
@@ -87,30 +90,48 @@ type salaryRec struct {
 type skillsSection struct {
 	env      *Env
 	skillIDs map[string]int32
-	rawSkill map[string]int32 // raw spelling → skill id (−1: empty); a cache of SkillKey
+	rawSkill map[string]rawSpelling // a cache of SkillKey and spellingOf
+	spells   spellTable
 	skills   []*skillAcc
-	skMonth  map[[2]int64]int // (skill id, month) → count
-	skBase   map[int64]int    // month → vacancies with details
 	roleIDs  map[string]int32
 	roles    []store.IDName
-	recs     []salaryRec
+	recs     salaryRecs
 	seen     bool // some vacancy of the walk listed its skills
 	win      windows
-	ids      []int32  // scratch of Observe
-	sps      []string // scratch of Observe
+	ids      []int32 // scratch of Observe
+	sps      []int32 // scratch of Observe
+	rids     []int32 // scratch of Observe
+
+	// The months by index, so that a skill counts its months in a slice
+	// (skillAcc.monthly) rather than a map looked up per listed skill.
+	monthOf map[int64]int32 // month (monthKey) → index in months and base
+	months  []int64         // in order of first sight
+	base    []int           // vacancies with details per month
 }
 
 func newSkillsSection(env *Env) Section {
-	return &skillsSection{env: env, skillIDs: map[string]int32{}, rawSkill: map[string]int32{},
-		skMonth: map[[2]int64]int{}, skBase: map[int64]int{}, roleIDs: map[string]int32{}, win: windows{end: env.DataEnd}}
+	return &skillsSection{env: env, skillIDs: map[string]int32{}, rawSkill: map[string]rawSpelling{}, spells: newSpellTable(),
+		monthOf: map[int64]int32{}, roleIDs: map[string]int32{}, win: windows{end: env.DataEnd}}
 }
 
 func (s *skillsSection) baseTotal() int {
 	n := 0
-	for _, b := range s.skBase {
+	for _, b := range s.base {
 		n += b
 	}
 	return n
+}
+
+// month returns the index of month m, adding it when new.
+func (s *skillsSection) month(m int64) int32 {
+	mi, ok := s.monthOf[m]
+	if !ok {
+		mi = int32(len(s.months))
+		s.monthOf[m] = mi
+		s.months = append(s.months, m)
+		s.base = append(s.base, 0)
+	}
+	return mi
 }
 
 func (s *skillsSection) role(r store.IDName) int32 {
@@ -128,53 +149,56 @@ func (s *skillsSection) Observe(o *Seen) {
 	if v.DetailFetchedAt == nil && v.KeySkills == nil {
 		return
 	}
-	month := monthKey(startOf(v))
-	s.skBase[month]++
+	month := s.month(monthKey(startOf(v)))
+	s.base[month]++
 	ids, sps := s.ids[:0], s.sps[:0]
 	for _, raw := range v.KeySkills {
-		id, ok := s.rawSkill[raw]
+		rs, ok := s.rawSkill[raw]
 		if !ok {
-			id = s.skillID(raw)
+			rs = s.rawSpelling(raw)
 			if len(s.rawSkill) < 200_000 { // bounded: real spellings repeat a lot
-				s.rawSkill[strings.Clone(raw)] = id
+				s.rawSkill[strings.Clone(raw)] = rs
 			}
 		}
+		id := rs.skill
 		if id < 0 {
 			continue
 		}
 		s.seen = true
 		// Every spelling a vacancy lists is counted (once per vacancy), also
 		// the second spelling of a skill it already has.
-		if sp := strings.TrimSpace(raw); !slices.Contains(sps, sp) {
+		if sp := rs.spell; sp >= 0 && !slices.Contains(sps, sp) {
 			sps = append(sps, sp)
-			countSpelling(s.skills[id], sp)
+			s.spells.n[sp]++
 		}
 		if slices.Contains(ids, id) {
 			continue // the same skill spelled twice in one vacancy counts once
 		}
 		ids = append(ids, id)
-		s.skills[id].count++
-		s.skMonth[[2]int64{int64(id), month}]++
+		sk := s.skills[id]
+		sk.count++
+		sk.countMonth(month, 1)
 	}
 	s.ids, s.sps = ids, sps
 	s.addWindow(startOf(v), ids)
 	if o.Salary.Usable() && len(v.Roles) > 0 {
-		rec := salaryRec{monthly: o.Salary.MonthlyRUR, skills: slices.Clone(ids), exp: uint8(slices.Index(ExperienceOrder, v.ExperienceID) + 1)}
-		slices.Sort(rec.skills)
+		roles := s.rids[:0]
 		for _, r := range v.Roles {
-			rec.roles = append(rec.roles, s.role(r))
+			roles = append(roles, s.role(r))
 		}
-		s.recs = append(s.recs, rec)
+		s.rids = roles
+		s.recs.add(o.Salary.MonthlyRUR, uint8(slices.Index(ExperienceOrder, v.ExperienceID)+1), roles, ids)
 	}
 }
 
-// skillID folds raw and returns its skill's id (−1 when it folds to nothing).
-func (s *skillsSection) skillID(raw string) int32 {
+// rawSpelling folds raw to its skill's id and finds its spelling's index.
+func (s *skillsSection) rawSpelling(raw string) rawSpelling {
 	key, name := s.env.Synonyms.Key(raw)
 	if key == "" {
-		return -1
+		return rawSpelling{-1, -1}
 	}
-	return s.skillOf(key, name)
+	id := s.skillOf(key, name)
+	return rawSpelling{id, s.spellingOf(id, raw)}
 }
 
 // skillOf returns the id of the skill key, adding it when new.
@@ -194,6 +218,7 @@ func (s *skillsSection) afterWalk(ctx context.Context, st store.Store) error {
 	if s.seen || s.baseTotal() == 0 {
 		return nil
 	}
+	s.flushSpellings()
 	seen := map[[2]string]bool{}
 	spelt := map[[2]string]bool{}
 	return st.EachSkill(ctx, s.env.Filter, func(vid, raw string) error {
@@ -218,6 +243,15 @@ func (s *skillsSection) afterWalk(ctx context.Context, st store.Store) error {
 // Merge renumbers other's skills and roles into s's.
 func (s *skillsSection) Merge(other Section) {
 	b := other.(*skillsSection)
+	b.flushSpellings()
+	s.flushSpellings()
+	// The cached spelling indices and admissions change with the merged maps.
+	s.rawSkill, s.spells = map[string]rawSpelling{}, newSpellTable()
+	month := make([]int32, len(b.months)) // b's month index → s's
+	for i, m := range b.months {
+		month[i] = s.month(m)
+		s.base[month[i]] += b.base[i]
+	}
 	skill := make([]int32, len(b.skills))
 	for i, sk := range b.skills {
 		id := s.skillOf(sk.key, sk.name)
@@ -229,12 +263,12 @@ func (s *skillsSection) Merge(other Section) {
 		for sp, n := range sk.spellings {
 			a.spellings[sp] += n
 		}
-	}
-	for k, n := range b.skMonth {
-		s.skMonth[[2]int64{int64(skill[k[0]]), k[1]}] += n
-	}
-	for m, n := range b.skBase {
-		s.skBase[m] += n
+		a.admitted = len(a.spellings)
+		for mi, n := range sk.monthly {
+			if n != 0 {
+				a.countMonth(month[mi], n)
+			}
+		}
 	}
 	s.win.base[0] += b.win.base[0]
 	s.win.base[1] += b.win.base[1]
@@ -242,15 +276,16 @@ func (s *skillsSection) Merge(other Section) {
 	for i, r := range b.roles {
 		role[i] = s.role(r)
 	}
-	for _, rec := range b.recs {
-		for i, id := range rec.skills {
-			rec.skills[i] = skill[id]
+	for i := range b.recs.recs {
+		r := &b.recs.recs[i]
+		roles, skills := b.recs.roles(r), b.recs.skills(r)
+		for k, id := range roles {
+			roles[k] = role[id]
 		}
-		slices.Sort(rec.skills)
-		for i, id := range rec.roles {
-			rec.roles[i] = role[id]
+		for k, id := range skills {
+			skills[k] = skill[id]
 		}
-		s.recs = append(s.recs, rec)
+		s.recs.add(r.monthly, r.exp, roles, skills)
 	}
 	s.seen = s.seen || b.seen
 }
@@ -261,6 +296,7 @@ func (s *skillsSection) Finish(r *Result) {
 	if sr.Base == 0 {
 		return
 	}
+	s.flushSpellings()
 	order := make([]int32, len(s.skills))
 	for i := range order {
 		order[i] = int32(i)
@@ -272,28 +308,32 @@ func (s *skillsSection) Finish(r *Result) {
 		return cmp.Compare(s.skills[a].key, s.skills[b].key)
 	})
 	order = head(order, s.env.TopSkills)
-	months := make([]int64, 0, len(s.skBase))
-	for m := range s.skBase {
-		months = append(months, m)
+	months := make([]int32, len(s.months)) // month indices, in time order
+	for i := range months {
+		months[i] = int32(i)
 	}
-	slices.Sort(months)
-	for _, id := range order {
+	slices.SortFunc(months, func(a, b int32) int { return cmp.Compare(s.months[a], s.months[b]) })
+	pc := newPremiumCells(&s.recs, order, len(s.roles), len(s.skills))
+	for t, id := range order {
 		sk := s.skills[id]
 		st := SkillStat{Key: sk.key, Name: sk.name, Vacancies: sk.count, Share: float64(sk.count) / float64(sr.Base), Spellings: sk.spellings}
 		if st.Name == "" {
 			st.Name = mostFrequent(sk.spellings)
 		}
-		for _, m := range months {
-			n := s.skMonth[[2]int64{int64(id), m}]
-			st.Monthly = append(st.Monthly, SharePoint{Start: monthStart(m), Base: s.skBase[m], Count: n, Share: float64(n) / float64(s.skBase[m])})
+		for _, mi := range months {
+			n := 0
+			if int(mi) < len(sk.monthly) {
+				n = sk.monthly[mi]
+			}
+			st.Monthly = append(st.Monthly, SharePoint{Start: monthStart(s.months[mi]), Base: s.base[mi], Count: n, Share: float64(n) / float64(s.base[mi])})
 		}
 		st.Recent, st.Previous = s.win.share(0, sk.win[0]), s.win.share(1, sk.win[1])
-		prem := s.premium(id, st.Name)
+		prem := s.premium(pc, t, st.Name)
 		poolPremium(&st, prem)
 		sr.Premiums = append(sr.Premiums, prem...)
 		sr.Top = append(sr.Top, st)
 	}
-	s.recs = nil
+	s.recs = salaryRecs{}
 }
 
 func mostFrequent(m map[string]int) string {

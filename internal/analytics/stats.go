@@ -85,6 +85,11 @@ func summariseSorted(xs []float64) Summary {
 // It returns the kept values (a sub-slice of xs) and the number dropped.
 func TrimIQR(xs []float64) (kept []float64, outliers int) {
 	sortFloats(xs, nil)
+	return trimSortedIQR(xs)
+}
+
+// trimSortedIQR is TrimIQR of xs already sorted.
+func trimSortedIQR(xs []float64) (kept []float64, outliers int) {
 	if len(xs) < MinGroupForIQR {
 		return xs, 0
 	}
