@@ -209,12 +209,14 @@ func (s *Snapshot) Len() int { return len(s.rows) }
 
 func (s *Snapshot) at(n int64) time.Time { return time.Unix(0, n).In(s.loc) }
 
-func (s *Snapshot) ptime(n int64) *time.Time {
+// ptime returns the instant n, taken from sl, or nil when it is absent.
+func (s *Snapshot) ptime(n int64, sl *slab) *time.Time {
 	if n == nilTime {
 		return nil
 	}
-	t := s.at(n)
-	return &t
+	t := carve(&sl.times, slabSize)
+	*t = s.at(n)
+	return t
 }
 
 // span returns text[a:b] as a string without copying it: the text is never
@@ -232,14 +234,26 @@ func (s *Snapshot) name(r *row) string { return s.span(r.idEnd, r.nameEnd) }
 // vacancy rebuilds row i. Role and work-format slices are shared between
 // rows: readers must not modify them (analytics and export do not).
 func (s *Snapshot) vacancy(i int) store.Vacancy {
+	sl := slab{one: true}
+	if s.rows[i].pointers() {
+		h := new(held) // one allocation for every pointer field
+		sl.times, sl.ints, sl.bools = h.times[:], h.ints[:], h.bools[:]
+	}
+	return s.vacancyIn(i, &sl)
+}
+
+// vacancyIn is vacancy taking the values its pointer fields point to and
+// its key skills from sl, the slab of a walk.
+func (s *Snapshot) vacancyIn(i int, sl *slab) store.Vacancy {
 	r := &s.rows[i]
 	d := s.dict
 	v := store.Vacancy{
 		ID: s.id(r), Name: s.name(r), AreaID: d[r.areaID], AreaName: d[r.areaName], EmployerID: d[r.empID],
 		EmployerName: d[r.empName], Roles: s.roleSets[r.roleSet], ExperienceID: d[r.exp], EmploymentFormID: d[r.ef],
 		WorkFormat: s.wfSets[r.wfSet], ScheduleID: d[r.sched], SalaryCurrency: d[r.cur], SalaryMode: d[r.mode],
-		SalaryFrequency: d[r.freq], PublishedAt: s.at(r.pub), CreatedAt: s.ptime(r.created), InitialCreatedAt: s.ptime(r.initial),
-		Archived: r.archived, ClosedAt: s.ptime(r.closed), DetailFetchedAt: s.ptime(r.detail),
+		SalaryFrequency: d[r.freq], PublishedAt: s.at(r.pub), Archived: r.archived,
+		CreatedAt: s.ptime(r.created, sl), InitialCreatedAt: s.ptime(r.initial, sl),
+		ClosedAt: s.ptime(r.closed, sl), DetailFetchedAt: s.ptime(r.detail, sl),
 	}
 	if r.first != nilTime {
 		v.FirstSeenAt = s.at(r.first)
@@ -248,24 +262,83 @@ func (s *Snapshot) vacancy(i int) store.Vacancy {
 		v.LastSeenAt = s.at(r.last)
 	}
 	if r.gross >= 0 {
-		g := r.gross == 1
-		v.SalaryGross = &g
+		v.SalaryGross = carve(&sl.bools, slabSize)
+		*v.SalaryGross = r.gross == 1
 	}
 	if r.hasFrom {
-		x := r.salFrom
-		v.SalaryFrom = &x
+		v.SalaryFrom = carve(&sl.ints, slabSize)
+		*v.SalaryFrom = r.salFrom
 	}
 	if r.hasTo {
-		x := r.salTo
-		v.SalaryTo = &x
+		v.SalaryTo = carve(&sl.ints, slabSize)
+		*v.SalaryTo = r.salTo
 	}
 	if r.skN != math.MaxUint16 {
-		v.KeySkills = make([]string, r.skN)
+		v.KeySkills = sl.strings(int(r.skN))
 		for j := range v.KeySkills {
 			v.KeySkills[j] = d[s.skills[int(r.skStart)+j]]
 		}
 	}
 	return v
+}
+
+// pointers reports whether the vacancy of r has a pointer field set.
+func (r *row) pointers() bool {
+	return r.created != nilTime || r.initial != nilTime || r.closed != nilTime || r.detail != nilTime ||
+		r.gross >= 0 || r.hasFrom || r.hasTo
+}
+
+// A slab hands out the values the pointer fields of a walk's vacancies
+// point to, and their key-skill lists, from chunks of many: a walk of a
+// million rows makes hundreds of allocations instead of millions. A chunk
+// is never reused, so a reader may keep a vacancy as long as it likes
+// (holding its chunks). The slab of one vacancy (one) holds exactly what
+// it needs, allocated once (held).
+type slab struct {
+	times []time.Time
+	ints  []int64
+	bools []bool
+	ks    []string
+	one   bool
+}
+
+// held are the most a vacancy's pointer fields point to.
+type held struct {
+	times [4]time.Time
+	ints  [2]int64
+	bools [1]bool
+}
+
+// slabSize is the length of a chunk of a walk's slab (key skills: 4×).
+const slabSize = 512
+
+// carve returns the first element of *chunk and drops it from the chunk,
+// starting a new chunk of size when it is empty.
+func carve[T any](chunk *[]T, size int) *T {
+	if len(*chunk) == 0 {
+		*chunk = make([]T, size)
+	}
+	p := &(*chunk)[0]
+	*chunk = (*chunk)[1:]
+	return p
+}
+
+// strings returns a list of n key skills to fill: never nil, and its
+// capacity its length, so that a reader's append copies it rather than
+// writes over the next vacancy's skills.
+func (sl *slab) strings(n int) []string {
+	if n == 0 {
+		return []string{}
+	}
+	if sl.one || n > 4*slabSize {
+		return make([]string, n)
+	}
+	if n > len(sl.ks) {
+		sl.ks = make([]string, 4*slabSize)
+	}
+	ks := sl.ks[:n:n]
+	sl.ks = sl.ks[n:]
+	return ks
 }
 
 // closedMark stands for "closed" in a light vacancy (Match tests nil only).
@@ -307,6 +380,7 @@ func (s *Snapshot) EachVacancyMatching(ctx context.Context, f store.Filter, need
 	}
 	since := sinceNano(f)
 	var lv store.Vacancy
+	var sl slab
 	for i := range s.rows {
 		if !s.keep(i, f, since) {
 			continue
@@ -314,7 +388,7 @@ func (s *Snapshot) EachVacancyMatching(ctx context.Context, f store.Filter, need
 		if s.light(i, &lv, need); !match(&lv) {
 			continue
 		}
-		if err := fn(s.vacancy(i)); err != nil {
+		if err := fn(s.vacancyIn(i, &sl)); err != nil {
 			return err
 		}
 		if i&4095 == 0 && ctx.Err() != nil {
@@ -347,11 +421,12 @@ func (s *Snapshot) EachVacancy(ctx context.Context, f store.Filter, fn func(stor
 		return s.Store.EachVacancy(ctx, f, fn)
 	}
 	since := sinceNano(f)
+	var sl slab
 	for i := range s.rows {
 		if !s.keep(i, f, since) {
 			continue
 		}
-		if err := fn(s.vacancy(i)); err != nil {
+		if err := fn(s.vacancyIn(i, &sl)); err != nil {
 			return err
 		}
 		if i&4095 == 0 && ctx.Err() != nil {
