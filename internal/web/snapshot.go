@@ -14,7 +14,7 @@ import (
 
 // Snapshot is an in-memory, columnar copy of what the analytics read from
 // the store: every string interned once in a dictionary, each vacancy a
-// fixed-size row of codes, numbers and instants (about 140 bytes, no
+// fixed-size row of codes, numbers and instants (112 bytes, no
 // pointers) plus its id and title in one shared text. It is built through the store interface (so SQLite and
 // PostgreSQL give the same snapshot), never changes after it is built, and
 // is swapped whole after a sync: readers never wait for the writer.
@@ -38,7 +38,9 @@ type Snapshot struct {
 	text       []byte // ids and titles of the rows (row.off), never changed after the build
 	roleSets   [][]store.IDName
 	wfSets     [][]string
-	skills     []int32 // flat skill codes, rows point into it
+	skills     []int32            // flat skill codes, rows point into it
+	sub        [instants][]uint32 // nanoseconds past the second of row.created…detail; nil while all are whole (pack.go)
+	wide       map[wideKey]int64  // the instants and salaries a row cannot hold (pack.go)
 	hasSkills  bool
 	rows       []row
 	monthly    []float32 // gross monthly RUR point estimate (NaN: none), for sorting by pay
@@ -48,27 +50,27 @@ type Snapshot struct {
 	ixDone     chan struct{}         // closed when the index is built
 }
 
-// nilTime marks an absent instant in a row.
-const nilTime = math.MinInt64
-
+// row is one vacancy of the snapshot: 112 bytes, no pointers.
 type row struct {
+	pub int64 // UnixNano of the publication (the period's filter and sort compare it)
 	// The id and the title are unique per vacancy, so not worth a
 	// dictionary entry: they sit back to back in Snapshot.text, the id at
 	// [off, idEnd) and the title at [idEnd, nameEnd). Offsets rather than
 	// strings keep row free of pointers, so the garbage collector skips
 	// the million rows instead of tracing two million small strings.
-	off, idEnd, nameEnd                        uint32
-	areaID, areaName, empID, empName           int32
-	exp, ef, sched, cur, mode, freq            int32
-	roleSet, wfSet                             int32
-	skStart                                    uint32
-	skN                                        uint16
-	gross                                      int8 // -1 nil, 0 false, 1 true
-	archived                                   bool
-	hasFrom, hasTo                             bool
-	salFrom, salTo                             int64
-	pub, created, initial, first, last, closed int64 // UnixNano; nilTime = absent
-	detail                                     int64
+	off, idEnd, nameEnd              uint32
+	areaID, areaName, empID, empName int32
+	exp, ef, sched, cur, mode, freq  int32
+	roleSet, wfSet                   int32
+	skStart                          uint32
+	// The other instants in whole seconds (their sub-seconds and what does
+	// not fit aside: pack.go), the salary's bounds in 32 bits (what does
+	// not fit aside).
+	created, initial, first, last, closed, detail sec32
+	salFrom, salTo                                int32
+	skN                                           uint16
+	gross                                         int8 // -1 nil, 0 false, 1 true
+	archived                                      bool
 }
 
 type builder struct {
@@ -90,7 +92,7 @@ func (b *builder) str(v string) int32 {
 
 func nano(t *time.Time) int64 {
 	if t == nil || t.IsZero() {
-		return nilTime
+		return nanoNone
 	}
 	return t.UnixNano()
 }
@@ -110,6 +112,7 @@ func BuildSnapshot(ctx context.Context, src store.Store) (*Snapshot, error) {
 		return nil, fmt.Errorf("currency rates: %w", err)
 	}
 	s.ratesIndex, s.areaIndex = analytics.NewRates(s.rates), analytics.NewAreaIndex(s.areas)
+	s.wide = map[wideKey]int64{}
 	b := &builder{s: s, ix: map[string]int32{"": 0}, roleIx: map[string]int32{}, wfIx: map[string]int32{}}
 	s.dict = []string{""}
 	if n, err := src.CountVacancies(ctx, store.Filter{}); err == nil {
@@ -133,20 +136,15 @@ func BuildSnapshot(ctx context.Context, src store.Store) (*Snapshot, error) {
 			empID: b.str(v.EmployerID), empName: b.str(v.EmployerName), exp: b.str(v.ExperienceID),
 			ef: b.str(v.EmploymentFormID), sched: b.str(v.ScheduleID), cur: b.str(v.SalaryCurrency),
 			mode: b.str(v.SalaryMode), freq: b.str(v.SalaryFrequency), archived: v.Archived, gross: -1,
-			pub: v.PublishedAt.UnixNano(), created: nano(v.CreatedAt), initial: nano(v.InitialCreatedAt),
-			first: nano(&v.FirstSeenAt), last: nano(&v.LastSeenAt), closed: nano(v.ClosedAt), detail: nano(v.DetailFetchedAt),
+			pub: v.PublishedAt.UnixNano(), created: b.instant(instCreated, v.CreatedAt), initial: b.instant(instInitial, v.InitialCreatedAt),
+			first: b.instant(instFirst, &v.FirstSeenAt), last: b.instant(instLast, &v.LastSeenAt), closed: b.instant(instClosed, v.ClosedAt),
+			detail: b.instant(instDetail, v.DetailFetchedAt), salFrom: b.salary(salaryFrom, v.SalaryFrom), salTo: b.salary(salaryTo, v.SalaryTo),
 		}
 		if v.SalaryGross != nil {
 			r.gross = 0
 			if *v.SalaryGross {
 				r.gross = 1
 			}
-		}
-		if v.SalaryFrom != nil {
-			r.hasFrom, r.salFrom = true, *v.SalaryFrom
-		}
-		if v.SalaryTo != nil {
-			r.hasTo, r.salTo = true, *v.SalaryTo
 		}
 		r.roleSet = b.roleSet(v.Roles)
 		r.wfSet = b.wfSet(v.WorkFormat)
@@ -209,13 +207,14 @@ func (s *Snapshot) Len() int { return len(s.rows) }
 
 func (s *Snapshot) at(n int64) time.Time { return time.Unix(0, n).In(s.loc) }
 
-// ptime returns the instant n, taken from sl, or nil when it is absent.
-func (s *Snapshot) ptime(n int64, sl *slab) *time.Time {
-	if n == nilTime {
+// ptime returns instant k of row i (c its code), taken from sl, or nil
+// when it is absent.
+func (s *Snapshot) ptime(i int, k wideField, c sec32, sl *slab) *time.Time {
+	if c == nilTime {
 		return nil
 	}
 	t := carve(&sl.times, slabSize)
-	*t = s.at(n)
+	*t = s.at(s.nanos(i, k, c))
 	return t
 }
 
@@ -252,26 +251,26 @@ func (s *Snapshot) vacancyIn(i int, sl *slab) store.Vacancy {
 		EmployerName: d[r.empName], Roles: s.roleSets[r.roleSet], ExperienceID: d[r.exp], EmploymentFormID: d[r.ef],
 		WorkFormat: s.wfSets[r.wfSet], ScheduleID: d[r.sched], SalaryCurrency: d[r.cur], SalaryMode: d[r.mode],
 		SalaryFrequency: d[r.freq], PublishedAt: s.at(r.pub), Archived: r.archived,
-		CreatedAt: s.ptime(r.created, sl), InitialCreatedAt: s.ptime(r.initial, sl),
-		ClosedAt: s.ptime(r.closed, sl), DetailFetchedAt: s.ptime(r.detail, sl),
+		CreatedAt: s.ptime(i, instCreated, r.created, sl), InitialCreatedAt: s.ptime(i, instInitial, r.initial, sl),
+		ClosedAt: s.ptime(i, instClosed, r.closed, sl), DetailFetchedAt: s.ptime(i, instDetail, r.detail, sl),
 	}
 	if r.first != nilTime {
-		v.FirstSeenAt = s.at(r.first)
+		v.FirstSeenAt = s.at(s.nanos(i, instFirst, r.first))
 	}
 	if r.last != nilTime {
-		v.LastSeenAt = s.at(r.last)
+		v.LastSeenAt = s.at(s.nanos(i, instLast, r.last))
 	}
 	if r.gross >= 0 {
 		v.SalaryGross = carve(&sl.bools, slabSize)
 		*v.SalaryGross = r.gross == 1
 	}
-	if r.hasFrom {
+	if r.salFrom != salNone {
 		v.SalaryFrom = carve(&sl.ints, slabSize)
-		*v.SalaryFrom = r.salFrom
+		*v.SalaryFrom = s.salary(i, salaryFrom, r.salFrom)
 	}
-	if r.hasTo {
+	if r.salTo != salNone {
 		v.SalaryTo = carve(&sl.ints, slabSize)
-		*v.SalaryTo = r.salTo
+		*v.SalaryTo = s.salary(i, salaryTo, r.salTo)
 	}
 	if r.skN != math.MaxUint16 {
 		v.KeySkills = sl.strings(int(r.skN))
@@ -285,7 +284,7 @@ func (s *Snapshot) vacancyIn(i int, sl *slab) store.Vacancy {
 // pointers reports whether the vacancy of r has a pointer field set.
 func (r *row) pointers() bool {
 	return r.created != nilTime || r.initial != nilTime || r.closed != nilTime || r.detail != nilTime ||
-		r.gross >= 0 || r.hasFrom || r.hasTo
+		r.gross >= 0 || r.salFrom != salNone || r.salTo != salNone
 }
 
 // A slab hands out the values the pointer fields of a walk's vacancies

@@ -74,14 +74,21 @@ func TestSnapshotKeepsEveryValue(t *testing.T) {
 			InitialCreatedAt: ptr(at("1999-12-31T23:59:59Z")), FirstSeenAt: at("2140-01-01T00:00:00Z"),
 			LastSeenAt: at("2141-01-01T00:00:00Z"),
 		}},
+		{"edges of the seconds' range", store.Vacancy{
+			ID: "10", PublishedAt: pub, CreatedAt: ptr(time.Unix(secBase, 0).UTC()),
+			InitialCreatedAt: ptr(time.Unix(secBase+int64(secWide)-1, 999999999).UTC()),
+			FirstSeenAt:      time.Unix(secBase+int64(secWide), 0).UTC(), LastSeenAt: time.Unix(secBase+int64(nilTime), 0).UTC(),
+			ClosedAt: ptr(time.Unix(secBase-1, 999999999).UTC()),
+		}},
 		{"wide salaries", store.Vacancy{ID: "7", PublishedAt: pub, SalaryFrom: ptr[int64](math.MaxInt32 + 1), SalaryTo: ptr[int64](math.MaxInt64)}},
 		{"negative salaries", store.Vacancy{ID: "8", PublishedAt: pub, SalaryFrom: ptr[int64](math.MinInt64), SalaryTo: ptr[int64](-1)}},
 		{"edge salaries", store.Vacancy{ID: "9", PublishedAt: pub, SalaryFrom: ptr[int64](math.MinInt32), SalaryTo: ptr[int64](math.MaxInt32)}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			ctx := context.Background()
-			// The vacancy after another, so that it is not the first row.
-			src := &listStore{vs: []store.Vacancy{{ID: "0", PublishedAt: pub}, c.v}}
+			// Between two others: the columns made at a later row, and
+			// the row after, must still line up.
+			src := &listStore{vs: []store.Vacancy{{ID: "0", PublishedAt: pub}, c.v, {ID: "z", PublishedAt: pub, FirstSeenAt: pub}}}
 			s, err := BuildSnapshot(ctx, src)
 			if err != nil {
 				t.Fatal(err)
@@ -94,12 +101,14 @@ func TestSnapshotKeepsEveryValue(t *testing.T) {
 			}); err != nil {
 				t.Fatal(err)
 			}
-			for _, got := range []store.Vacancy{walked[1], s.vacancy(1)} {
-				if !reflect.DeepEqual(got, c.v) {
-					t.Errorf("read back\n%+v\nwant\n%+v", got, c.v)
-				}
-				if cap(got.KeySkills) != len(got.KeySkills) {
-					t.Errorf("key skills: capacity %d, length %d", cap(got.KeySkills), len(got.KeySkills))
+			for i, want := range src.vs {
+				for _, got := range []store.Vacancy{walked[i], s.vacancy(i)} {
+					if !reflect.DeepEqual(got, want) {
+						t.Errorf("row %d read back\n%+v\nwant\n%+v", i, got, want)
+					}
+					if cap(got.KeySkills) != len(got.KeySkills) {
+						t.Errorf("row %d key skills: capacity %d, length %d", i, cap(got.KeySkills), len(got.KeySkills))
+					}
 				}
 			}
 		})
