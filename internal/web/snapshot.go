@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"sync/atomic"
 	"time"
 	"unsafe"
@@ -115,7 +116,8 @@ func BuildSnapshot(ctx context.Context, src store.Store) (*Snapshot, error) {
 	s.wide = map[wideKey]int64{}
 	b := &builder{s: s, ix: map[string]int32{"": 0}, roleIx: map[string]int32{}, wfIx: map[string]int32{}}
 	s.dict = []string{""}
-	if n, err := src.CountVacancies(ctx, store.Filter{}); err == nil {
+	n, err := src.CountVacancies(ctx, store.Filter{})
+	if err == nil {
 		s.rows = make([]row, 0, n)
 		s.monthly = make([]float32, 0, n)
 	}
@@ -158,6 +160,9 @@ func BuildSnapshot(ctx context.Context, src store.Store) (*Snapshot, error) {
 			r.skN = math.MaxUint16 // details not fetched: nil, not empty
 		}
 		s.rows = append(s.rows, r)
+		if len(s.rows) == presizeAfter {
+			s.presize(n)
+		}
 		m := float32(math.NaN())
 		if sal := analytics.Normalise(v, s.ratesIndex, analytics.Options{}); sal.Usable() {
 			m = float32(sal.MonthlyRUR)
@@ -172,6 +177,25 @@ func BuildSnapshot(ctx context.Context, src store.Store) (*Snapshot, error) {
 	s.ixDone = make(chan struct{})
 	go s.buildIndex()
 	return s, nil
+}
+
+// presizeAfter is the number of rows whose text and skills foretell the
+// rest's.
+const presizeAfter = 1024
+
+// presize grows the text and the skills, once, to what n rows will need
+// at the rate of the rows read so far, and an eighth more. Growing by
+// append would copy them again and again, the old and the new copy both
+// alive at each step: a peak of twice the text. Capacity never written is
+// never touched, so an overestimate costs address space, not memory.
+func (s *Snapshot) presize(n int) {
+	rows := len(s.rows)
+	if n <= rows {
+		return
+	}
+	grow := func(have int) int { return have * (n - rows) / rows * 9 / 8 }
+	s.text = slices.Grow(s.text, min(grow(len(s.text)), math.MaxUint32-len(s.text)))
+	s.skills = slices.Grow(s.skills, grow(len(s.skills)))
 }
 
 func (b *builder) roleSet(rs []store.IDName) int32 {
