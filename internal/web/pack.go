@@ -19,6 +19,10 @@ import (
 //
 // A salary bound is an int32; salWide sends one that does not fit to
 // Snapshot.wide.
+//
+// A schedule, salary currency, mode or frequency is a term8, an index of
+// Snapshot.terms (dictionary codes); past its 255th value, termWide sends
+// the dictionary code to Snapshot.wide.
 
 // sec32 is an instant in whole seconds since secBase, or nilTime, or secWide.
 type sec32 uint32
@@ -47,7 +51,16 @@ const (
 	instants   // the number of instants
 	salaryFrom = instants
 	salaryTo   = instants + 1
+	termSched  = instants + 2
+	termCur    = instants + 3
+	termMode   = instants + 4
+	termFreq   = instants + 5
 )
+
+// term8 is an index of Snapshot.terms, or termWide.
+type term8 uint8
+
+const termWide term8 = math.MaxUint8 // in Snapshot.wide
 
 // wideKey is field k of row i in Snapshot.wide.
 type wideKey struct {
@@ -117,4 +130,28 @@ func (s *Snapshot) salary(i int, k wideField, c int32) int64 {
 		return s.wide[wideKey{int32(i), k}]
 	}
 	return int64(c)
+}
+
+// term encodes term k of the row being built.
+func (b *builder) term(k wideField, v string) term8 {
+	code := b.str(v)
+	if t, ok := b.termIx[code]; ok {
+		return t
+	}
+	if len(b.s.terms) == int(termWide) {
+		b.s.wide[wideKey{int32(len(b.s.rows)), k}] = int64(code)
+		return termWide
+	}
+	t := term8(len(b.s.terms))
+	b.s.terms = append(b.s.terms, code)
+	b.termIx[code] = t
+	return t
+}
+
+// term decodes term k of row i, t its code, to a dictionary code.
+func (s *Snapshot) term(i int, k wideField, t term8) int32 {
+	if t == termWide {
+		return int32(s.wide[wideKey{int32(i), k}])
+	}
+	return s.terms[t]
 }

@@ -41,7 +41,8 @@ type Snapshot struct {
 	wfSets     [][]string
 	skills     []int32            // flat skill codes, rows point into it
 	sub        [instants][]uint32 // nanoseconds past the second of row.created…detail; nil while all are whole (pack.go)
-	wide       map[wideKey]int64  // the instants and salaries a row cannot hold (pack.go)
+	wide       map[wideKey]int64  // the instants, salaries and terms a row cannot hold (pack.go)
+	terms      []int32            // dictionary codes of row.sched…freq (pack.go)
 	hasSkills  bool
 	rows       []row
 	monthly    []float32 // gross monthly RUR point estimate (NaN: none), for sorting by pay
@@ -51,7 +52,7 @@ type Snapshot struct {
 	ixDone     chan struct{}         // closed when the index is built
 }
 
-// row is one vacancy of the snapshot: 112 bytes, no pointers.
+// row is one vacancy of the snapshot: 96 bytes, no pointers.
 type row struct {
 	pub int64 // UnixNano of the publication (the period's filter and sort compare it)
 	// The id and the title are unique per vacancy, so not worth a
@@ -61,7 +62,7 @@ type row struct {
 	// the million rows instead of tracing two million small strings.
 	off, idEnd, nameEnd              uint32
 	areaID, areaName, empID, empName int32
-	exp, ef, sched, cur, mode, freq  int32
+	exp, ef                          int32
 	roleSet, wfSet                   int32
 	skStart                          uint32
 	// The other instants in whole seconds (their sub-seconds and what does
@@ -69,9 +70,12 @@ type row struct {
 	// not fit aside).
 	created, initial, first, last, closed, detail sec32
 	salFrom, salTo                                int32
-	skN                                           uint16
-	gross                                         int8 // -1 nil, 0 false, 1 true
-	archived                                      bool
+	// Schedule, salary currency, mode and frequency: a handful of values
+	// each, codes of Snapshot.terms (pack.go).
+	sched, cur, mode, freq term8
+	skN                    uint16
+	gross                  int8 // -1 nil, 0 false, 1 true
+	archived               bool
 }
 
 type builder struct {
@@ -79,6 +83,7 @@ type builder struct {
 	ix     map[string]int32
 	roleIx map[string]int32
 	wfIx   map[string]int32
+	termIx map[int32]term8
 }
 
 func (b *builder) str(v string) int32 {
@@ -114,7 +119,7 @@ func BuildSnapshot(ctx context.Context, src store.Store) (*Snapshot, error) {
 	}
 	s.ratesIndex, s.areaIndex = analytics.NewRates(s.rates), analytics.NewAreaIndex(s.areas)
 	s.wide = map[wideKey]int64{}
-	b := &builder{s: s, ix: map[string]int32{"": 0}, roleIx: map[string]int32{}, wfIx: map[string]int32{}}
+	b := &builder{s: s, ix: map[string]int32{"": 0}, roleIx: map[string]int32{}, wfIx: map[string]int32{}, termIx: map[int32]term8{}}
 	s.dict = []string{""}
 	n, err := src.CountVacancies(ctx, store.Filter{})
 	if err == nil {
@@ -136,8 +141,8 @@ func BuildSnapshot(ctx context.Context, src store.Store) (*Snapshot, error) {
 		r := row{
 			off: off, idEnd: idEnd, nameEnd: uint32(len(s.text)), areaID: b.str(v.AreaID), areaName: b.str(v.AreaName),
 			empID: b.str(v.EmployerID), empName: b.str(v.EmployerName), exp: b.str(v.ExperienceID),
-			ef: b.str(v.EmploymentFormID), sched: b.str(v.ScheduleID), cur: b.str(v.SalaryCurrency),
-			mode: b.str(v.SalaryMode), freq: b.str(v.SalaryFrequency), archived: v.Archived, gross: -1,
+			ef: b.str(v.EmploymentFormID), sched: b.term(termSched, v.ScheduleID), cur: b.term(termCur, v.SalaryCurrency),
+			mode: b.term(termMode, v.SalaryMode), freq: b.term(termFreq, v.SalaryFrequency), archived: v.Archived, gross: -1,
 			pub: v.PublishedAt.UnixNano(), created: b.instant(instCreated, v.CreatedAt), initial: b.instant(instInitial, v.InitialCreatedAt),
 			first: b.instant(instFirst, &v.FirstSeenAt), last: b.instant(instLast, &v.LastSeenAt), closed: b.instant(instClosed, v.ClosedAt),
 			detail: b.instant(instDetail, v.DetailFetchedAt), salFrom: b.salary(salaryFrom, v.SalaryFrom), salTo: b.salary(salaryTo, v.SalaryTo),
@@ -273,8 +278,9 @@ func (s *Snapshot) vacancyIn(i int, sl *slab) store.Vacancy {
 	v := store.Vacancy{
 		ID: s.id(r), Name: s.name(r), AreaID: d[r.areaID], AreaName: d[r.areaName], EmployerID: d[r.empID],
 		EmployerName: d[r.empName], Roles: s.roleSets[r.roleSet], ExperienceID: d[r.exp], EmploymentFormID: d[r.ef],
-		WorkFormat: s.wfSets[r.wfSet], ScheduleID: d[r.sched], SalaryCurrency: d[r.cur], SalaryMode: d[r.mode],
-		SalaryFrequency: d[r.freq], PublishedAt: s.at(r.pub), Archived: r.archived,
+		WorkFormat: s.wfSets[r.wfSet], ScheduleID: d[s.term(i, termSched, r.sched)], SalaryCurrency: d[s.term(i, termCur, r.cur)],
+		SalaryMode: d[s.term(i, termMode, r.mode)], SalaryFrequency: d[s.term(i, termFreq, r.freq)],
+		PublishedAt: s.at(r.pub), Archived: r.archived,
 		CreatedAt: s.ptime(i, instCreated, r.created, sl), InitialCreatedAt: s.ptime(i, instInitial, r.initial, sl),
 		ClosedAt: s.ptime(i, instClosed, r.closed, sl), DetailFetchedAt: s.ptime(i, instDetail, r.detail, sl),
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"reflect"
+	"strconv"
 	"testing"
 	"time"
 
@@ -112,5 +113,34 @@ func TestSnapshotKeepsEveryValue(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestSnapshotKeepsManyTerms: past the 255 values a row's term8 holds,
+// schedules, currencies, modes and frequencies still read back.
+func TestSnapshotKeepsManyTerms(t *testing.T) {
+	ctx := context.Background()
+	src := &listStore{}
+	for i := range 600 {
+		src.vs = append(src.vs, store.Vacancy{
+			ID: strconv.Itoa(i), PublishedAt: time.Date(2026, 3, 1, 0, 0, i, 0, time.UTC),
+			ScheduleID: "s" + strconv.Itoa(i), SalaryCurrency: "c" + strconv.Itoa(i%300),
+			SalaryMode: "m" + strconv.Itoa(i/2), SalaryFrequency: []string{"", "f"}[i%2],
+		})
+	}
+	s, err := BuildSnapshot(ctx, src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.WaitIndex()
+	k := 0
+	if err := s.EachVacancy(ctx, store.Filter{}, func(v store.Vacancy) error {
+		if !reflect.DeepEqual(v, src.vs[k]) {
+			t.Errorf("row %d read back\n%+v\nwant\n%+v", k, v, src.vs[k])
+		}
+		k++
+		return nil
+	}); err != nil || k != len(src.vs) {
+		t.Fatalf("%d vacancies, %v", k, err)
 	}
 }
