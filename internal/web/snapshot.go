@@ -84,6 +84,7 @@ type builder struct {
 	roleIx map[string]int32
 	wfIx   map[string]int32
 	termIx map[int32]term8
+	key    []byte // roleSet's and wfSet's
 }
 
 func (b *builder) str(v string) int32 {
@@ -203,31 +204,34 @@ func (s *Snapshot) presize(n int) {
 	s.skills = slices.Grow(s.skills, grow(len(s.skills)))
 }
 
+// The keys of roleSet and wfSet are built in b.key, reused row after row:
+// a lookup by string(b.key) does not allocate, only a new set's key does.
+
 func (b *builder) roleSet(rs []store.IDName) int32 {
-	key := ""
+	b.key = b.key[:0]
 	for _, r := range rs {
-		key += r.ID + "\x00" + r.Name + "\x01"
+		b.key = append(append(append(append(b.key, r.ID...), 0), r.Name...), 1)
 	}
-	if i, ok := b.roleIx[key]; ok {
+	if i, ok := b.roleIx[string(b.key)]; ok {
 		return i
 	}
 	i := int32(len(b.s.roleSets))
 	b.s.roleSets = append(b.s.roleSets, append([]store.IDName(nil), rs...))
-	b.roleIx[key] = i
+	b.roleIx[string(b.key)] = i
 	return i
 }
 
 func (b *builder) wfSet(ws []string) int32 {
-	key := ""
+	b.key = b.key[:0]
 	for _, w := range ws {
-		key += w + "\x00"
+		b.key = append(append(b.key, w...), 0)
 	}
-	if i, ok := b.wfIx[key]; ok {
+	if i, ok := b.wfIx[string(b.key)]; ok {
 		return i
 	}
 	i := int32(len(b.s.wfSets))
 	b.s.wfSets = append(b.s.wfSets, append([]string(nil), ws...))
-	b.wfIx[key] = i
+	b.wfIx[string(b.key)] = i
 	return i
 }
 
