@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"slices"
 	"sync/atomic"
 	"time"
 	"unsafe"
@@ -36,7 +35,8 @@ type Snapshot struct {
 	roles      []store.Role
 	rates      []store.CurrencyRate
 	dict       []string
-	text       []byte // ids and titles of the rows (row.off), never changed after the build
+	text       []byte     // ids and titles of the rows (row.off, titles), never changed after the build
+	titles     []textSpan // the distinct titles in text (row.title)
 	roleSets   [][]store.IDName
 	wfSets     [][]string
 	skills     []int32            // flat skill codes, rows point into it
@@ -55,12 +55,14 @@ type Snapshot struct {
 // row is one vacancy of the snapshot: 96 bytes, no pointers.
 type row struct {
 	pub int64 // UnixNano of the publication (the period's filter and sort compare it)
-	// The id and the title are unique per vacancy, so not worth a
-	// dictionary entry: they sit back to back in Snapshot.text, the id at
-	// [off, idEnd) and the title at [idEnd, nameEnd). Offsets rather than
+	// The id is unique per vacancy, so not worth a dictionary entry: it
+	// sits in Snapshot.text at [off, idEnd). Titles repeat (a few hundred
+	// thousand "Менеджер по продажам"): title is an index of
+	// Snapshot.titles, a title's place in the text. Offsets rather than
 	// strings keep row free of pointers, so the garbage collector skips
 	// the million rows instead of tracing two million small strings.
-	off, idEnd, nameEnd              uint32
+	off, idEnd                       uint32
+	title                            int32
 	areaID, areaName, empID, empName int32
 	exp, ef                          int32
 	roleSet, wfSet                   int32
@@ -79,12 +81,13 @@ type row struct {
 }
 
 type builder struct {
-	s      *Snapshot
-	ix     map[string]int32
-	roleIx map[string]int32
-	wfIx   map[string]int32
-	termIx map[int32]term8
-	key    []byte // roleSet's and wfSet's
+	s       *Snapshot
+	ix      map[string]int32
+	roleIx  map[string]int32
+	wfIx    map[string]int32
+	termIx  map[int32]term8
+	titleIx map[string]int32
+	key     []byte // roleSet's and wfSet's
 }
 
 func (b *builder) str(v string) int32 {
@@ -120,7 +123,7 @@ func BuildSnapshot(ctx context.Context, src store.Store) (*Snapshot, error) {
 	}
 	s.ratesIndex, s.areaIndex = analytics.NewRates(s.rates), analytics.NewAreaIndex(s.areas)
 	s.wide = map[wideKey]int64{}
-	b := &builder{s: s, ix: map[string]int32{"": 0}, roleIx: map[string]int32{}, wfIx: map[string]int32{}, termIx: map[int32]term8{}}
+	b := &builder{s: s, ix: map[string]int32{"": 0}, roleIx: map[string]int32{}, wfIx: map[string]int32{}, termIx: map[int32]term8{}, titleIx: map[string]int32{}}
 	s.dict = []string{""}
 	n, err := src.CountVacancies(ctx, store.Filter{})
 	if err == nil {
@@ -137,10 +140,8 @@ func BuildSnapshot(ctx context.Context, src store.Store) (*Snapshot, error) {
 		}
 		off := uint32(len(s.text))
 		s.text = append(s.text, v.ID...)
-		idEnd := uint32(len(s.text))
-		s.text = append(s.text, v.Name...)
 		r := row{
-			off: off, idEnd: idEnd, nameEnd: uint32(len(s.text)), areaID: b.str(v.AreaID), areaName: b.str(v.AreaName),
+			off: off, idEnd: uint32(len(s.text)), title: b.title(v.Name), areaID: b.str(v.AreaID), areaName: b.str(v.AreaName),
 			empID: b.str(v.EmployerID), empName: b.str(v.EmployerName), exp: b.str(v.ExperienceID),
 			ef: b.str(v.EmploymentFormID), sched: b.term(termSched, v.ScheduleID), cur: b.term(termCur, v.SalaryCurrency),
 			mode: b.term(termMode, v.SalaryMode), freq: b.term(termFreq, v.SalaryFrequency), archived: v.Archived, gross: -1,
@@ -199,9 +200,22 @@ func (s *Snapshot) presize(n int) {
 	if n <= rows {
 		return
 	}
-	grow := func(have int) int { return have * (n - rows) / rows * 9 / 8 }
-	s.text = slices.Grow(s.text, min(grow(len(s.text)), math.MaxUint32-len(s.text)))
-	s.skills = slices.Grow(s.skills, grow(len(s.skills)))
+	grow := func(have int) int { return have + have*(n-rows)/rows*9/8 }
+	s.text = regrow(s.text, min(grow(len(s.text)), math.MaxUint32))
+	s.skills = regrow(s.skills, grow(len(s.skills)))
+}
+
+// regrow returns x with capacity c (not less than its length). Unlike
+// slices.Grow it leaves the capacity past the length unwritten: a large
+// allocation fresh from the system is zero already, and its pages untouched
+// are not resident.
+func regrow[E any](x []E, c int) []E {
+	if c <= cap(x) {
+		return x
+	}
+	y := make([]E, len(x), c)
+	copy(y, x)
+	return y
 }
 
 // The keys of roleSet and wfSet are built in b.key, reused row after row:
@@ -260,8 +274,36 @@ func (s *Snapshot) span(a, b uint32) string {
 	return unsafe.String(&s.text[a], int(b-a))
 }
 
-func (s *Snapshot) id(r *row) string   { return s.span(r.off, r.idEnd) }
-func (s *Snapshot) name(r *row) string { return s.span(r.idEnd, r.nameEnd) }
+func (s *Snapshot) id(r *row) string { return s.span(r.off, r.idEnd) }
+func (s *Snapshot) name(r *row) string {
+	t := s.titles[r.title]
+	return s.span(t.a, t.b)
+}
+
+// textSpan is Snapshot.text[a:b].
+type textSpan struct{ a, b uint32 }
+
+// maxTitles bounds the titles BuildSnapshot remembers to share (the rest,
+// rarer ones, each get their own copy): the map costs some megabytes at
+// most, and only while it builds (a variable for the tests).
+var maxTitles = 1 << 16
+
+// title returns the index in s.titles of name, appended to the text unless
+// an earlier row has it.
+func (b *builder) title(name string) int32 {
+	if i, ok := b.titleIx[name]; ok {
+		return i
+	}
+	s := b.s
+	a := uint32(len(s.text))
+	s.text = append(s.text, name...)
+	i := int32(len(s.titles))
+	s.titles = append(s.titles, textSpan{a, uint32(len(s.text))})
+	if len(b.titleIx) < maxTitles {
+		b.titleIx[name] = i
+	}
+	return i
+}
 
 // vacancy rebuilds row i. Role and work-format slices are shared between
 // rows: readers must not modify them (analytics and export do not).

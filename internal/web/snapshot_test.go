@@ -116,16 +116,21 @@ func TestSnapshotKeepsEveryValue(t *testing.T) {
 	}
 }
 
-// TestSnapshotKeepsManyTerms: past the 255 values a row's term8 holds,
-// schedules, currencies, modes and frequencies still read back.
-func TestSnapshotKeepsManyTerms(t *testing.T) {
+// TestSnapshotKeepsManyValues: past the 255 values a row's term8 holds,
+// schedules, currencies, modes and frequencies still read back, and so do
+// titles past the maxTitles the build remembers to share.
+func TestSnapshotKeepsManyValues(t *testing.T) {
 	ctx := context.Background()
+	defer func(n int) { maxTitles = n }(maxTitles)
+	maxTitles = 1000
 	src := &listStore{}
-	for i := range 600 {
+	distinct := maxTitles + 500
+	for i := range 2 * distinct {
+		j := i % 600
 		src.vs = append(src.vs, store.Vacancy{
-			ID: strconv.Itoa(i), PublishedAt: time.Date(2026, 3, 1, 0, 0, i, 0, time.UTC),
-			ScheduleID: "s" + strconv.Itoa(i), SalaryCurrency: "c" + strconv.Itoa(i%300),
-			SalaryMode: "m" + strconv.Itoa(i/2), SalaryFrequency: []string{"", "f"}[i%2],
+			ID: strconv.Itoa(i), Name: "t" + strconv.Itoa(i%distinct), PublishedAt: time.Date(2026, 3, 1, 0, 0, i, 0, time.UTC),
+			ScheduleID: "s" + strconv.Itoa(j), SalaryCurrency: "c" + strconv.Itoa(j%300),
+			SalaryMode: "m" + strconv.Itoa(j/2), SalaryFrequency: []string{"", "f"}[j%2],
 		})
 	}
 	s, err := BuildSnapshot(ctx, src)
@@ -133,6 +138,9 @@ func TestSnapshotKeepsManyTerms(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.WaitIndex()
+	if len(s.terms) != int(termWide) || len(s.titles) != maxTitles+2*(distinct-maxTitles) {
+		t.Errorf("%d terms, %d titles: the overflows are not tested", len(s.terms), len(s.titles))
+	}
 	k := 0
 	if err := s.EachVacancy(ctx, store.Filter{}, func(v store.Vacancy) error {
 		if !reflect.DeepEqual(v, src.vs[k]) {
