@@ -14,10 +14,11 @@ import (
 
 // Snapshot is an in-memory, columnar copy of what the analytics read from
 // the store: every string interned once in a dictionary, each vacancy a
-// fixed-size row of codes, numbers and instants (112 bytes, no
-// pointers) plus its id and title in one shared text. It is built through the store interface (so SQLite and
-// PostgreSQL give the same snapshot), never changes after it is built, and
-// is swapped whole after a sync: readers never wait for the writer.
+// fixed-size row of codes, numbers and instants (96 bytes, no pointers)
+// plus its id, and its title once per distinct title, in one shared text.
+// It is built through the store interface (so SQLite and PostgreSQL give
+// the same snapshot), never changes after it is built, and is swapped
+// whole after a sync: readers never wait for the writer.
 //
 // Snapshot implements store.Store: EachVacancy, EachSkill, CountVacancies,
 // Areas, Roles and CurrencyRates answer from memory; everything else (the
