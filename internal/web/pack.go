@@ -134,17 +134,17 @@ func (s *Snapshot) salary(i int, k wideField, c int32) int64 {
 
 // term encodes term k of the row being built.
 func (b *builder) term(k wideField, v string) term8 {
-	code := b.str(v)
-	if t, ok := b.termIx[code]; ok {
+	if t, ok := b.termIx[v]; ok {
 		return t
 	}
+	code := b.str(v)
 	if len(b.s.terms) == int(termWide) {
 		b.s.wide[wideKey{int32(len(b.s.rows)), k}] = int64(code)
 		return termWide
 	}
 	t := term8(len(b.s.terms))
 	b.s.terms = append(b.s.terms, code)
-	b.termIx[code] = t
+	b.termIx[v] = t
 	return t
 }
 

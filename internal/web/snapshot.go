@@ -86,7 +86,7 @@ type builder struct {
 	ix      map[string]int32
 	roleIx  map[string]int32
 	wfIx    map[string]int32
-	termIx  map[int32]term8
+	termIx  map[string]term8
 	titleIx map[string]int32
 	key     []byte // roleSet's and wfSet's
 }
@@ -124,7 +124,7 @@ func BuildSnapshot(ctx context.Context, src store.Store) (*Snapshot, error) {
 	}
 	s.ratesIndex, s.areaIndex = analytics.NewRates(s.rates), analytics.NewAreaIndex(s.areas)
 	s.wide = map[wideKey]int64{}
-	b := &builder{s: s, ix: map[string]int32{"": 0}, roleIx: map[string]int32{}, wfIx: map[string]int32{}, termIx: map[int32]term8{}, titleIx: map[string]int32{}}
+	b := &builder{s: s, ix: map[string]int32{"": 0}, roleIx: map[string]int32{}, wfIx: map[string]int32{}, termIx: map[string]term8{}, titleIx: map[string]int32{}}
 	s.dict = []string{""}
 	n, err := src.CountVacancies(ctx, store.Filter{})
 	if err == nil {
