@@ -14,10 +14,11 @@ import (
 
 // Snapshot is an in-memory, columnar copy of what the analytics read from
 // the store: every string interned once in a dictionary, each vacancy a
-// fixed-size row of codes, numbers and instants (about 140 bytes, no
-// pointers) plus its id and title in one shared text. It is built through the store interface (so SQLite and
-// PostgreSQL give the same snapshot), never changes after it is built, and
-// is swapped whole after a sync: readers never wait for the writer.
+// fixed-size row of codes, numbers and instants (96 bytes, no pointers)
+// plus its id, and its title once per distinct title, in one shared text.
+// It is built through the store interface (so SQLite and PostgreSQL give
+// the same snapshot), never changes after it is built, and is swapped
+// whole after a sync: readers never wait for the writer.
 //
 // Snapshot implements store.Store: EachVacancy, EachSkill, CountVacancies,
 // Areas, Roles and CurrencyRates answer from memory; everything else (the
@@ -35,10 +36,14 @@ type Snapshot struct {
 	roles      []store.Role
 	rates      []store.CurrencyRate
 	dict       []string
-	text       []byte // ids and titles of the rows (row.off), never changed after the build
+	text       []byte     // ids and titles of the rows (row.off, titles), never changed after the build
+	titles     []textSpan // the distinct titles in text (row.title)
 	roleSets   [][]store.IDName
 	wfSets     [][]string
-	skills     []int32 // flat skill codes, rows point into it
+	skills     []int32            // flat skill codes, rows point into it
+	sub        [instants][]uint32 // nanoseconds past the second of row.created…detail; nil while all are whole (pack.go)
+	wide       map[wideKey]int64  // the instants, salaries and terms a row cannot hold (pack.go)
+	terms      []int32            // dictionary codes of row.sched…freq (pack.go)
 	hasSkills  bool
 	rows       []row
 	monthly    []float32 // gross monthly RUR point estimate (NaN: none), for sorting by pay
@@ -49,34 +54,42 @@ type Snapshot struct {
 	ixDone     chan struct{}                            // closed when the index is built and the rosters are loaded
 }
 
-// nilTime marks an absent instant in a row.
-const nilTime = math.MinInt64
-
+// row is one vacancy of the snapshot: 96 bytes, no pointers.
 type row struct {
-	// The id and the title are unique per vacancy, so not worth a
-	// dictionary entry: they sit back to back in Snapshot.text, the id at
-	// [off, idEnd) and the title at [idEnd, nameEnd). Offsets rather than
+	pub int64 // UnixNano of the publication (the period's filter and sort compare it)
+	// The id is unique per vacancy, so not worth a dictionary entry: it
+	// sits in Snapshot.text at [off, idEnd). Titles repeat (a few hundred
+	// thousand "Менеджер по продажам"): title is an index of
+	// Snapshot.titles, a title's place in the text. Offsets rather than
 	// strings keep row free of pointers, so the garbage collector skips
 	// the million rows instead of tracing two million small strings.
-	off, idEnd, nameEnd                        uint32
-	areaID, areaName, empID, empName           int32
-	exp, ef, sched, cur, mode, freq            int32
-	roleSet, wfSet                             int32
-	skStart                                    uint32
-	skN                                        uint16
-	gross                                      int8 // -1 nil, 0 false, 1 true
-	archived                                   bool
-	hasFrom, hasTo                             bool
-	salFrom, salTo                             int64
-	pub, created, initial, first, last, closed int64 // UnixNano; nilTime = absent
-	detail                                     int64
+	off, idEnd                       uint32
+	title                            int32
+	areaID, areaName, empID, empName int32
+	exp, ef                          int32
+	roleSet, wfSet                   int32
+	skStart                          uint32
+	// The other instants in whole seconds (their sub-seconds and what does
+	// not fit aside: pack.go), the salary's bounds in 32 bits (what does
+	// not fit aside).
+	created, initial, first, last, closed, detail sec32
+	salFrom, salTo                                int32
+	// Schedule, salary currency, mode and frequency: a handful of values
+	// each, codes of Snapshot.terms (pack.go).
+	sched, cur, mode, freq term8
+	skN                    uint16
+	gross                  int8 // -1 nil, 0 false, 1 true
+	archived               bool
 }
 
 type builder struct {
-	s      *Snapshot
-	ix     map[string]int32
-	roleIx map[string]int32
-	wfIx   map[string]int32
+	s       *Snapshot
+	ix      map[string]int32
+	roleIx  map[string]int32
+	wfIx    map[string]int32
+	termIx  map[string]term8
+	titleIx map[string]int32
+	key     []byte // roleSet's and wfSet's
 }
 
 func (b *builder) str(v string) int32 {
@@ -91,7 +104,7 @@ func (b *builder) str(v string) int32 {
 
 func nano(t *time.Time) int64 {
 	if t == nil || t.IsZero() {
-		return nilTime
+		return nanoNone
 	}
 	return t.UnixNano()
 }
@@ -111,9 +124,11 @@ func BuildSnapshot(ctx context.Context, src store.Store) (*Snapshot, error) {
 		return nil, fmt.Errorf("currency rates: %w", err)
 	}
 	s.ratesIndex, s.areaIndex = analytics.NewRates(s.rates), analytics.NewAreaIndex(s.areas)
-	b := &builder{s: s, ix: map[string]int32{"": 0}, roleIx: map[string]int32{}, wfIx: map[string]int32{}}
+	s.wide = map[wideKey]int64{}
+	b := &builder{s: s, ix: map[string]int32{"": 0}, roleIx: map[string]int32{}, wfIx: map[string]int32{}, termIx: map[string]term8{}, titleIx: map[string]int32{}}
 	s.dict = []string{""}
-	if n, err := src.CountVacancies(ctx, store.Filter{}); err == nil {
+	n, err := src.CountVacancies(ctx, store.Filter{})
+	if err == nil {
 		s.rows = make([]row, 0, n)
 		s.monthly = make([]float32, 0, n)
 	}
@@ -127,27 +142,20 @@ func BuildSnapshot(ctx context.Context, src store.Store) (*Snapshot, error) {
 		}
 		off := uint32(len(s.text))
 		s.text = append(s.text, v.ID...)
-		idEnd := uint32(len(s.text))
-		s.text = append(s.text, v.Name...)
 		r := row{
-			off: off, idEnd: idEnd, nameEnd: uint32(len(s.text)), areaID: b.str(v.AreaID), areaName: b.str(v.AreaName),
+			off: off, idEnd: uint32(len(s.text)), title: b.title(v.Name), areaID: b.str(v.AreaID), areaName: b.str(v.AreaName),
 			empID: b.str(v.EmployerID), empName: b.str(v.EmployerName), exp: b.str(v.ExperienceID),
-			ef: b.str(v.EmploymentFormID), sched: b.str(v.ScheduleID), cur: b.str(v.SalaryCurrency),
-			mode: b.str(v.SalaryMode), freq: b.str(v.SalaryFrequency), archived: v.Archived, gross: -1,
-			pub: v.PublishedAt.UnixNano(), created: nano(v.CreatedAt), initial: nano(v.InitialCreatedAt),
-			first: nano(&v.FirstSeenAt), last: nano(&v.LastSeenAt), closed: nano(v.ClosedAt), detail: nano(v.DetailFetchedAt),
+			ef: b.str(v.EmploymentFormID), sched: b.term(termSched, v.ScheduleID), cur: b.term(termCur, v.SalaryCurrency),
+			mode: b.term(termMode, v.SalaryMode), freq: b.term(termFreq, v.SalaryFrequency), archived: v.Archived, gross: -1,
+			pub: v.PublishedAt.UnixNano(), created: b.instant(instCreated, v.CreatedAt), initial: b.instant(instInitial, v.InitialCreatedAt),
+			first: b.instant(instFirst, &v.FirstSeenAt), last: b.instant(instLast, &v.LastSeenAt), closed: b.instant(instClosed, v.ClosedAt),
+			detail: b.instant(instDetail, v.DetailFetchedAt), salFrom: b.salary(salaryFrom, v.SalaryFrom), salTo: b.salary(salaryTo, v.SalaryTo),
 		}
 		if v.SalaryGross != nil {
 			r.gross = 0
 			if *v.SalaryGross {
 				r.gross = 1
 			}
-		}
-		if v.SalaryFrom != nil {
-			r.hasFrom, r.salFrom = true, *v.SalaryFrom
-		}
-		if v.SalaryTo != nil {
-			r.hasTo, r.salTo = true, *v.SalaryTo
 		}
 		r.roleSet = b.roleSet(v.Roles)
 		r.wfSet = b.wfSet(v.WorkFormat)
@@ -161,6 +169,9 @@ func BuildSnapshot(ctx context.Context, src store.Store) (*Snapshot, error) {
 			r.skN = math.MaxUint16 // details not fetched: nil, not empty
 		}
 		s.rows = append(s.rows, r)
+		if len(s.rows) == presizeAfter {
+			s.presize(n)
+		}
 		m := float32(math.NaN())
 		if sal := analytics.Normalise(v, s.ratesIndex, analytics.Options{}); sal.Usable() {
 			m = float32(sal.MonthlyRUR)
@@ -181,31 +192,66 @@ func BuildSnapshot(ctx context.Context, src store.Store) (*Snapshot, error) {
 	return s, nil
 }
 
-func (b *builder) roleSet(rs []store.IDName) int32 {
-	key := ""
-	for _, r := range rs {
-		key += r.ID + "\x00" + r.Name + "\x01"
+// presizeAfter is the number of rows whose text and skills foretell the
+// rest's.
+const presizeAfter = 1024
+
+// presize grows the text and the skills, once, to what n rows will need
+// at the rate of the rows read so far, and an eighth more. Growing by
+// append would copy them again and again, the old and the new copy both
+// alive at each step: a peak of twice the text. Capacity never written is
+// never touched, so an overestimate costs address space, not memory.
+func (s *Snapshot) presize(n int) {
+	rows := len(s.rows)
+	if n <= rows {
+		return
 	}
-	if i, ok := b.roleIx[key]; ok {
+	grow := func(have int) int { return have + have*(n-rows)/rows*9/8 }
+	s.text = regrow(s.text, min(grow(len(s.text)), math.MaxUint32))
+	s.skills = regrow(s.skills, grow(len(s.skills)))
+}
+
+// regrow returns x with capacity c (not less than its length). Unlike
+// slices.Grow it leaves the capacity past the length unwritten: a large
+// allocation fresh from the system is zero already, and its pages untouched
+// are not resident.
+func regrow[E any](x []E, c int) []E {
+	if c <= cap(x) {
+		return x
+	}
+	y := make([]E, len(x), c)
+	copy(y, x)
+	return y
+}
+
+// The keys of roleSet and wfSet are built in b.key, reused row after row:
+// a lookup by string(b.key) does not allocate, only a new set's key does.
+
+func (b *builder) roleSet(rs []store.IDName) int32 {
+	b.key = b.key[:0]
+	for _, r := range rs {
+		b.key = append(append(append(append(b.key, r.ID...), 0), r.Name...), 1)
+	}
+	if i, ok := b.roleIx[string(b.key)]; ok {
 		return i
 	}
 	i := int32(len(b.s.roleSets))
 	b.s.roleSets = append(b.s.roleSets, append([]store.IDName(nil), rs...))
-	b.roleIx[key] = i
+	b.roleIx[string(b.key)] = i
 	return i
 }
 
 func (b *builder) wfSet(ws []string) int32 {
-	key := ""
+	b.key = b.key[:0]
 	for _, w := range ws {
-		key += w + "\x00"
+		b.key = append(append(b.key, w...), 0)
 	}
-	if i, ok := b.wfIx[key]; ok {
+	if i, ok := b.wfIx[string(b.key)]; ok {
 		return i
 	}
 	i := int32(len(b.s.wfSets))
 	b.s.wfSets = append(b.s.wfSets, append([]string(nil), ws...))
-	b.wfIx[key] = i
+	b.wfIx[string(b.key)] = i
 	return i
 }
 
@@ -214,12 +260,15 @@ func (s *Snapshot) Len() int { return len(s.rows) }
 
 func (s *Snapshot) at(n int64) time.Time { return time.Unix(0, n).In(s.loc) }
 
-func (s *Snapshot) ptime(n int64) *time.Time {
-	if n == nilTime {
+// ptime returns instant k of row i (c its code), taken from sl, or nil
+// when it is absent.
+func (s *Snapshot) ptime(i int, k wideField, c sec32, sl *slab) *time.Time {
+	if c == nilTime {
 		return nil
 	}
-	t := s.at(n)
-	return &t
+	t := carve(&sl.times, slabSize)
+	*t = s.at(s.nanos(i, k, c))
+	return t
 }
 
 // span returns text[a:b] as a string without copying it: the text is never
@@ -231,41 +280,82 @@ func (s *Snapshot) span(a, b uint32) string {
 	return unsafe.String(&s.text[a], int(b-a))
 }
 
-func (s *Snapshot) id(r *row) string   { return s.span(r.off, r.idEnd) }
-func (s *Snapshot) name(r *row) string { return s.span(r.idEnd, r.nameEnd) }
+func (s *Snapshot) id(r *row) string { return s.span(r.off, r.idEnd) }
+func (s *Snapshot) name(r *row) string {
+	t := s.titles[r.title]
+	return s.span(t.a, t.b)
+}
+
+// textSpan is Snapshot.text[a:b].
+type textSpan struct{ a, b uint32 }
+
+// maxTitles bounds the titles BuildSnapshot remembers to share (the rest,
+// rarer ones, each get their own copy): the map costs some megabytes at
+// most, and only while it builds (a variable for the tests).
+var maxTitles = 1 << 16
+
+// title returns the index in s.titles of name, appended to the text unless
+// an earlier row has it.
+func (b *builder) title(name string) int32 {
+	if i, ok := b.titleIx[name]; ok {
+		return i
+	}
+	s := b.s
+	a := uint32(len(s.text))
+	s.text = append(s.text, name...)
+	i := int32(len(s.titles))
+	s.titles = append(s.titles, textSpan{a, uint32(len(s.text))})
+	if len(b.titleIx) < maxTitles {
+		b.titleIx[name] = i
+	}
+	return i
+}
 
 // vacancy rebuilds row i. Role and work-format slices are shared between
 // rows: readers must not modify them (analytics and export do not).
 func (s *Snapshot) vacancy(i int) store.Vacancy {
+	sl := slab{one: true}
+	if s.rows[i].pointers() {
+		h := new(held) // one allocation for every pointer field
+		sl.times, sl.ints, sl.bools = h.times[:], h.ints[:], h.bools[:]
+	}
+	return s.vacancyIn(i, &sl)
+}
+
+// vacancyIn is vacancy taking the values its pointer fields point to and
+// its key skills from sl, the slab of a walk.
+func (s *Snapshot) vacancyIn(i int, sl *slab) store.Vacancy {
 	r := &s.rows[i]
 	d := s.dict
 	v := store.Vacancy{
 		ID: s.id(r), Name: s.name(r), AreaID: d[r.areaID], AreaName: d[r.areaName], EmployerID: d[r.empID],
 		EmployerName: d[r.empName], Roles: s.roleSets[r.roleSet], ExperienceID: d[r.exp], EmploymentFormID: d[r.ef],
-		WorkFormat: s.wfSets[r.wfSet], ScheduleID: d[r.sched], SalaryCurrency: d[r.cur], SalaryMode: d[r.mode],
-		SalaryFrequency: d[r.freq], PublishedAt: s.at(r.pub), CreatedAt: s.ptime(r.created), InitialCreatedAt: s.ptime(r.initial),
-		Archived: r.archived, ClosedAt: s.ptime(r.closed), DetailFetchedAt: s.ptime(r.detail),
+		WorkFormat: s.wfSets[r.wfSet], ScheduleID: d[s.term(i, termSched, r.sched)], SalaryCurrency: d[s.term(i, termCur, r.cur)],
+		SalaryMode: d[s.term(i, termMode, r.mode)], SalaryFrequency: d[s.term(i, termFreq, r.freq)],
+		PublishedAt: s.at(r.pub), Archived: r.archived,
+		CreatedAt: s.ptime(i, instCreated, r.created, sl), InitialCreatedAt: s.ptime(i, instInitial, r.initial, sl),
+		ClosedAt: s.ptime(i, instClosed, r.closed, sl), DetailFetchedAt: s.ptime(i, instDetail, r.detail, sl),
 	}
 	if r.first != nilTime {
-		v.FirstSeenAt = s.at(r.first)
+		v.FirstSeenAt = s.at(s.nanos(i, instFirst, r.first))
 	}
 	if r.last != nilTime {
-		v.LastSeenAt = s.at(r.last)
+		v.LastSeenAt = s.at(s.nanos(i, instLast, r.last))
 	}
 	if r.gross >= 0 {
-		g := r.gross == 1
-		v.SalaryGross = &g
+		v.SalaryGross = carve(&sl.bools, slabSize)
+		*v.SalaryGross = r.gross == 1
 	}
-	if r.hasFrom {
-		x := r.salFrom
-		v.SalaryFrom = &x
+	if r.salFrom != salNone {
+		v.SalaryFrom = carve(&sl.ints, slabSize)
+		*v.SalaryFrom = s.salary(i, salaryFrom, r.salFrom)
 	}
-	if r.hasTo {
-		x := r.salTo
-		v.SalaryTo = &x
+	if r.salTo != salNone {
+		v.SalaryTo = carve(&sl.ints, slabSize)
+		*v.SalaryTo = s.salary(i, salaryTo, r.salTo)
 	}
 	if r.skN != math.MaxUint16 {
-		v.KeySkills = make([]string, r.skN)
+		v.KeySkills = sl.strings(int(r.skN))
 		for j := range v.KeySkills {
 			v.KeySkills[j] = d[s.skills[int(r.skStart)+j]]
 		}
@@ -312,6 +402,7 @@ func (s *Snapshot) EachVacancyMatching(ctx context.Context, f store.Filter, need
 	}
 	since := sinceNano(f)
 	var lv store.Vacancy
+	var sl slab
 	for i := range s.rows {
 		if !s.keep(i, f, since) {
 			continue
@@ -319,7 +410,7 @@ func (s *Snapshot) EachVacancyMatching(ctx context.Context, f store.Filter, need
 		if s.light(i, &lv, need); !match(&lv) {
 			continue
 		}
-		if err := fn(s.vacancy(i)); err != nil {
+		if err := fn(s.vacancyIn(i, &sl)); err != nil {
 			return err
 		}
 		if i&4095 == 0 && ctx.Err() != nil {
@@ -352,11 +443,12 @@ func (s *Snapshot) EachVacancy(ctx context.Context, f store.Filter, fn func(stor
 		return s.Store.EachVacancy(ctx, f, fn)
 	}
 	since := sinceNano(f)
+	var sl slab
 	for i := range s.rows {
 		if !s.keep(i, f, since) {
 			continue
 		}
-		if err := fn(s.vacancy(i)); err != nil {
+		if err := fn(s.vacancyIn(i, &sl)); err != nil {
 			return err
 		}
 		if i&4095 == 0 && ctx.Err() != nil {

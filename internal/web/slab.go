@@ -1,0 +1,62 @@
+package web
+
+import "time"
+
+// pointers reports whether the vacancy of r has a pointer field set.
+func (r *row) pointers() bool {
+	return r.created != nilTime || r.initial != nilTime || r.closed != nilTime || r.detail != nilTime ||
+		r.gross >= 0 || r.salFrom != salNone || r.salTo != salNone
+}
+
+// A slab hands out the values the pointer fields of a walk's vacancies
+// point to, and their key-skill lists, from chunks of many: a walk of a
+// million rows makes hundreds of allocations instead of millions. A chunk
+// is never reused, so a reader may keep a vacancy as long as it likes
+// (holding its chunks). The slab of one vacancy (one) holds exactly what
+// it needs, allocated once (held).
+type slab struct {
+	times []time.Time
+	ints  []int64
+	bools []bool
+	ks    []string
+	one   bool
+}
+
+// held are the most a vacancy's pointer fields point to.
+type held struct {
+	times [4]time.Time
+	ints  [2]int64
+	bools [1]bool
+}
+
+// slabSize is the length of a chunk of a walk's slab (key skills: 4×).
+const slabSize = 512
+
+// carve returns the first element of *chunk and drops it from the chunk,
+// starting a new chunk of size when it is empty.
+func carve[T any](chunk *[]T, size int) *T {
+	if len(*chunk) == 0 {
+		*chunk = make([]T, size)
+	}
+	p := &(*chunk)[0]
+	*chunk = (*chunk)[1:]
+	return p
+}
+
+// strings returns a list of n key skills to fill: never nil, and its
+// capacity its length, so that a reader's append copies it rather than
+// writes over the next vacancy's skills.
+func (sl *slab) strings(n int) []string {
+	if n == 0 {
+		return []string{}
+	}
+	if sl.one || n > 4*slabSize {
+		return make([]string, n)
+	}
+	if n > len(sl.ks) {
+		sl.ks = make([]string, 4*slabSize)
+	}
+	ks := sl.ks[:n:n]
+	sl.ks = sl.ks[n:]
+	return ks
+}
