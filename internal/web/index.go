@@ -324,6 +324,7 @@ func (s *Snapshot) EachVacancyFiltered(ctx context.Context, sf store.Filter, f *
 	since, need := sinceNano(sf), f.Fields()
 	var lv store.Vacancy
 	produce := func(emit func(store.Vacancy) bool) {
+		var sl slab // produce runs on one goroutine
 		cand.each(func(i int) bool {
 			if !s.keep(i, sf, since) {
 				return true
@@ -331,7 +332,7 @@ func (s *Snapshot) EachVacancyFiltered(ctx context.Context, sf store.Filter, f *
 			if s.light(i, &lv, need); !f.Match(&lv) {
 				return true
 			}
-			return emit(s.vacancy(i))
+			return emit(s.vacancyIn(i, &sl))
 		})
 	}
 	if cand.count() < pipelineMin {

@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -204,6 +205,19 @@ func TestPartsGiveOneWalksFigures(t *testing.T) {
 	var ids []string
 	for id := range *mp {
 		ids = append(ids, id)
+	}
+	shifts := 0 // every vacancy paid per shift or hour is among them
+	_ = snap.EachVacancy(ctx, store.Filter{}, func(v store.Vacancy) error {
+		if m := strings.ToUpper(v.SalaryMode); m == analytics.ModeShift || m == analytics.ModeHour {
+			shifts++
+			if _, ok := (*mp)[v.ID]; !ok {
+				t.Errorf("vacancy %s (%s) has no roster loaded", v.ID, v.SalaryMode)
+			}
+		}
+		return nil
+	})
+	if shifts == 0 || len(*mp) != shifts {
+		t.Errorf("%d rosters loaded for %d vacancies paid per shift or hour", len(*mp), shifts)
 	}
 	fromDB, err := db.Rosters(ctx, ids)
 	if err != nil {

@@ -36,11 +36,12 @@ func (s *Snapshot) EachVacancyParts(ctx context.Context, f store.Filter, fn func
 	since := sinceNano(f)
 	return runParts(ctx, n, func(ctx context.Context, k int) error {
 		lo, hi := k*len(s.rows)/n, (k+1)*len(s.rows)/n
+		var sl slab // one per goroutine
 		for i := lo; i < hi; i++ {
 			if !s.keep(i, f, since) {
 				continue
 			}
-			if err := fn(k, s.vacancy(i)); err != nil {
+			if err := fn(k, s.vacancyIn(i, &sl)); err != nil {
 				return err
 			}
 			if i&4095 == 0 && ctx.Err() != nil {
@@ -98,6 +99,7 @@ func (s *Snapshot) filteredParts(ctx context.Context, sf store.Filter, f *filter
 	since, need := sinceNano(sf), f.Fields()
 	return runParts(ctx, n, func(ctx context.Context, k int) error {
 		var lv store.Vacancy // the light copy Match reads, one per goroutine
+		var sl slab
 		var err error
 		built := 0
 		cand[cuts[k]:cuts[k+1]].each(func(j int) bool {
@@ -108,7 +110,7 @@ func (s *Snapshot) filteredParts(ctx context.Context, sf store.Filter, f *filter
 			if s.light(i, &lv, need); !f.Match(&lv) {
 				return true
 			}
-			if err = fn(k, s.vacancy(i)); err != nil {
+			if err = fn(k, s.vacancyIn(i, &sl)); err != nil {
 				return false
 			}
 			if built++; built&4095 == 0 {

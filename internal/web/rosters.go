@@ -45,7 +45,7 @@ func (s *Snapshot) loadRosters(ctx context.Context) {
 		return true
 	}
 	for i := range s.rows {
-		if r := &s.rows[i]; shift[r.mode] {
+		if r := &s.rows[i]; shift[s.term(i, termMode, r.mode)] {
 			if ids = append(ids, s.id(r)); len(ids) == store.RosterBatch && !flush() {
 				return
 			}
