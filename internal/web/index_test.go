@@ -86,7 +86,7 @@ func TestIndexSelectsWhatMatchKeeps(t *testing.T) {
 		if err != nil || werr != nil || !reflect.DeepEqual(cols, walked) || cols.N != len(want) {
 			t.Errorf("%s: coverage from the columns %+v (%v), from a walk %+v (%v)", q, cols, err, walked, werr)
 		}
-		partMin = 1 // the same in 2 and 3 parts, concatenated in part order
+		partMin, partMaxShare = 1, 1 // the same in 2 and 3 parts, concatenated in part order
 		for _, n := range []int{2, 3} {
 			parts := make([][]string, n)
 			err := snap.filteredParts(ctx, sf, f, n, func(k int, v store.Vacancy) error {
@@ -97,7 +97,20 @@ func TestIndexSelectsWhatMatchKeeps(t *testing.T) {
 				t.Errorf("%s: %d parts select %d rows (%v), the scan %d", q, n, len(all), err, len(want))
 			}
 		}
-		partMin = 8192
+		partMin, partMaxShare = 1, 0.5 // a selection of over half the rows: one part
+		if cand, ok := snap.candidates(f, sf); ok && snap.broad(cand.count()) {
+			in0, total := 0, 0
+			_ = snap.filteredParts(ctx, sf, f, 2, func(k int, v store.Vacancy) error {
+				if total++; k == 0 {
+					in0++
+				}
+				return nil
+			})
+			if in0 != total || total != len(want) {
+				t.Errorf("%s: a broad selection of %d rows was cut into parts (%d in the first)", q, total, in0)
+			}
+		}
+		partMin, partMaxShare = 8192, 0.5
 		if len(want) == 0 || len(want) == snap.Len() && q != "area=113" {
 			t.Errorf("%s: %d of %d rows: the case tests nothing", q, len(want), snap.Len())
 		}
@@ -227,8 +240,8 @@ func TestPartsGiveOneWalksFigures(t *testing.T) {
 	if err != nil || len(fromDB) == 0 || !reflect.DeepEqual(fromSnap, fromDB) {
 		t.Errorf("rosters: %d from the snapshot (%v), %d from the database", len(fromSnap), err, len(fromDB))
 	}
-	partMin, parts = 1, func() int { return 3 }
-	defer func() { partMin, parts = 8192, func() int { return runtime.GOMAXPROCS(0) } }()
+	partMin, partMaxShare, parts = 1, 1, func() int { return 3 }
+	defer func() { partMin, partMaxShare, parts = 8192, 0.5, func() int { return runtime.GOMAXPROCS(0) } }()
 	now := analyticstest.End.Add(24 * time.Hour)
 	for _, q := range []string{"", "role=118", "area=113&experience=between1And3", "skill=Excel", "open=true&work-format=REMOTE"} {
 		for _, cfg := range []analytics.Config{
