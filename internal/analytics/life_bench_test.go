@@ -89,7 +89,7 @@ func BenchmarkKaplanMeierLT(b *testing.B) {
 	_, seen := benchSeen(b, 50_000)
 	subj := make([]Subject, len(seen))
 	for i, o := range seen {
-		subj[i], _ = LifeSubject(*o.V)
+		subj[i], _ = lifeSubject(o.V)
 	}
 	b.ReportAllocs()
 	for b.Loop() {

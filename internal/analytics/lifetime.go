@@ -77,15 +77,17 @@ type LifetimeStats struct {
 	Groups []LifetimeGroup `json:"groups"`
 }
 
-// LifeSubject turns a vacancy into a survival subject: its start is
+// LifeSubject is lifeSubject of a copy, for the tests outside this package
+// that build subjects from a store (analyticstest's simulated market);
+// deadcode lists it.
+func LifeSubject(v store.Vacancy) (s Subject, initial bool) { return lifeSubject(&v) }
+
+// lifeSubject turns a vacancy into a survival subject: its start is
 // initial_created_at when known (a republication resets published_at but not
 // it), else published_at, else first_seen_at; it enters the risk set when it
 // was first seen and leaves at closed_at (an event) or last_seen_at (censored).
-// initial reports whether the start was initial_created_at.
-func LifeSubject(v store.Vacancy) (s Subject, initial bool) { return lifeSubject(&v) }
-
-// lifeSubject is LifeSubject without copying the vacancy, a large struct
-// (the walk calls it for every vacancy).
+// initial reports whether the start was initial_created_at. v is a pointer:
+// the walk calls it for every vacancy, a large struct.
 func lifeSubject(v *store.Vacancy) (s Subject, initial bool) {
 	start := v.PublishedAt
 	if v.InitialCreatedAt != nil && !v.InitialCreatedAt.IsZero() {

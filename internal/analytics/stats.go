@@ -52,7 +52,9 @@ type Summary struct {
 	QuantilesWithheld bool   `json:"-"`
 }
 
-// Summarise sorts xs in place and describes it.
+// Summarise sorts xs in place and describes it. The sections summarise
+// what TrimIQR kept, already sorted (summariseSorted); tests describe
+// samples with this (deadcode lists it).
 func Summarise(xs []float64) Summary {
 	slices.Sort(xs)
 	return summariseSorted(xs)

@@ -69,7 +69,7 @@ type KM struct {
 // KaplanMeier estimates the survival function of subjects all observed from
 // time 0 on (every subject at risk from the start, even for events at 0).
 // Only tests call it, as the textbook form the left-truncated estimator must
-// reduce to; the binary calls KaplanMeierLT.
+// reduce to.
 func KaplanMeier(obs []Obs) KM {
 	subj := make([]Subject, len(obs))
 	for i, o := range obs {
@@ -99,6 +99,10 @@ const z95 = 1.959963984540054
 // S^exp(±1.96·se); the low end is the first t where the lower band reaches ½,
 // the high end the first t where the upper band does (as R's quantile() of a
 // survfit with conf.type = "log-log").
+//
+// The sections estimate from their kmSample directly (no list of subjects
+// to copy); this form of a list of subjects is the one tests hold the
+// sample's estimate to (deadcode lists it).
 func KaplanMeierLT(subj []Subject) KM {
 	k := kmSample{entries: make([]float64, 0, len(subj))}
 	for _, s := range subj {

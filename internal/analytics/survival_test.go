@@ -164,7 +164,7 @@ func TestLifeSubject(t *testing.T) {
 		{"seen once", store.Vacancy{PublishedAt: day(2), FirstSeenAt: day(3)}, Subject{1, 1, false}, false},
 	}
 	for _, tt := range tests {
-		got, initial := LifeSubject(tt.v)
+		got, initial := lifeSubject(&tt.v)
 		if !near(got.Entry, tt.want.Entry) || !near(got.Exit, tt.want.Exit) || got.Event != tt.want.Event || initial != tt.initial {
 			t.Errorf("%s: %+v %v, want %+v %v", tt.name, got, initial, tt.want, tt.initial)
 		}

@@ -2,31 +2,17 @@ package web
 
 import "time"
 
-// pointers reports whether the vacancy of r has a pointer field set.
-func (r *row) pointers() bool {
-	return r.created != nilTime || r.initial != nilTime || r.closed != nilTime || r.detail != nilTime ||
-		r.gross >= 0 || r.salFrom != salNone || r.salTo != salNone
-}
-
 // A slab hands out the values the pointer fields of a walk's vacancies
 // point to, and their key-skill lists, from chunks of many: a walk of a
 // million rows makes hundreds of allocations instead of millions. A chunk
 // is never reused, so a reader may keep a vacancy as long as it likes
-// (holding its chunks). The slab of one vacancy (one) holds exactly what
-// it needs, allocated once (held).
+// (holding its chunks). Every walk of the snapshot has its own slab (one
+// per goroutine).
 type slab struct {
 	times []time.Time
 	ints  []int64
 	bools []bool
 	ks    []string
-	one   bool
-}
-
-// held are the most a vacancy's pointer fields point to.
-type held struct {
-	times [4]time.Time
-	ints  [2]int64
-	bools [1]bool
 }
 
 // slabSize is the length of a chunk of a walk's slab (key skills: 4×).
@@ -50,7 +36,7 @@ func (sl *slab) strings(n int) []string {
 	if n == 0 {
 		return []string{}
 	}
-	if sl.one || n > 4*slabSize {
+	if n > 4*slabSize {
 		return make([]string, n)
 	}
 	if n > len(sl.ks) {

@@ -311,19 +311,10 @@ func (b *builder) title(name string) int32 {
 	return i
 }
 
-// vacancy rebuilds row i. Role and work-format slices are shared between
-// rows: readers must not modify them (analytics and export do not).
-func (s *Snapshot) vacancy(i int) store.Vacancy {
-	sl := slab{one: true}
-	if s.rows[i].pointers() {
-		h := new(held) // one allocation for every pointer field
-		sl.times, sl.ints, sl.bools = h.times[:], h.ints[:], h.bools[:]
-	}
-	return s.vacancyIn(i, &sl)
-}
-
-// vacancyIn is vacancy taking the values its pointer fields point to and
-// its key skills from sl, the slab of a walk.
+// vacancyIn rebuilds row i, taking the values its pointer fields point to
+// and its key skills from sl, the slab of a walk. Role and work-format
+// slices are shared between rows: readers must not modify them (analytics
+// and export do not).
 func (s *Snapshot) vacancyIn(i int, sl *slab) store.Vacancy {
 	r := &s.rows[i]
 	d := s.dict

@@ -103,7 +103,7 @@ func TestSnapshotKeepsEveryValue(t *testing.T) {
 				t.Fatal(err)
 			}
 			for i, want := range src.vs {
-				for _, got := range []store.Vacancy{walked[i], s.vacancy(i)} {
+				for _, got := range []store.Vacancy{walked[i], s.vacancyIn(i, &slab{})} {
 					if !reflect.DeepEqual(got, want) {
 						t.Errorf("row %d read back\n%+v\nwant\n%+v", i, got, want)
 					}
