@@ -22,18 +22,17 @@ import (
 	"github.com/hhjobs/hhjobs/internal/store/sqlite"
 )
 
-// TestIndexSelectsWhatMatchKeeps: for every kind of filter and their
-// combinations, the rows the indexes select (EachVacancyFiltered) and the
-// list's sorted selection are exactly, and in the same order, those of a
-// scan of every row with Match.
-func TestIndexSelectsWhatMatchKeeps(t *testing.T) {
+// indexedSnapshot fills a database of n generated vacancies (closed when t
+// ends) and returns it with its snapshot, indexes built and rosters loaded.
+func indexedSnapshot(t *testing.T, n int, seed int64) (*sqlite.DB, *Snapshot) {
+	t.Helper()
 	ctx := context.Background()
 	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "t.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
-	if err := analyticstest.Fill(ctx, db, 2500, 7); err != nil {
+	t.Cleanup(func() { db.Close() })
+	if err := analyticstest.Fill(ctx, db, n, seed); err != nil {
 		t.Fatal(err)
 	}
 	snap, err := BuildSnapshot(ctx, db)
@@ -41,6 +40,16 @@ func TestIndexSelectsWhatMatchKeeps(t *testing.T) {
 		t.Fatal(err)
 	}
 	snap.WaitIndex()
+	return db, snap
+}
+
+// TestIndexSelectsWhatMatchKeeps: for every kind of filter and their
+// combinations, the rows the indexes select (EachVacancyFiltered) and the
+// list's sorted selection are exactly, and in the same order, those of a
+// scan of every row with Match.
+func TestIndexSelectsWhatMatchKeeps(t *testing.T) {
+	ctx := context.Background()
+	_, snap := indexedSnapshot(t, 2500, 7)
 	srv := &Server{}
 	srv.snap.Store(snap)
 	for _, q := range []string{
@@ -197,19 +206,7 @@ func TestPipelineStops(t *testing.T) {
 // rosters included (the held shift vacancies are replayed in walk order).
 func TestPartsGiveOneWalksFigures(t *testing.T) {
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "t.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if err := analyticstest.Fill(ctx, db, 3000, 5); err != nil {
-		t.Fatal(err)
-	}
-	snap, err := BuildSnapshot(ctx, db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	snap.WaitIndex()
+	db, snap := indexedSnapshot(t, 3000, 5)
 	// The rosters come from memory now, and equal the database's.
 	mp := snap.rosters.Load()
 	if mp == nil || len(*mp) == 0 {
