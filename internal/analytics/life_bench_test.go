@@ -29,19 +29,23 @@ func benchSeen(b *testing.B, n int) (*Env, []Seen) {
 	return env, seen
 }
 
+// heavySections are the sections with the heaviest per-vacancy or
+// per-finish work outside the groups, for the benchmarks below.
+var heavySections = []struct {
+	name string
+	make func(*Env) Section
+}{
+	{"lifetime", newLifetimeSection},
+	{"postings", newPostingsSection},
+	{"trends", newTrendsSection},
+}
+
 // BenchmarkSections times the walk and the finish of the sections with the
 // heaviest per-vacancy or per-finish work outside the groups.
 func BenchmarkSections(b *testing.B) {
 	const n = 50_000
 	env, seen := benchSeen(b, n)
-	for _, bc := range []struct {
-		name string
-		make func(*Env) Section
-	}{
-		{"lifetime", newLifetimeSection},
-		{"postings", newPostingsSection},
-		{"trends", newTrendsSection},
-	} {
+	for _, bc := range heavySections {
 		b.Run(bc.name, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
@@ -61,14 +65,7 @@ func BenchmarkSections(b *testing.B) {
 // vacancy pay its cache misses: 500 vacancies seen 100 times.
 func BenchmarkSectionsObserve(b *testing.B) {
 	env, seen := benchSeen(b, 500)
-	for _, bc := range []struct {
-		name string
-		make func(*Env) Section
-	}{
-		{"lifetime", newLifetimeSection},
-		{"postings", newPostingsSection},
-		{"trends", newTrendsSection},
-	} {
+	for _, bc := range heavySections {
 		b.Run(bc.name, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
