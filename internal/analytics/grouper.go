@@ -17,6 +17,7 @@ type grouper struct {
 	pos    []int      // the values of the combination being built
 	combo  []int32    // and their ids
 	kbuf   []byte
+	memo   [8]codeMemo[int32] // per Dims index: value code (store.Codes) → id
 }
 
 // tupleGroups are the groups of one dimension tuple.
@@ -88,11 +89,16 @@ func (g *grouper) observe(o *Seen) {
 		if g.used&(1<<i) == 0 {
 			continue
 		}
-		// The keys alone: o.values, with the labels, only for a new group.
-		g.keys = o.env.dims.keys(Dims[i], o.V, g.keys[:0])
 		// Appending in place stores no pointer: no write barrier while the
 		// collector runs.
 		g.ids[i] = g.ids[i][:0]
+		var one [1]int32
+		if codes, ok := dimCodes(i, o.V.Codes, &one); ok {
+			g.codedIDs(i, o, codes)
+			continue
+		}
+		// The keys alone: o.values, with the labels, only for a new group.
+		g.keys = o.env.dims.keys(Dims[i], o.V, g.keys[:0])
 		for _, k := range g.keys {
 			g.ids[i] = append(g.ids[i], g.id(i, k))
 		}
@@ -116,6 +122,24 @@ func (g *grouper) addSingle(tg *tupleGroups, o *Seen) {
 			*a = &acc{key: []string{x.key}, label: []string{x.label}}
 		}
 		(*a).add(o.Open, o.Salary)
+	}
+}
+
+// codedIDs sets g.ids[i] from the codes of o's values of Dims[i], each
+// code's id remembered after its first look-up by key.
+func (g *grouper) codedIDs(i int, o *Seen, codes []int32) {
+	keyed := false
+	for j, c := range codes {
+		id, ok := g.memo[i].get(c)
+		if !ok {
+			if !keyed {
+				g.keys = o.env.dims.keys(Dims[i], o.V, g.keys[:0])
+				keyed = true
+			}
+			id = g.id(i, g.keys[j])
+			g.memo[i].put(c, id)
+		}
+		g.ids[i] = append(g.ids[i], id)
 	}
 }
 

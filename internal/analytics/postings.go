@@ -56,11 +56,12 @@ type postingOrder struct {
 
 // postingFinder collects the candidates of one pass.
 type postingFinder struct {
-	recs  []postingRec
-	emps  []store.IDName
-	empID map[string]int32
-	total []int             // vacancies with a salary, by employer (index of emps)
-	title map[string]string // raw title → folded; titles repeat a lot
+	recs    []postingRec
+	emps    []store.IDName
+	empID   map[string]int32
+	total   []int             // vacancies with a salary, by employer (index of emps)
+	title   map[string]string // raw title → folded; titles repeat a lot
+	empCode codeMemo[int32]   // employer code (codes.go) → index of emps
 }
 
 func (f *postingFinder) add(v *store.Vacancy) {
@@ -77,12 +78,21 @@ func (f *postingFinder) add(v *store.Vacancy) {
 			f.title[v.Name] = title
 		}
 	}
-	e, ok := f.empID[v.EmployerID]
+	var e int32
+	ok = false
+	if v.Codes != nil {
+		e, ok = f.empCode.get(v.Codes.Employer)
+	}
 	if !ok {
-		e = int32(len(f.emps))
-		f.empID[v.EmployerID] = e
-		f.emps = append(f.emps, store.IDName{ID: v.EmployerID, Name: v.EmployerName})
-		f.total = append(f.total, 0)
+		if e, ok = f.empID[v.EmployerID]; !ok {
+			e = int32(len(f.emps))
+			f.empID[v.EmployerID] = e
+			f.emps = append(f.emps, store.IDName{ID: v.EmployerID, Name: v.EmployerName})
+			f.total = append(f.total, 0)
+		}
+		if v.Codes != nil {
+			f.empCode.put(v.Codes.Employer, e)
+		}
 	}
 	f.total[e]++
 	f.recs = append(f.recs, postingRec{key: postingKey(v, title), day: civilDay(startOf(v)), area: v.AreaID, id: v.ID, emp: e})

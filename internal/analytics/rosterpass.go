@@ -42,6 +42,7 @@ func (w *walk) hold(ctx context.Context, v store.Vacancy) bool {
 	}
 	// The store may reuse its buffers after the callback returns.
 	v.Roles, v.WorkFormat, v.KeySkills = slices.Clone(v.Roles), slices.Clone(v.WorkFormat), slices.Clone(v.KeySkills)
+	v.Codes = nil // valid during the callback only
 	p.deferred = append(p.deferred, v)
 	p.pending = append(p.pending, v.ID)
 	if len(p.pending) == store.RosterBatch {

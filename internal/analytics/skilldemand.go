@@ -91,6 +91,7 @@ type skillsSection struct {
 	env      *Env
 	skillIDs map[string]int32
 	rawSkill map[string]rawSpelling // a cache of SkillKey and spellingOf
+	rawCode  codeMemo[rawSpelling]  // the same by the spelling's code (codes.go)
 	spells   spellTable
 	skills   []*skillAcc
 	roleIDs  map[string]int32
@@ -152,12 +153,25 @@ func (s *skillsSection) Observe(o *Seen) {
 	month := s.month(monthKey(startOf(v)))
 	s.base[month]++
 	ids, sps := s.ids[:0], s.sps[:0]
-	for _, raw := range v.KeySkills {
-		rs, ok := s.rawSkill[raw]
+	var codes []int32
+	if v.Codes != nil {
+		codes = v.Codes.KeySkills
+	}
+	for j, raw := range v.KeySkills {
+		var rs rawSpelling
+		ok := false
+		if codes != nil {
+			rs, ok = s.rawCode.get(codes[j])
+		}
 		if !ok {
-			rs = s.rawSpelling(raw)
-			if len(s.rawSkill) < 200_000 { // bounded: real spellings repeat a lot
-				s.rawSkill[strings.Clone(raw)] = rs
+			if rs, ok = s.rawSkill[raw]; !ok {
+				rs = s.rawSpelling(raw)
+				if len(s.rawSkill) < 200_000 { // bounded: real spellings repeat a lot
+					s.rawSkill[strings.Clone(raw)] = rs
+				}
+			}
+			if codes != nil {
+				s.rawCode.put(codes[j], rs)
 			}
 		}
 		id := rs.skill
@@ -246,7 +260,7 @@ func (s *skillsSection) Merge(other Section) {
 	b.flushSpellings()
 	s.flushSpellings()
 	// The cached spelling indices and admissions change with the merged maps.
-	s.rawSkill, s.spells = map[string]rawSpelling{}, newSpellTable()
+	s.rawSkill, s.spells, s.rawCode = map[string]rawSpelling{}, newSpellTable(), codeMemo[rawSpelling]{}
 	month := make([]int32, len(b.months)) // b's month index → s's
 	for i, m := range b.months {
 		month[i] = s.month(m)

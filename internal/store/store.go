@@ -62,6 +62,28 @@ type Vacancy struct {
 	LastSeenAt      time.Time
 	ClosedAt        *time.Time
 	DetailFetchedAt *time.Time
+
+	// Codes number the values above for the in-memory store that made
+	// this vacancy (the dashboard's snapshot); nil from a database.
+	Codes *Codes `json:"-"`
+}
+
+// Codes number a vacancy's values in an in-memory store that holds each
+// distinct value once (fields may share one number space): within one
+// walk, equal codes of a field stand for equal values (not always the
+// reverse). The analytics
+// remember what they derive from a value (its group, its region, its
+// folded spelling) by its code, a slice index, instead of hashing the
+// string on every row. Codes are ≥ 0 and dense enough to index a slice;
+// they and the slices point into the store and are read-only. A walk
+// rewrites them for the next vacancy: they are valid during its callback
+// only, and a reader that keeps the vacancy must not read them later (the
+// analytics, which hold some vacancies for their rosters, set Codes nil).
+type Codes struct {
+	Area, Employer, Experience, EmploymentForm int32
+	Roles                                      []int32 // one per entry of Roles (its ID), in order
+	WorkFormat                                 []int32 // one per entry of WorkFormat
+	KeySkills                                  []int32 // one per entry of KeySkills
 }
 
 // Version is a row of vacancy_versions: the tracked fields as observed at a moment.

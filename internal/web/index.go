@@ -355,6 +355,15 @@ func (s *Snapshot) EachVacancyFiltered(ctx context.Context, sf store.Filter, f *
 	return pipeline(ctx, produce, fn)
 }
 
+// batch is a pipeline's hand-over: batchSize vacancies and their codes.
+type batch struct {
+	vs    [batchSize]store.Vacancy
+	codes [batchSize]store.Codes
+	n     int
+}
+
+const batchSize = 512
+
 // pipelineMin is the selection from which building the vacancies on
 // another goroutine pays for the hand-over (a variable for the tests).
 var pipelineMin = 8192
@@ -363,52 +372,59 @@ var pipelineMin = 8192
 // this one in batches, in order. An error of fn or the context's end stops
 // both.
 func pipeline(ctx context.Context, produce func(emit func(store.Vacancy) bool), fn func(store.Vacancy) error) error {
-	const size = 512
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	full := make(chan []store.Vacancy, 4)
-	free := make(chan []store.Vacancy, 6)
+	full := make(chan *batch, 4)
+	free := make(chan *batch, 6)
 	go func() {
 		defer close(full)
-		batch := make([]store.Vacancy, 0, size)
+		b := new(batch)
 		send := func() bool {
 			select {
-			case full <- batch:
+			case full <- b:
 			case <-ctx.Done():
 				return false
 			}
 			select {
-			case batch = <-free:
+			case b = <-free:
 			default:
-				batch = make([]store.Vacancy, 0, size)
+				b = new(batch)
 			}
 			return true
 		}
 		stopped := false
 		produce(func(v store.Vacancy) bool {
-			batch = append(batch, v)
-			if len(batch) < size {
+			if v.Codes != nil {
+				// The producer rewrites its codes for the next vacancy
+				// (store.Codes): the batch holds a copy until fn has seen it.
+				c := &b.codes[b.n]
+				*c = *v.Codes
+				v.Codes = c
+			}
+			b.vs[b.n] = v
+			if b.n++; b.n < batchSize {
 				return true
 			}
 			stopped = !send()
 			return !stopped
 		})
-		if !stopped && len(batch) > 0 {
+		if !stopped && b.n > 0 {
 			send()
 		}
 	}()
 	var err error
 	for b := range full {
 		if err == nil {
-			for _, v := range b {
+			for _, v := range b.vs[:b.n] {
 				if err = fn(v); err != nil {
 					cancel() // the producer stops; the loop drains what it sent
 					break
 				}
 			}
-			clear(b) // drop the references before the batch is reused
+			clear(b.vs[:b.n]) // drop the references before the batch is reused
+			b.n = 0
 			select {
-			case free <- b[:0]:
+			case free <- b:
 			default:
 			}
 		}

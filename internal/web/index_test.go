@@ -200,6 +200,35 @@ func TestPipelineStops(t *testing.T) {
 	}
 }
 
+// TestPipelineKeepsCodes: the producer rewrites one store.Codes row after
+// row, as the snapshot's walk does; the consumer, slower, still reads each
+// vacancy's own codes (the batch holds a copy).
+func TestPipelineKeepsCodes(t *testing.T) {
+	var code store.Codes
+	produce := func(emit func(store.Vacancy) bool) {
+		for i := range 3 * batchSize {
+			code = store.Codes{Area: int32(i)}
+			if !emit(store.Vacancy{ID: strconv.Itoa(i), Codes: &code}) {
+				return
+			}
+		}
+	}
+	n := 0
+	err := pipeline(context.Background(), produce, func(v store.Vacancy) error {
+		if n == 0 {
+			time.Sleep(20 * time.Millisecond) // the producer runs ahead
+		}
+		if v.ID != strconv.Itoa(n) || v.Codes == nil || v.Codes.Area != int32(n) {
+			t.Fatalf("vacancy %s (number %d) arrived with codes %+v", v.ID, n, v.Codes)
+		}
+		n++
+		return nil
+	})
+	if err != nil || n != 3*batchSize {
+		t.Errorf("err %v after %d vacancies", err, n)
+	}
+}
+
 // TestPartsGiveOneWalksFigures: analytics computed on the snapshot in
 // parts on several goroutines (store.PartWalker) equal, byte for byte, the
 // analytics of the database's one walk, filtered or not, gross and net,
@@ -237,42 +266,52 @@ func TestPartsGiveOneWalksFigures(t *testing.T) {
 	if err != nil || len(fromDB) == 0 || !reflect.DeepEqual(fromSnap, fromDB) {
 		t.Errorf("rosters: %d from the snapshot (%v), %d from the database", len(fromSnap), err, len(fromDB))
 	}
-	partMin, partMaxShare, parts = 1, 1, func() int { return 3 }
-	defer func() { partMin, partMaxShare, parts = 8192, 0.5, func() int { return runtime.GOMAXPROCS(0) } }()
+	defer func() {
+		partMin, partMaxShare, parts, pipelineMin = 8192, 0.5, func() int { return runtime.GOMAXPROCS(0) }, 8192
+	}()
 	now := analyticstest.End.Add(24 * time.Hour)
-	for _, q := range []string{"", "role=118", "area=113&experience=between1And3", "skill=Excel", "open=true&work-format=REMOTE"} {
-		for _, cfg := range []analytics.Config{
-			{Now: now},
-			{Now: now, Options: analytics.Options{Net: true}, UniquePostings: true},
-			{Now: now, GroupsOnly: true, Groupings: [][]analytics.Dim{{analytics.DimRole, analytics.DimExperience}}},
-		} {
-			v, _ := url.ParseQuery(q)
-			spec, err := filter.Parse(v)
-			if err != nil {
-				t.Fatal(err)
-			}
-			f, err := filter.Resolve(ctx, snap, spec)
-			if err != nil {
-				t.Fatal(err)
-			}
-			cfg.Filter = f.StoreFilter()
-			want, err := analytics.Compute(ctx, f.Wrap(db), cfg)
-			if err != nil {
-				t.Fatal(err)
-			}
-			got, err := analytics.Compute(ctx, f.Wrap(snap), cfg)
-			if err != nil {
-				t.Fatal(err)
-			}
-			jw, _ := json.Marshal(want)
-			jg, _ := json.Marshal(got)
-			if want.Total.Vacancies == 0 || string(jw) != string(jg) {
-				t.Errorf("%q net=%v groupsOnly=%v: %d vacancies; the parts' figures differ (%d vs %d bytes)",
-					q, cfg.Net, cfg.GroupsOnly, want.Total.Vacancies, len(jg), len(jw))
-				for i := range min(len(jw), len(jg)) {
-					if jw[i] != jg[i] {
-						t.Logf("at %d: want …%s…, got …%s…", i, jw[max(0, i-120):min(len(jw), i+40)], jg[max(0, i-120):min(len(jg), i+40)])
-						break
+	// The snapshot's walk in 3 parts, and in one part through the pipeline
+	// (the vacancies' codes copied into its batches).
+	for _, walk := range []string{"parts", "pipeline"} {
+		if walk == "parts" {
+			partMin, partMaxShare, parts = 1, 1, func() int { return 3 }
+		} else {
+			partMin, partMaxShare, pipelineMin = 1, 0, 1
+		}
+		for _, q := range []string{"", "role=118", "area=113&experience=between1And3", "skill=Excel", "open=true&work-format=REMOTE"} {
+			for _, cfg := range []analytics.Config{
+				{Now: now},
+				{Now: now, Options: analytics.Options{Net: true}, UniquePostings: true},
+				{Now: now, GroupsOnly: true, Groupings: [][]analytics.Dim{{analytics.DimRole, analytics.DimExperience}}},
+			} {
+				v, _ := url.ParseQuery(q)
+				spec, err := filter.Parse(v)
+				if err != nil {
+					t.Fatal(err)
+				}
+				f, err := filter.Resolve(ctx, snap, spec)
+				if err != nil {
+					t.Fatal(err)
+				}
+				cfg.Filter = f.StoreFilter()
+				want, err := analytics.Compute(ctx, f.Wrap(db), cfg)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got, err := analytics.Compute(ctx, f.Wrap(snap), cfg)
+				if err != nil {
+					t.Fatal(err)
+				}
+				jw, _ := json.Marshal(want)
+				jg, _ := json.Marshal(got)
+				if want.Total.Vacancies == 0 || string(jw) != string(jg) {
+					t.Errorf("%s, %q net=%v groupsOnly=%v: %d vacancies; the snapshot's figures differ (%d vs %d bytes)",
+						walk, q, cfg.Net, cfg.GroupsOnly, want.Total.Vacancies, len(jg), len(jw))
+					for i := range min(len(jw), len(jg)) {
+						if jw[i] != jg[i] {
+							t.Logf("at %d: want …%s…, got …%s…", i, jw[max(0, i-120):min(len(jw), i+40)], jg[max(0, i-120):min(len(jg), i+40)])
+							break
+						}
 					}
 				}
 			}

@@ -1,18 +1,25 @@
 package web
 
-import "time"
+import (
+	"time"
+
+	"github.com/hhjobs/hhjobs/internal/store"
+)
 
 // A slab hands out the values the pointer fields of a walk's vacancies
 // point to, and their key-skill lists, from chunks of many: a walk of a
 // million rows makes hundreds of allocations instead of millions. A chunk
 // is never reused, so a reader may keep a vacancy as long as it likes
-// (holding its chunks). Every walk of the snapshot has its own slab (one
+// (holding its chunks), all but its Codes. Every walk of the snapshot has its own slab (one
 // per goroutine).
 type slab struct {
 	times []time.Time
 	ints  []int64
 	bools []bool
 	ks    []string
+	// code is the codes of the vacancy being handed over, rewritten row
+	// after row: valid during the walk's callback only (store.Codes).
+	code store.Codes
 }
 
 // slabSize is the length of a chunk of a walk's slab (key skills: 4×).

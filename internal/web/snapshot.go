@@ -40,6 +40,8 @@ type Snapshot struct {
 	titles     []textSpan // the distinct titles in text (row.title)
 	roleSets   [][]store.IDName
 	wfSets     [][]string
+	roleCodes  [][]int32          // dictionary codes of roleSets' IDs (store.Codes)
+	wfCodes    [][]int32          // and of wfSets' values
 	skills     []int32            // flat skill codes, rows point into it
 	sub        [instants][]uint32 // nanoseconds past the second of row.created…detail; nil while all are whole (pack.go)
 	wide       map[wideKey]int64  // the instants, salaries and terms a row cannot hold (pack.go)
@@ -237,6 +239,11 @@ func (b *builder) roleSet(rs []store.IDName) int32 {
 	}
 	i := int32(len(b.s.roleSets))
 	b.s.roleSets = append(b.s.roleSets, append([]store.IDName(nil), rs...))
+	codes := make([]int32, len(rs))
+	for j, r := range rs {
+		codes[j] = b.str(r.ID)
+	}
+	b.s.roleCodes = append(b.s.roleCodes, codes)
 	b.roleIx[string(b.key)] = i
 	return i
 }
@@ -251,6 +258,11 @@ func (b *builder) wfSet(ws []string) int32 {
 	}
 	i := int32(len(b.s.wfSets))
 	b.s.wfSets = append(b.s.wfSets, append([]string(nil), ws...))
+	codes := make([]int32, len(ws))
+	for j, w := range ws {
+		codes[j] = b.str(w)
+	}
+	b.s.wfCodes = append(b.s.wfCodes, codes)
 	b.wfIx[string(b.key)] = i
 	return i
 }
@@ -345,12 +357,20 @@ func (s *Snapshot) vacancyIn(i int, sl *slab) store.Vacancy {
 		v.SalaryTo = carve(&sl.ints, slabSize)
 		*v.SalaryTo = s.salary(i, salaryTo, r.salTo)
 	}
+	c := &sl.code
+	*c = store.Codes{
+		Area: r.areaID, Employer: r.empID, Experience: r.exp, EmploymentForm: r.ef,
+		Roles: s.roleCodes[r.roleSet], WorkFormat: s.wfCodes[r.wfSet],
+	}
 	if r.skN != math.MaxUint16 {
 		v.KeySkills = sl.strings(int(r.skN))
+		codes := s.skills[r.skStart : r.skStart+uint32(r.skN)]
 		for j := range v.KeySkills {
-			v.KeySkills[j] = d[s.skills[int(r.skStart)+j]]
+			v.KeySkills[j] = d[codes[j]]
 		}
+		c.KeySkills = codes[:len(codes):len(codes)]
 	}
+	v.Codes = c
 	return v
 }
 

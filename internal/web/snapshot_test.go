@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"reflect"
+	"slices"
 	"strconv"
 	"testing"
 	"time"
@@ -97,13 +98,13 @@ func TestSnapshotKeepsEveryValue(t *testing.T) {
 			s.WaitIndex()
 			var walked []store.Vacancy
 			if err := s.EachVacancy(ctx, store.Filter{}, func(v store.Vacancy) error {
-				walked = append(walked, v)
+				walked = append(walked, uncoded(t, s, v)) // the codes are valid during the call only
 				return nil
 			}); err != nil {
 				t.Fatal(err)
 			}
 			for i, want := range src.vs {
-				for _, got := range []store.Vacancy{walked[i], s.vacancyIn(i, &slab{})} {
+				for _, got := range []store.Vacancy{walked[i], uncoded(t, s, s.vacancyIn(i, &slab{}))} {
 					if !reflect.DeepEqual(got, want) {
 						t.Errorf("row %d read back\n%+v\nwant\n%+v", i, got, want)
 					}
@@ -143,7 +144,7 @@ func TestSnapshotKeepsManyValues(t *testing.T) {
 	}
 	k := 0
 	if err := s.EachVacancy(ctx, store.Filter{}, func(v store.Vacancy) error {
-		if !reflect.DeepEqual(v, src.vs[k]) {
+		if v = uncoded(t, s, v); !reflect.DeepEqual(v, src.vs[k]) {
 			t.Errorf("row %d read back\n%+v\nwant\n%+v", k, v, src.vs[k])
 		}
 		k++
@@ -151,4 +152,45 @@ func TestSnapshotKeepsManyValues(t *testing.T) {
 	}); err != nil || k != len(src.vs) {
 		t.Fatalf("%d vacancies, %v", k, err)
 	}
+}
+
+// uncoded checks that v's codes stand for its values (so that equal codes
+// are equal values, what the analytics rely on) and returns v without them.
+func uncoded(t *testing.T, s *Snapshot, v store.Vacancy) store.Vacancy {
+	t.Helper()
+	c := v.Codes
+	if c == nil {
+		t.Fatalf("vacancy %s: no codes", v.ID)
+	}
+	d := s.dict
+	one := map[string][2]string{
+		"area": {d[c.Area], v.AreaID}, "employer": {d[c.Employer], v.EmployerID},
+		"experience": {d[c.Experience], v.ExperienceID}, "employment form": {d[c.EmploymentForm], v.EmploymentFormID},
+	}
+	for f, x := range one {
+		if x[0] != x[1] {
+			t.Errorf("vacancy %s: %s code %q, value %q", v.ID, f, x[0], x[1])
+		}
+	}
+	var roles, wf []string
+	for _, r := range v.Roles {
+		roles = append(roles, r.ID)
+	}
+	lists := []struct {
+		name  string
+		codes []int32
+		want  []string
+	}{{"roles", c.Roles, roles}, {"work formats", c.WorkFormat, wf}, {"skills", c.KeySkills, v.KeySkills}}
+	lists[1].want = append(wf, v.WorkFormat...)
+	for _, l := range lists {
+		var got []string
+		for _, k := range l.codes {
+			got = append(got, d[k])
+		}
+		if len(got) != len(l.want) || !slices.Equal(got, l.want) {
+			t.Errorf("vacancy %s: %s codes read %q, want %q", v.ID, l.name, got, l.want)
+		}
+	}
+	v.Codes = nil
+	return v
 }
