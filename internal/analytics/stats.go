@@ -3,6 +3,7 @@ package analytics
 import (
 	"math"
 	"slices"
+	"sync"
 )
 
 // Quantile returns the p-quantile (0 ≤ p ≤ 1) of sorted by linear
@@ -86,9 +87,25 @@ func summariseSorted(xs []float64) Summary {
 // [Q1 − IQRFence·IQR, Q3 + IQRFence·IQR] when len(xs) ≥ MinGroupForIQR.
 // It returns the kept values (a sub-slice of xs) and the number dropped.
 func TrimIQR(xs []float64) (kept []float64, outliers int) {
-	sortFloats(xs, nil)
+	if len(xs) < radixMin {
+		sortFloats(xs, nil) // no scratch
+		return trimSortedIQR(xs)
+	}
+	// The scratch of the radix sort from a pool: a view sorts every group
+	// of every grouping, and fresh scratch per group was a tenth of a
+	// dashboard view's allocations, which under serve's memory limit cost
+	// collections.
+	bp, _ := sortScratch.Get().(*[]uint64)
+	if bp == nil {
+		bp = new([]uint64)
+	}
+	*bp = sortFloats(xs, *bp)
+	sortScratch.Put(bp)
 	return trimSortedIQR(xs)
 }
+
+// sortScratch holds *[]uint64 scratch of sortFloats.
+var sortScratch sync.Pool
 
 // trimSortedIQR is TrimIQR of xs already sorted.
 func trimSortedIQR(xs []float64) (kept []float64, outliers int) {
