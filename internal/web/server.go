@@ -62,6 +62,10 @@ type Server struct {
 	answers   atomic.Pointer[answerCache] // the JSON API's, one per snapshot
 	sync      syncState
 	rebuildMu sync.Mutex
+	// Requests in flight and the end of the last one (UnixNano): the
+	// warm-up of /api/stats waits for a quiet moment (warmWhenIdle).
+	inflight atomic.Int64
+	lastDone atomic.Int64
 }
 
 // New builds the first snapshot and returns the server.
@@ -108,6 +112,13 @@ func (s *Server) Rebuild(ctx context.Context) error {
 		if _, err := s.overview(wctx, url.Values{}); err != nil {
 			s.cfg.Log.Error("warming the overview", "err", err)
 		}
+		// The unfiltered /api/stats, a full walk too, waits until nobody
+		// is asking: right after the overview the first visitor changes a
+		// filter, and at a million rows the warm-up beside it made that
+		// view take twice as long.
+		if !s.warmWhenIdle(wctx, snap) {
+			return
+		}
 		if _, err := s.cliJSON(wctx, "stats", s.cfg.Stats, url.Values{}); err != nil {
 			s.cfg.Log.Error("warming /api/stats", "err", err)
 		}
@@ -143,7 +154,44 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /api/options", s.handleAPIOptions)
 	mux.HandleFunc("GET /favicon.ico", func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusNoContent) }) // no icon, and no 404 in the console
 	mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(staticFS())))
-	return s.secure(s.auth(mux))
+	return s.track(s.secure(s.auth(mux)))
+}
+
+// warmIdle is how long no request must have been in flight before the
+// warm-up of /api/stats starts (a variable for the tests).
+var warmIdle = 2 * time.Second
+
+// warmWhenIdle waits until no request has been in flight for warmIdle; it
+// reports false when snap is no longer the server's (a newer snapshot warms
+// itself) or ctx ends.
+func (s *Server) warmWhenIdle(ctx context.Context, snap *Snapshot) bool {
+	tick := time.NewTicker(warmIdle / 10)
+	defer tick.Stop()
+	for {
+		if s.snap.Load() != snap {
+			return false
+		}
+		if s.inflight.Load() == 0 && time.Since(time.Unix(0, s.lastDone.Load())) >= warmIdle {
+			return true
+		}
+		select {
+		case <-ctx.Done():
+			return false
+		case <-tick.C:
+		}
+	}
+}
+
+// track counts the requests in flight for warmWhenIdle.
+func (s *Server) track(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.inflight.Add(1)
+		defer func() {
+			s.lastDone.Store(time.Now().UnixNano())
+			s.inflight.Add(-1)
+		}()
+		next.ServeHTTP(w, r)
+	})
 }
 
 func (s *Server) secure(next http.Handler) http.Handler {
