@@ -59,8 +59,18 @@ type ServeReport struct {
 	// Kinds: overview, list, api; each filter change once, none cached.
 	Kinds []ServeKind `json:"kinds"`
 	All   ServeKind   `json:"all"`
+	// Requests are the filter changes in the order asked, each with its
+	// server time in ms.
+	Requests []ServeRequest `json:"requests"`
 
 	OK *bool `json:"ok,omitempty"` // set at 1,000,000 vacancies: every target met
+}
+
+// ServeRequest is one filter change of the serve leg.
+type ServeRequest struct {
+	Kind string  `json:"kind"`
+	URL  string  `json:"url"`
+	MS   float64 `json:"ms"`
 }
 
 // ServeKind is the server time of the filter changes of one kind.
@@ -216,6 +226,7 @@ func RunServe(ctx context.Context, cfg Config, dbDir string, fns ServeFuncs) (*S
 		mu.Unlock()
 		byKind[s.kind] = append(byKind[s.kind], sample{s.url, d})
 		all = append(all, sample{s.url, d})
+		rep.Requests = append(rep.Requests, ServeRequest{s.kind, s.url, float64(d.Microseconds()) / 1000})
 	}
 	for _, k := range []string{"overview", "list", "api"} {
 		rep.Kinds = append(rep.Kinds, summarise(k, byKind[k]))
