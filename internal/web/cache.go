@@ -17,10 +17,17 @@ type answerCache struct {
 	snap     *Snapshot // whose answers these are
 	mu       sync.Mutex
 	max      int
+	budget   int // bytes of the answers; the newest is kept whatever its size
+	bytes    int
 	ll       *list.List // of *answer, most recent first
 	m        map[string]*list.Element
 	inflight map[string]*flight
 }
+
+// answerBudget is the bytes a snapshot's answer cache may hold (a
+// variable for the tests): /api/stats?by=employer is megabytes at a
+// million rows.
+var answerBudget = 32 << 20
 
 type answer struct {
 	key string
@@ -34,7 +41,7 @@ type flight struct {
 }
 
 func newAnswerCache(snap *Snapshot, max int) *answerCache {
-	return &answerCache{snap: snap, max: max, ll: list.New(), m: map[string]*list.Element{}, inflight: map[string]*flight{}}
+	return &answerCache{snap: snap, max: max, budget: answerBudget, ll: list.New(), m: map[string]*list.Element{}, inflight: map[string]*flight{}}
 }
 
 // get returns the answer of key, computing it with fn when neither cached
@@ -69,9 +76,11 @@ func (c *answerCache) get(ctx context.Context, key string, fn func(context.Conte
 	delete(c.inflight, key)
 	if f.err == nil {
 		c.m[key] = c.ll.PushFront(&answer{key: key, b: f.b})
-		for c.ll.Len() > c.max {
+		c.bytes += len(f.b)
+		for c.ll.Len() > 1 && (c.ll.Len() > c.max || c.bytes > c.budget) {
 			old := c.ll.Remove(c.ll.Back()).(*answer)
 			delete(c.m, old.key)
+			c.bytes -= len(old.b)
 		}
 	}
 	c.mu.Unlock()

@@ -127,8 +127,8 @@ func (s *Server) Rebuild(ctx context.Context) error {
 	return nil
 }
 
-// answerCacheSize bounds the JSON API's cache per snapshot: an answer is a
-// few kilobytes (by=employer tens), so 256 of them stay within a few MB.
+// answerCacheSize bounds the JSON API's cache per snapshot by count (and
+// answerBudget by bytes): most answers are a few kilobytes.
 const answerCacheSize = 256
 
 // Snapshot returns the current snapshot.
