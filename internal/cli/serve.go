@@ -28,8 +28,12 @@ const minServeToken = 16
 
 // serveMemoryLimit is the Go heap's soft limit for serve (GOMEMLIMIT
 // overrides it): the issue's budget of 600 MB RSS at a million vacancies,
-// less the runtime's and SQLite's own memory.
-const serveMemoryLimit = 460 << 20
+// less the runtime's and SQLite's own memory. Near the limit the
+// collector runs back to back: at 460 MiB the broadest view (/?area=113,
+// every row) took 4.4-5.2 s; at 500 MiB 3.5-3.9 s, the peak RSS staying at
+// 537-543 MB (bench serve, 2026-12-02; the caches' byte budgets made the
+// room).
+const serveMemoryLimit = 500 << 20
 
 // ServeOptions are the flags of `hhjobs serve`.
 type ServeOptions struct {
