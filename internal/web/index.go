@@ -324,7 +324,7 @@ func (s *Snapshot) EachVacancyFiltered(ctx context.Context, sf store.Filter, f *
 	since, need := sinceNano(sf), f.Fields()
 	var lv store.Vacancy
 	produce := func(emit func(store.Vacancy) bool) {
-		var sl slab // produce runs on one goroutine
+		sl := slab{fields: sf.Fields} // produce runs on one goroutine
 		cand.each(func(i int) bool {
 			if !s.keep(i, sf, since) {
 				return true

@@ -59,7 +59,7 @@ func (s *Snapshot) EachVacancyParts(ctx context.Context, f store.Filter, fn func
 	}
 	return runParts(ctx, n, func(ctx context.Context, k int) error {
 		lo, hi := k*len(s.rows)/n, (k+1)*len(s.rows)/n
-		var sl slab // one per goroutine
+		sl := slab{fields: f.Fields} // one per goroutine
 		for i := lo; i < hi; i++ {
 			if !s.keep(i, f, since) {
 				continue
@@ -122,7 +122,7 @@ func (s *Snapshot) filteredParts(ctx context.Context, sf store.Filter, f *filter
 	since, need := sinceNano(sf), f.Fields()
 	return runParts(ctx, n, func(ctx context.Context, k int) error {
 		var lv store.Vacancy // the light copy Match reads, one per goroutine
-		var sl slab
+		sl := slab{fields: sf.Fields}
 		var err error
 		built := 0
 		cand[cuts[k]:cuts[k+1]].each(func(j int) bool {

@@ -20,7 +20,14 @@ type slab struct {
 	// code is the codes of the vacancy being handed over, rewritten row
 	// after row: valid during the walk's callback only (store.Codes).
 	code store.Codes
+	// fields are the parts the walk's filter asks for (store.Filter.Fields,
+	// zero: all): `stats --by role` needs neither the instants nor the
+	// key skills, which cost a vacancy most of its building.
+	fields store.Fields
 }
+
+// has reports whether the walk asks for the parts in x.
+func (sl *slab) has(x store.Fields) bool { return sl.fields == 0 || sl.fields&x == x }
 
 // slabSize is the length of a chunk of a walk's slab (key skills: 4×).
 const slabSize = 512

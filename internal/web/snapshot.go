@@ -335,15 +335,19 @@ func (s *Snapshot) vacancyIn(i int, sl *slab) store.Vacancy {
 		EmployerName: d[r.empName], Roles: s.roleSets[r.roleSet], ExperienceID: d[r.exp], EmploymentFormID: d[r.ef],
 		WorkFormat: s.wfSets[r.wfSet], ScheduleID: d[s.term(i, termSched, r.sched)], SalaryCurrency: d[s.term(i, termCur, r.cur)],
 		SalaryMode: d[s.term(i, termMode, r.mode)], SalaryFrequency: d[s.term(i, termFreq, r.freq)],
-		PublishedAt: s.at(r.pub), Archived: r.archived,
-		CreatedAt: s.ptime(i, instCreated, r.created, sl), InitialCreatedAt: s.ptime(i, instInitial, r.initial, sl),
-		ClosedAt: s.ptime(i, instClosed, r.closed, sl), DetailFetchedAt: s.ptime(i, instDetail, r.detail, sl),
+		PublishedAt: s.at(r.pub), ClosedAt: s.ptime(i, instClosed, r.closed, sl),
 	}
 	if r.first != nilTime {
 		v.FirstSeenAt = s.at(s.nanos(i, instFirst, r.first))
 	}
-	if r.last != nilTime {
-		v.LastSeenAt = s.at(s.nanos(i, instLast, r.last))
+	if sl.has(store.FieldCreated) {
+		v.CreatedAt, v.InitialCreatedAt = s.ptime(i, instCreated, r.created, sl), s.ptime(i, instInitial, r.initial, sl)
+	}
+	if sl.has(store.FieldState) {
+		v.Archived, v.DetailFetchedAt = r.archived, s.ptime(i, instDetail, r.detail, sl)
+		if r.last != nilTime {
+			v.LastSeenAt = s.at(s.nanos(i, instLast, r.last))
+		}
 	}
 	if r.gross >= 0 {
 		v.SalaryGross = carve(&sl.bools, slabSize)
@@ -362,7 +366,7 @@ func (s *Snapshot) vacancyIn(i int, sl *slab) store.Vacancy {
 		Area: r.areaID, Employer: r.empID, Experience: r.exp, EmploymentForm: r.ef,
 		Roles: s.roleCodes[r.roleSet], WorkFormat: s.wfCodes[r.wfSet],
 	}
-	if r.skN != math.MaxUint16 {
+	if r.skN != math.MaxUint16 && sl.has(store.FieldSkills) {
 		v.KeySkills = sl.strings(int(r.skN))
 		codes := s.skills[r.skStart : r.skStart+uint32(r.skN)]
 		for j := range v.KeySkills {
@@ -413,7 +417,7 @@ func (s *Snapshot) EachVacancyMatching(ctx context.Context, f store.Filter, need
 	}
 	since := sinceNano(f)
 	var lv store.Vacancy
-	var sl slab
+	sl := slab{fields: f.Fields}
 	for i := range s.rows {
 		if !s.keep(i, f, since) {
 			continue
@@ -454,7 +458,7 @@ func (s *Snapshot) EachVacancy(ctx context.Context, f store.Filter, fn func(stor
 		return s.Store.EachVacancy(ctx, f, fn)
 	}
 	since := sinceNano(f)
-	var sl slab
+	sl := slab{fields: f.Fields}
 	for i := range s.rows {
 		if !s.keep(i, f, since) {
 			continue

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/hhjobs/hhjobs/internal/store"
+	"github.com/hhjobs/hhjobs/internal/store/storetest"
 )
 
 // listStore is a store of the vacancies of a test, in memory.
@@ -111,6 +112,21 @@ func TestSnapshotKeepsEveryValue(t *testing.T) {
 					if cap(got.KeySkills) != len(got.KeySkills) {
 						t.Errorf("row %d key skills: capacity %d, length %d", i, cap(got.KeySkills), len(got.KeySkills))
 					}
+				}
+			}
+			// A walk narrowed to some parts (Filter.Fields: the analytics'
+			// groups-only walk) fills those as the full walk does.
+			for f := store.FieldName; f <= store.FieldSkills; f <<= 1 {
+				i := 0
+				if err := s.EachVacancy(ctx, store.Filter{Fields: f}, func(v store.Vacancy) error {
+					want := storetest.Project(src.vs[i], f)
+					if got := storetest.Project(uncoded(t, s, v), f); !reflect.DeepEqual(got, want) {
+						t.Errorf("Fields %b, row %d read back\n%+v\nwant\n%+v", f, i, got, want)
+					}
+					i++
+					return nil
+				}); err != nil || i != len(src.vs) {
+					t.Fatalf("Fields %b: %d rows (%v)", f, i, err)
 				}
 			}
 		})

@@ -391,8 +391,9 @@ func testEachVacancyChunks(t *testing.T, s store.Store) {
 	}
 }
 
-// project keeps the parts of v that f asks for (and those always filled).
-func project(v store.Vacancy, f store.Fields) store.Vacancy {
+// Project keeps the parts of v that f asks for (and those always filled):
+// what a walk narrowed to f must give as the full walk does.
+func Project(v store.Vacancy, f store.Fields) store.Vacancy {
 	p := store.Vacancy{ID: v.ID, PublishedAt: v.PublishedAt, FirstSeenAt: v.FirstSeenAt, ClosedAt: v.ClosedAt}
 	if f&store.FieldName != 0 {
 		p.Name = v.Name
@@ -468,8 +469,8 @@ func testEachVacancyFields(t *testing.T, s store.Store) {
 		n := 0
 		check(t, s.EachVacancy(ctx, store.Filter{Fields: f, QueryID: q.ID}, func(v store.Vacancy) error {
 			n++
-			want := project(all[v.ID], f)
-			if d := cmp.Diff(want, project(v, f)); d != "" {
+			want := Project(all[v.ID], f)
+			if d := cmp.Diff(want, Project(v, f)); d != "" {
 				t.Errorf("Fields %b, vacancy %s (-full walk +narrow walk):\n%s", f, v.ID, d)
 			}
 			if f&store.FieldSkills != 0 && (v.KeySkills == nil) != (want.KeySkills == nil) {
