@@ -324,9 +324,10 @@ func (b *builder) title(name string) int32 {
 }
 
 // vacancyIn rebuilds row i, taking the values its pointer fields point to
-// and its key skills from sl, the slab of a walk. Role and work-format
-// slices are shared between rows: readers must not modify them (analytics
-// and export do not).
+// and its key skills from sl, the slab of a walk, as far as sl.fields asks
+// (store.Filter.Fields), with its codes in sl.code (store.Codes: rewritten
+// by the next row). Role and work-format slices are shared between rows:
+// readers must not modify them (analytics and export do not).
 func (s *Snapshot) vacancyIn(i int, sl *slab) store.Vacancy {
 	r := &s.rows[i]
 	d := s.dict
