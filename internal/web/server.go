@@ -114,8 +114,8 @@ func (s *Server) Rebuild(ctx context.Context) error {
 		}
 		// The unfiltered /api/stats, a full walk too, waits until nobody
 		// is asking: right after the overview the first visitor changes a
-		// filter, and at a million rows the warm-up beside it made that
-		// view take twice as long.
+		// filter, and at a million rows the warm-up would take one of the
+		// two cores from that view for most of a second.
 		if !s.warmWhenIdle(wctx, snap) {
 			return
 		}
