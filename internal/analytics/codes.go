@@ -3,9 +3,10 @@ package analytics
 import "github.com/hhjobs/hhjobs/internal/store"
 
 // A vacancy from the dashboard's snapshot carries store.Codes: its values
-// numbered in the snapshot's dictionary, equal codes for equal values. What
-// the sections derive from a value on every row (a group's id, a region, a
-// folded spelling) they then remember by its code in a slice, and the
+// numbered in the snapshot's dictionary, equal codes standing for equal
+// values. What the sections derive from a value on every row (a group's
+// id, a region, a skill spelling's entry, an employer's index among the
+// mass postings) they then remember by its code in a slice, and the
 // string is hashed once per distinct value instead of once per row. A
 // vacancy without codes (from a database) takes the string path; the two
 // give the same figures to the last byte (web.TestPartsGiveOneWalksFigures

@@ -71,10 +71,9 @@ type Vacancy struct {
 // Codes number a vacancy's values in an in-memory store that holds each
 // distinct value once (fields may share one number space): within one
 // walk, equal codes of a field stand for equal values (not always the
-// reverse). The analytics
-// remember what they derive from a value (its group, its region, its
-// folded spelling) by its code, a slice index, instead of hashing the
-// string on every row. Codes are ≥ 0 and dense enough to index a slice;
+// reverse). The analytics remember what they derive from a value (its
+// group, its region, its skill spelling) by its code, a slice index,
+// instead of hashing the string on every row. Codes are ≥ 0 and dense enough to index a slice;
 // they and the slices point into the store and are read-only. A walk
 // rewrites them for the next vacancy: they are valid during its callback
 // only, and a reader that keeps the vacancy must not read them later (the
