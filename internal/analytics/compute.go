@@ -85,6 +85,9 @@ func Compute(ctx context.Context, s store.Store, cfg Config) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	if bw, ok := s.(store.BatchWalker); ok && bw.Batched(env.Filter) {
+		return computeBatches(ctx, s, bw, env)
+	}
 	if pw, ok := s.(store.PartWalker); ok && pw.Parts() > 1 {
 		return computeParts(ctx, s, pw, env, pw.Parts())
 	}

@@ -114,6 +114,23 @@ func TestWrapMatchesBruteForce(t *testing.T) {
 		}); err != nil {
 			t.Fatal(err)
 		}
+		// A database cannot walk in batches: through the filter it says
+		// so, and hands each vacancy over alone.
+		if bw, ok := f.Wrap(st).(store.BatchWalker); ok {
+			if bw.Batched(store.Filter{}) {
+				t.Errorf("%s: a filtered database says it walks in batches", c.q)
+			}
+			inBatches := 0
+			if err := bw.EachVacancyBatch(ctx, store.Filter{Fields: store.FieldSalary}, func(vs []store.Vacancy) error {
+				if len(vs) != 1 || !c.want(vs[0]) {
+					t.Errorf("%s: a batch of %d", c.q, len(vs))
+				}
+				inBatches += len(vs)
+				return nil
+			}); err != nil || inBatches != want {
+				t.Errorf("%s: %d in batches (%v), want %d", c.q, inBatches, err, want)
+			}
+		}
 		n, err := f.Wrap(st).CountVacancies(ctx, store.Filter{})
 		if got != want || n != want || (c.q != "" && want == len(all)) || want == 0 {
 			t.Errorf("%s: got %d, count %d, want %d of %d", c.q, got, n, want, len(all))

@@ -66,6 +66,15 @@ type PartFilteringStore interface {
 	EachVacancyFilteredParts(ctx context.Context, sf store.Filter, f *Filter, fn func(part int, v store.Vacancy) error) error
 }
 
+// BatchFilteringStore is a store that walks in batches
+// (store.BatchWalker) also through a filter: EachVacancyFilteredBatch is
+// EachVacancyFiltered a batch at a time.
+type BatchFilteringStore interface {
+	store.BatchWalker
+	BatchedFiltered(sf store.Filter, f *Filter) bool
+	EachVacancyFilteredBatch(ctx context.Context, sf store.Filter, f *Filter, fn func([]store.Vacancy) error) error
+}
+
 type filtered struct {
 	store.Store
 	f *Filter
@@ -126,6 +135,37 @@ func (s *filtered) EachVacancyParts(ctx context.Context, flt store.Filter, fn fu
 		return pf.EachVacancyParts(ctx, flt, fn)
 	}
 	return pf.EachVacancyFilteredParts(ctx, flt, s.f, fn)
+}
+
+// Batched reports whether the store walks flt in batches through the
+// filter (store.BatchWalker).
+func (s *filtered) Batched(flt store.Filter) bool {
+	bf, ok := s.Store.(BatchFilteringStore)
+	switch {
+	case !ok:
+		return false
+	case !s.f.needsMatch():
+		return bf.Batched(s.merge(flt))
+	}
+	return bf.BatchedFiltered(s.merge(flt), s.f)
+}
+
+// EachVacancyBatch is EachVacancy a batch at a time (store.BatchWalker);
+// a store that cannot batch hands each vacancy over alone.
+func (s *filtered) EachVacancyBatch(ctx context.Context, flt store.Filter, fn func([]store.Vacancy) error) error {
+	flt = s.merge(flt)
+	bf, ok := s.Store.(BatchFilteringStore)
+	switch {
+	case !ok:
+		one := make([]store.Vacancy, 1)
+		return s.EachVacancy(ctx, flt, func(v store.Vacancy) error {
+			one[0] = v
+			return fn(one)
+		})
+	case !s.f.needsMatch():
+		return bf.EachVacancyBatch(ctx, flt, fn)
+	}
+	return bf.EachVacancyFilteredBatch(ctx, flt, s.f, fn)
 }
 
 // ids returns the ids of the vacancies f matches within flt.

@@ -18,3 +18,19 @@ type PartWalker interface {
 	// and is returned.
 	EachVacancyParts(ctx context.Context, f Filter, fn func(part int, v Vacancy) error) error
 }
+
+// BatchWalker is implemented by a store that can hand a walk's vacancies
+// over in batches built ahead on another goroutine (the dashboard's
+// snapshot). Every vacancy of a batch, its Codes included, stays valid
+// until fn returns, so the reader may share the batch among goroutines:
+// analytics show it to two halves of their sections at once, each on its
+// own core, and every section still sees the whole walk in order.
+type BatchWalker interface {
+	// Batched reports whether EachVacancyBatch hands f's walk over in
+	// batches of more than one vacancy (false: it would build them one by
+	// one, as for what only a source database holds).
+	Batched(f Filter) bool
+	// EachVacancyBatch calls fn with EachVacancy's vacancies, in order, a
+	// batch at a time. An error of fn stops the walk and is returned.
+	EachVacancyBatch(ctx context.Context, f Filter, fn func(vs []Vacancy) error) error
+}

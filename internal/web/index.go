@@ -372,6 +372,21 @@ var pipelineMin = 8192
 // this one in batches, in order. An error of fn or the context's end stops
 // both.
 func pipeline(ctx context.Context, produce func(emit func(store.Vacancy) bool), fn func(store.Vacancy) error) error {
+	return pipelineBatches(ctx, produce, func(vs []store.Vacancy) error {
+		for _, v := range vs {
+			if err := fn(v); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// pipelineBatches runs produce on a goroutine and calls fn on this one
+// with its vacancies, batchSize at a time, in order; a batch, codes
+// included, is valid until fn returns. An error of fn or the context's end
+// stops both.
+func pipelineBatches(ctx context.Context, produce func(emit func(store.Vacancy) bool), fn func([]store.Vacancy) error) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	full := make(chan *batch, 4)
@@ -415,11 +430,8 @@ func pipeline(ctx context.Context, produce func(emit func(store.Vacancy) bool), 
 	var err error
 	for b := range full {
 		if err == nil {
-			for _, v := range b.vs[:b.n] {
-				if err = fn(v); err != nil {
-					cancel() // the producer stops; the loop drains what it sent
-					break
-				}
+			if err = fn(b.vs[:b.n]); err != nil {
+				cancel() // the producer stops; the loop drains what it sent
 			}
 			clear(b.vs[:b.n]) // drop the references before the batch is reused
 			b.n = 0

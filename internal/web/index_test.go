@@ -230,7 +230,8 @@ func TestPipelineKeepsCodes(t *testing.T) {
 }
 
 // TestPartsGiveOneWalksFigures: analytics computed on the snapshot in
-// parts on several goroutines (store.PartWalker) equal, byte for byte, the
+// parts on several goroutines (store.PartWalker), or in batches observed by
+// two halves of the sections at once (store.BatchWalker), equal, byte for byte, the
 // analytics of the database's one walk, filtered or not, gross and net,
 // rosters included (the held shift vacancies are replayed in walk order).
 func TestPartsGiveOneWalksFigures(t *testing.T) {
@@ -267,16 +268,20 @@ func TestPartsGiveOneWalksFigures(t *testing.T) {
 		t.Errorf("rosters: %d from the snapshot (%v), %d from the database", len(fromSnap), err, len(fromDB))
 	}
 	defer func() {
-		partMin, partMaxShare, parts, pipelineMin = 8192, 0.5, func() int { return runtime.GOMAXPROCS(0) }, 8192
+		partMin, partMaxShare, parts, pipelineMin, batchWalks = 8192, 0.5, func() int { return runtime.GOMAXPROCS(0) }, 8192, true
 	}()
 	now := analyticstest.End.Add(24 * time.Hour)
-	// The snapshot's walk in 3 parts, and in one part through the pipeline
-	// (the vacancies' codes copied into its batches).
-	for _, walk := range []string{"parts", "pipeline"} {
-		if walk == "parts" {
-			partMin, partMaxShare, parts = 1, 1, func() int { return 3 }
-		} else {
-			partMin, partMaxShare, pipelineMin = 1, 0, 1
+	// The snapshot's walk in 3 parts; in batches shown to two halves of the
+	// sections at once; and in one part through the pipeline (the
+	// vacancies' codes copied into its batches).
+	for _, walk := range []string{"parts", "batches", "pipeline"} {
+		switch walk {
+		case "parts":
+			partMin, partMaxShare, parts, batchWalks = 1, 1, func() int { return 3 }, true
+		case "batches":
+			partMin, partMaxShare, pipelineMin, batchWalks = 1, 0, 1, true
+		default:
+			partMin, partMaxShare, pipelineMin, batchWalks = 1, 0, 1, false
 		}
 		for _, q := range []string{"", "role=118", "area=113&experience=between1And3", "skill=Excel", "open=true&work-format=REMOTE"} {
 			for _, cfg := range []analytics.Config{

@@ -47,16 +47,10 @@ func (s *Snapshot) EachVacancyParts(ctx context.Context, f store.Filter, fn func
 	if fromSource(f) || len(s.rows) < partMin {
 		return one()
 	}
-	since := sinceNano(f)
-	kept := 0
-	for i := range s.rows {
-		if s.keep(i, f, since) {
-			kept++
-		}
-	}
-	if kept < partMin || s.broad(kept) {
+	if kept := s.kept(f); kept < partMin || s.broad(kept) {
 		return one()
 	}
+	since := sinceNano(f)
 	return runParts(ctx, n, func(ctx context.Context, k int) error {
 		lo, hi := k*len(s.rows)/n, (k+1)*len(s.rows)/n
 		sl := slab{fields: f.Fields} // one per goroutine
@@ -90,16 +84,7 @@ func (s *Snapshot) filteredParts(ctx context.Context, sf store.Filter, f *filter
 	if fromSource(sf) {
 		return one()
 	}
-	cand, ok := s.candidates(f, sf)
-	if !ok {
-		cand = newBitmap(len(s.rows))
-		for i := range cand {
-			cand[i] = ^uint64(0)
-		}
-		if tail := len(s.rows) & 63; tail != 0 {
-			cand[len(cand)-1] = 1<<tail - 1
-		}
-	}
+	cand := s.candidatesOrAll(f, sf)
 	total := cand.count()
 	if total < partMin || s.broad(total) {
 		return one()
@@ -143,6 +128,34 @@ func (s *Snapshot) filteredParts(ctx context.Context, sf store.Filter, f *filter
 		})
 		return err
 	})
+}
+
+// kept is the number of rows f keeps.
+func (s *Snapshot) kept(f store.Filter) int {
+	n, since := 0, sinceNano(f)
+	for i := range s.rows {
+		if s.keep(i, f, since) {
+			n++
+		}
+	}
+	return n
+}
+
+// candidatesOrAll are the candidate rows of f within sf from the indexes,
+// or every row when the indexes cannot narrow them.
+func (s *Snapshot) candidatesOrAll(f *filter.Filter, sf store.Filter) bitmap {
+	cand, ok := s.candidates(f, sf)
+	if ok {
+		return cand
+	}
+	cand = newBitmap(len(s.rows))
+	for i := range cand {
+		cand[i] = ^uint64(0)
+	}
+	if tail := len(s.rows) & 63; tail != 0 {
+		cand[len(cand)-1] = 1<<tail - 1
+	}
+	return cand
 }
 
 // runParts runs part(ctx, k) for k in [0, n) on n goroutines; the first
