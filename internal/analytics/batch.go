@@ -56,11 +56,5 @@ func computeBatches(ctx context.Context, s store.Store, bw store.BatchWalker, en
 		w.abandon()
 		return nil, fmt.Errorf("read vacancies: %w", err)
 	}
-	if err := w.replayRosters(ctx); err != nil {
-		return nil, err
-	}
-	if err := w.ss.afterWalk(ctx, s); err != nil {
-		return nil, err
-	}
-	return w.ss.Finish(), nil
+	return w.finish(ctx, s)
 }

@@ -104,6 +104,12 @@ func Compute(ctx context.Context, s store.Store, cfg Config) (*Result, error) {
 		w.abandon()
 		return nil, fmt.Errorf("read vacancies: %w", err)
 	}
+	return w.finish(ctx, s)
+}
+
+// finish ends one walk of s: the held vacancies added with their rosters,
+// what the sections read after the walk, the Result.
+func (w *walk) finish(ctx context.Context, s store.Store) (*Result, error) {
 	if err := w.replayRosters(ctx); err != nil {
 		return nil, err
 	}
