@@ -157,11 +157,7 @@ func (s *filtered) EachVacancyBatch(ctx context.Context, flt store.Filter, fn fu
 	bf, ok := s.Store.(BatchFilteringStore)
 	switch {
 	case !ok:
-		one := make([]store.Vacancy, 1)
-		return s.EachVacancy(ctx, flt, func(v store.Vacancy) error {
-			one[0] = v
-			return fn(one)
-		})
+		return s.EachVacancy(ctx, flt, store.OneByOne(fn))
 	case !s.f.needsMatch():
 		return bf.EachVacancyBatch(ctx, flt, fn)
 	}

@@ -34,3 +34,13 @@ type BatchWalker interface {
 	// batch at a time. An error of fn stops the walk and is returned.
 	EachVacancyBatch(ctx context.Context, f Filter, fn func(vs []Vacancy) error) error
 }
+
+// OneByOne adapts fn to a walk of one vacancy at a time, each handed over
+// as a batch of one: how a BatchWalker walks what it cannot batch.
+func OneByOne(fn func([]Vacancy) error) func(Vacancy) error {
+	one := make([]Vacancy, 1)
+	return func(v Vacancy) error {
+		one[0] = v
+		return fn(one)
+	}
+}

@@ -35,7 +35,7 @@ func (s *Snapshot) BatchedFiltered(sf store.Filter, f *filter.Filter) bool {
 // (store.BatchWalker).
 func (s *Snapshot) EachVacancyBatch(ctx context.Context, f store.Filter, fn func([]store.Vacancy) error) error {
 	if fromSource(f) {
-		return s.Store.EachVacancy(ctx, f, oneByOne(fn))
+		return s.Store.EachVacancy(ctx, f, store.OneByOne(fn))
 	}
 	since := sinceNano(f)
 	return pipelineBatches(ctx, func(emit func(store.Vacancy) bool) {
@@ -52,7 +52,7 @@ func (s *Snapshot) EachVacancyBatch(ctx context.Context, f store.Filter, fn func
 // (filter.BatchFilteringStore).
 func (s *Snapshot) EachVacancyFilteredBatch(ctx context.Context, sf store.Filter, f *filter.Filter, fn func([]store.Vacancy) error) error {
 	if fromSource(sf) {
-		return s.EachVacancyMatching(ctx, sf, f.Fields(), f.Match, oneByOne(fn))
+		return s.EachVacancyMatching(ctx, sf, f.Fields(), f.Match, store.OneByOne(fn))
 	}
 	cand := s.candidatesOrAll(f, sf)
 	since, need := sinceNano(sf), f.Fields()
@@ -70,13 +70,4 @@ func (s *Snapshot) EachVacancyFilteredBatch(ctx context.Context, sf store.Filter
 		}
 		cand.each(next)
 	}, fn)
-}
-
-// oneByOne hands each vacancy to fn as a batch of one.
-func oneByOne(fn func([]store.Vacancy) error) func(store.Vacancy) error {
-	one := make([]store.Vacancy, 1)
-	return func(v store.Vacancy) error {
-		one[0] = v
-		return fn(one)
-	}
 }
