@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -12,31 +11,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hhjobs/hhjobs/internal/analytics/analyticstest"
-	"github.com/hhjobs/hhjobs/internal/store/sqlite"
+	"github.com/hhjobs/hhjobs/internal/web"
 )
-
-// benchDB opens the bench database of HHJOBS_BENCH_SERVE_N vacancies
-// (built under the temporary directory by Fill like the `hhjobs bench
-// store` one, reused when present), closed when b ends; without the
-// variable it skips b.
-func benchDB(b *testing.B) *sqlite.DB {
-	n, _ := strconv.Atoi(os.Getenv("HHJOBS_BENCH_SERVE_N"))
-	if n <= 0 {
-		b.Skip("set HHJOBS_BENCH_SERVE_N (e.g. 100000) to run")
-	}
-	ctx := context.Background()
-	path, _, err := analyticstest.EnsureBenchDB(ctx, os.TempDir(), n, 1)
-	if err != nil {
-		b.Fatal(err)
-	}
-	db, err := sqlite.Open(ctx, path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { db.Close() })
-	return db
-}
 
 // BenchmarkServe measures the dashboard on the bench database of
 // HHJOBS_BENCH_SERVE_N vacancies (opt-in; built under /tmp by Fill like the
@@ -48,7 +24,7 @@ func benchDB(b *testing.B) *sqlite.DB {
 //
 // HHJOBS_BENCH_SERVE_URLS=N times only N of the 40 filter sets (for 1M).
 func BenchmarkServe(b *testing.B) {
-	db := benchDB(b)
+	db := web.BenchDB(b)
 	for b.Loop() {
 		start := time.Now()
 		srv, _ := newServer(b, db)

@@ -16,7 +16,7 @@ import (
 // the analytics themselves, unfiltered and with one filter.
 // HHJOBS_BENCH_SERVE_N=100000 go test ./internal/web/ -run '^$' -bench Coverage
 func BenchmarkCoverage(b *testing.B) {
-	db := benchDB(b)
+	db := web.BenchDB(b)
 	ctx := context.Background()
 	snap, err := web.BuildSnapshot(ctx, db)
 	if err != nil {

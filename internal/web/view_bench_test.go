@@ -20,10 +20,11 @@ import (
 	"github.com/hhjobs/hhjobs/internal/synth"
 )
 
-// benchSnapshotDB opens the bench database of HHJOBS_BENCH_SERVE_N
-// vacancies (the one of `hhjobs bench store`, filled when absent), closed
-// when b ends; without the variable it skips b.
-func benchSnapshotDB(b *testing.B) *sqlite.DB {
+// BenchDB opens the bench database of HHJOBS_BENCH_SERVE_N vacancies (the
+// one of `hhjobs bench store` under the temporary directory, filled when
+// absent), closed when b ends; without the variable it skips b. Exported
+// for the external benchmarks of this package (bench_test.go).
+func BenchDB(b *testing.B) *sqlite.DB {
 	n, _ := strconv.Atoi(os.Getenv("HHJOBS_BENCH_SERVE_N"))
 	if n <= 0 {
 		b.Skip("set HHJOBS_BENCH_SERVE_N (e.g. 1000000) to run")
@@ -46,14 +47,16 @@ func benchSnapshotDB(b *testing.B) *sqlite.DB {
 // server started on the bench database with serve's memory limit, the
 // index built and the start-up's warm-up done, and the caches emptied
 // before each request, so that every request computes its view. Profile
-// one view with -cpuprofile.
+// one view with -cpuprofile. The pages only: /api/stats and
+// /api/lifetime run the CLI's functions, which this package does not have
+// (time them with `hhjobs bench serve`).
 //
 //	HHJOBS_BENCH_SERVE_N=1000000 HHJOBS_BENCH_VIEWS='/?role=118 /?area=113' \
 //	  go test ./internal/web/ -run '^$' -bench '^BenchmarkView$' -benchtime 4x
 func BenchmarkView(b *testing.B) {
-	db := benchSnapshotDB(b)
+	db := BenchDB(b)
 	if os.Getenv("GOMEMLIMIT") == "" {
-		defer debug.SetMemoryLimit(debug.SetMemoryLimit(500 << 20)) // as serve sets it
+		defer debug.SetMemoryLimit(debug.SetMemoryLimit(500 << 20)) // serveMemoryLimit of internal/cli
 	}
 	ctx := context.Background()
 	srv, err := New(ctx, Config{Store: db, Now: func() time.Time { return synth.End },
@@ -100,7 +103,7 @@ func BenchmarkView(b *testing.B) {
 //
 //	HHJOBS_BENCH_SERVE_N=1000000 go test ./internal/web/ -run '^$' -bench ColumnarGroups -benchtime 10x
 func BenchmarkColumnarGroups(b *testing.B) {
-	db := benchSnapshotDB(b)
+	db := BenchDB(b)
 	ctx := context.Background()
 	s, err := BuildSnapshot(ctx, db)
 	if err != nil {
