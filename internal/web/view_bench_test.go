@@ -94,7 +94,8 @@ func BenchmarkView(b *testing.B) {
 // it aggregated the snapshot's columns directly instead of observing
 // rebuilt vacancies: the floor a columnar rewrite of the sections can
 // reach (BENCHMARKS.md, stop 24). It is a prototype, not the product's
-// path: it counts and collects the salaries of the dashboard's groupings
+// path: it counts (vacancies, disclosed, excluded, outliers; not the
+// open ones) and collects the salaries of the dashboard's groupings
 // (the seven dimensions and role × experience × region) for the rows of
 // role 118 (synth's largest, 37 % of the rows), with every salary
 // normalised beforehand as a snapshot column would hold it, then sorts
