@@ -85,6 +85,9 @@ func Compute(ctx context.Context, s store.Store, cfg Config) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	ctx, cancel := context.WithCancel(ctx) // stops the columns' count when the walk fails
+	defer cancel()
+	env.cols = startColumns(ctx, s, env)
 	if bw, ok := s.(store.BatchWalker); ok && bw.Batched(env.Filter) {
 		return computeBatches(ctx, s, bw, env)
 	}

@@ -273,8 +273,10 @@ func (tg *tupleGroups) groups() []*acc {
 }
 
 // finish returns the groups of tuple t, largest first.
-func (g *grouper) finish(t int) []GroupStats {
-	accs := g.tuples[t].groups()
+func (g *grouper) finish(t int) []GroupStats { return finishAccs(g.tuples[t].groups()) }
+
+// finishAccs returns the figures of the groups accs, largest first.
+func finishAccs(accs []*acc) []GroupStats {
 	out := make([]GroupStats, 0, len(accs))
 	for _, a := range accs {
 		out = append(out, a.finish())

@@ -36,6 +36,7 @@ type acc struct {
 	excluded    int
 	outliersAbs int
 	vals        []float64
+	sorted      bool // vals are in ascending order already (fed from a ColumnStore)
 }
 
 func (a *acc) add(open bool, s Salary) {
@@ -67,8 +68,16 @@ func (a *acc) merge(b *acc) {
 	a.vals = append(a.vals, b.vals...)
 }
 
+// trim is TrimIQR of a's salaries, which it sorts unless they are.
+func (a *acc) trim() (kept []float64, outliers int) {
+	if a.sorted {
+		return trimSortedIQR(a.vals)
+	}
+	return TrimIQR(a.vals)
+}
+
 func (a *acc) finish() GroupStats {
-	kept, out := TrimIQR(a.vals)
+	kept, out := a.trim()
 	g := GroupStats{
 		Key: a.key, Label: a.label, Vacancies: a.vacancies, Open: a.open, Disclosed: a.disclosed,
 		Excluded: a.excluded, OutliersAbs: a.outliersAbs, OutliersIQR: out, Salary: summariseSorted(kept),
@@ -111,6 +120,9 @@ type groupsSection struct {
 }
 
 func newGroupsSection(env *Env) Section {
+	if env.cols != nil {
+		return &fedGroups{fed{env: env}}
+	}
 	idx := make([][]int, len(env.Groupings))
 	for i, d := range env.Groupings {
 		idx[i] = dimIndexes(d)
@@ -129,11 +141,15 @@ func (g *groupsSection) Merge(other Section) {
 	g.groups.merge(b.groups)
 }
 
-func (g *groupsSection) Finish(r *Result) {
+func (g *groupsSection) Finish(r *Result) { g.finish(r, g.groups.finish) }
+
+// finish writes the total and the groupings, groupsOf(i) the groups of
+// grouping i, largest first.
+func (g *groupsSection) finish(r *Result, groupsOf func(i int) []GroupStats) {
 	r.Total = g.total.finish()
 	r.Total.Label = []string{"Все вакансии"}
 	for i := range g.dims {
-		r.Groupings = append(r.Groupings, Grouping{Dims: g.dims[i], Groups: g.groups.finish(i)})
+		r.Groupings = append(r.Groupings, Grouping{Dims: g.dims[i], Groups: groupsOf(i)})
 	}
 	r.Small = rules(g.env.Config)
 	r.Total.Salary.Withhold(g.env.Small)

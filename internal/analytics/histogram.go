@@ -43,13 +43,18 @@ type histogramSection struct {
 	all acc
 }
 
-func newHistogramSection(env *Env) Section { return &histogramSection{env: env} }
+func newHistogramSection(env *Env) Section {
+	if env.cols != nil {
+		return &fedHistogram{fed{env: env}}
+	}
+	return &histogramSection{env: env}
+}
 
 func (h *histogramSection) Observe(o *Seen)     { h.all.add(o.Open, o.Salary) }
 func (h *histogramSection) Merge(other Section) { h.all.merge(&other.(*histogramSection).all) }
 
 func (h *histogramSection) Finish(r *Result) {
-	kept, outIQR := TrimIQR(h.all.vals)
+	kept, outIQR := h.all.trim()
 	out := &Histogram{N: len(kept), OutliersAbs: h.all.outliersAbs, OutliersIQR: outIQR, Excluded: h.all.excluded}
 	h.all.vals = nil
 	if out.N == 0 || out.N < h.env.Small.withDefaults().MinNQuartiles {

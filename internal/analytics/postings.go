@@ -64,8 +64,14 @@ type postingFinder struct {
 	empCode codeMemo[int32]   // employer code (codes.go) → index of emps
 }
 
+// checked reports whether v is checked for copies: it names its employer
+// and an amount.
+func checked(v *store.Vacancy) bool {
+	return v.EmployerID != "" && (positive(v.SalaryFrom) != nil || positive(v.SalaryTo) != nil)
+}
+
 func (f *postingFinder) add(v *store.Vacancy) {
-	if v.EmployerID == "" || (positive(v.SalaryFrom) == nil && positive(v.SalaryTo) == nil) {
+	if !checked(v) {
 		return
 	}
 	if f.empID == nil {
@@ -247,7 +253,45 @@ type postingsSection struct {
 	dropped int
 }
 
-func newPostingsSection(env *Env) Section { return &postingsSection{env: env} }
+func newPostingsSection(env *Env) Section {
+	if env.cols != nil && env.cols.postings {
+		return &fedPostings{fed{env: env}}
+	}
+	return &postingsSection{env: env}
+}
+
+// PostingKeys gives a ColumnStore what the postings section keys each
+// vacancy by, so that it can sort its rows once for every view.
+type PostingKeys struct {
+	title map[string]string // raw title → folded
+}
+
+// Key returns v's posting key (employer, folded title, pay) and the civil
+// day it counts from; ok is false when v is not checked for copies.
+func (k *PostingKeys) Key(v *store.Vacancy) (key uint64, day int64, ok bool) {
+	if !checked(v) {
+		return 0, 0, false
+	}
+	if k.title == nil {
+		k.title = map[string]string{}
+	}
+	title, seen := k.title[v.Name]
+	if !seen {
+		title = foldSkill(v.Name)
+		if len(k.title) < 200_000 {
+			k.title[v.Name] = title
+		}
+	}
+	return postingKey(v, title), civilDay(startOf(v)), true
+}
+
+// fedPostings is postingsSection fed from the columns (without UniquePostings).
+type fedPostings struct{ fed }
+
+func (p *fedPostings) Finish(r *Result) {
+	ps := *p.ans.Postings
+	r.Postings = &ps
+}
 
 func (p *postingsSection) Observe(o *Seen) {
 	switch {

@@ -15,6 +15,9 @@ type regionExperienceSection struct {
 }
 
 func newRegionExperienceSection(env *Env) Section {
+	if env.cols != nil {
+		return &fedRegionExperience{fed{env: env}}
+	}
 	return &regionExperienceSection{env: env, groups: newGrouper([][]int{dimIndexes(RegionExperienceDims)})}
 }
 
@@ -25,9 +28,14 @@ func (s *regionExperienceSection) Merge(other Section) {
 }
 
 func (s *regionExperienceSection) Finish(r *Result) {
-	g := &Grouping{Dims: RegionExperienceDims, Groups: s.groups.finish(0)}
+	finishRegionExperience(s.env, r, s.groups.finish(0))
+}
+
+// finishRegionExperience writes groups, largest first, as Result.RegionExperience.
+func finishRegionExperience(env *Env, r *Result, groups []GroupStats) {
+	g := &Grouping{Dims: RegionExperienceDims, Groups: groups}
 	for i := range g.Groups {
-		g.Groups[i].Salary.Withhold(s.env.Small)
+		g.Groups[i].Salary.Withhold(env.Small)
 	}
 	r.RegionExperience = g
 }

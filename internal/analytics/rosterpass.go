@@ -34,10 +34,7 @@ func (w *walk) hold(ctx context.Context, v store.Vacancy) bool {
 	if p.rosters == nil || p.replaying {
 		return false
 	}
-	if m := strings.ToUpper(v.SalaryMode); m != ModeShift && m != ModeHour {
-		return false
-	}
-	if positive(v.SalaryFrom) == nil && positive(v.SalaryTo) == nil {
+	if !NeedsRoster(&v) {
 		return false
 	}
 	// The store may reuse its buffers after the callback returns.
@@ -49,6 +46,16 @@ func (w *walk) hold(ctx context.Context, v store.Vacancy) bool {
 		p.send(ctx)
 	}
 	return true
+}
+
+// NeedsRoster reports whether v's pay needs its roster: it is paid per
+// shift or hour and names an amount. Compute holds these back until their
+// rosters are read.
+func NeedsRoster(v *store.Vacancy) bool {
+	if m := strings.ToUpper(v.SalaryMode); m != ModeShift && m != ModeHour {
+		return false
+	}
+	return positive(v.SalaryFrom) != nil || positive(v.SalaryTo) != nil
 }
 
 // send hands the pending ids to the worker, starting it on the first batch.

@@ -101,6 +101,9 @@ type Env struct {
 	Postings *Postings
 	copies   map[string]bool
 	dims     dimSource
+	// cols is the store's count of the groups (columns.go), nil when the
+	// sections count them from the walk.
+	cols *columns
 }
 
 // NewEnv applies cfg's defaults and reads from s what the sections need

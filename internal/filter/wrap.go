@@ -3,6 +3,7 @@ package filter
 import (
 	"context"
 
+	"github.com/hhjobs/hhjobs/internal/analytics"
 	"github.com/hhjobs/hhjobs/internal/store"
 )
 
@@ -198,4 +199,33 @@ func (s *filtered) CountVacancies(ctx context.Context, flt store.Filter) (int, e
 	}
 	ids, err := s.ids(ctx, flt)
 	return len(ids), err
+}
+
+// ColumnFilteringStore is a store that counts groups from its columns
+// (analytics.ColumnStore) also through a filter (f nil: every row sf keeps).
+type ColumnFilteringStore interface {
+	CountsFiltered(sf store.Filter, f *Filter, o analytics.Options) bool
+	CountFiltered(ctx context.Context, sf store.Filter, f *Filter, q analytics.ColumnQuery) (*analytics.ColumnAnswer, error)
+}
+
+// match is the filter to test rows with, nil when the store's part of it
+// selects them all.
+func (s *filtered) match() *Filter {
+	if s.f.needsMatch() {
+		return s.f
+	}
+	return nil
+}
+
+// Counts reports whether the store counts groups through the filter
+// (analytics.ColumnStore).
+func (s *filtered) Counts(flt store.Filter, o analytics.Options) bool {
+	cf, ok := s.Store.(ColumnFilteringStore)
+	return ok && cf.CountsFiltered(s.merge(flt), s.match(), o)
+}
+
+// Count counts the groups of q through the filter (analytics.ColumnStore).
+func (s *filtered) Count(ctx context.Context, q analytics.ColumnQuery) (*analytics.ColumnAnswer, error) {
+	q.Filter = s.merge(q.Filter)
+	return s.Store.(ColumnFilteringStore).CountFiltered(ctx, q.Filter, s.match(), q)
 }

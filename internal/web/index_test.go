@@ -270,6 +270,9 @@ func TestPartsGiveOneWalksFigures(t *testing.T) {
 	defer func() {
 		partMin, partMaxShare, parts, pipelineMin, batchWalks = 8192, 0.5, func() int { return runtime.GOMAXPROCS(0) }, 8192, true
 	}()
+	if snap.cols.Load() == nil {
+		t.Fatal("the snapshot built no columns: the groups below would come from the walk, untested")
+	}
 	now := analyticstest.End.Add(24 * time.Hour)
 	// The snapshot's walk in 3 parts; in batches shown to two halves of the
 	// sections at once; and in one part through the pipeline (the

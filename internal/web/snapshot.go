@@ -54,6 +54,7 @@ type Snapshot struct {
 	ixp        atomic.Pointer[index]                    // rows by filtered value (index.go); nil while being built
 	rosters    atomic.Pointer[map[string]*store.Roster] // rosters.go; nil until loaded
 	ixDone     chan struct{}                            // closed when the index is built and the rosters are loaded
+	cols       atomic.Pointer[countCols]                // columns.go; nil until built, after the rosters
 }
 
 // row is one vacancy of the snapshot: 96 bytes, no pointers.
@@ -190,6 +191,7 @@ func BuildSnapshot(ctx context.Context, src store.Store) (*Snapshot, error) {
 		defer close(s.ixDone)
 		s.buildIndex()
 		s.loadRosters(ctx)
+		s.buildColumns()
 	}()
 	return s, nil
 }

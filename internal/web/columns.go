@@ -1,0 +1,649 @@
+package web
+
+import (
+	"cmp"
+	"context"
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/hhjobs/hhjobs/internal/analytics"
+	"github.com/hhjobs/hhjobs/internal/filter"
+	"github.com/hhjobs/hhjobs/internal/store"
+)
+
+// The snapshot counts the groups of a view itself (analytics.ColumnStore):
+// every row's salary is normalised once per basis when the snapshot is
+// ready, every value of a grouping dimension has a dense id, and a view
+// counts its rows' groups in flat arrays, then drops each salary into its
+// groups' slots of one array in ascending order, read off the rows sorted
+// by salary once for all views. No per-group list grows and none is sorted,
+// where the walk appended every salary to some ten lists and sorted each.
+
+// Salary classes of a row: what acc.add does with it.
+const (
+	classNone     uint8 = iota // no salary published
+	classExcluded              // published, no monthly RUR
+	classOutlier               // outside the absolute bounds
+	classValue                 // enters the figures
+)
+
+// countCols are the snapshot's columns of the groups, built once when the
+// rosters are loaded (the salaries of shift and hour pay need them).
+type countCols struct {
+	bases  [2]basisCols // gross, net (analytics.Options.Net)
+	post   postCols
+	held   []bool // rows the walk holds back for their rosters (analytics.NeedsRoster)
+	dense  [nDims][]int32
+	ndense [nDims]int32
+}
+
+// nDims is len(analytics.Dims); dense[d] maps a dictionary code (for the
+// region: the area's code) to the dense id of the value, -1 for none.
+const nDims = 7
+
+// Dims indexes (analytics.Dims, in order).
+const (
+	dRole = iota
+	dExperience
+	dArea
+	dRegion
+	dEmployer
+	dWorkFormat
+	dEmploymentForm
+)
+
+// basisCols are the rows' salaries on one basis.
+type basisCols struct {
+	class []uint8
+	value []float64 // monthly RUR, for classValue
+	order []int32   // the rows of classValue, by value ascending
+}
+
+// postCols are the rows the postings section checks for copies
+// (analytics.PostingKeys), in the order it sorts them.
+type postCols struct {
+	checked bitmap   // the rows checked
+	order   []int32  // the rows checked by posting key, day and id
+	key     []uint64 // of order[k]
+	day     []int32  // of order[k], a civil day
+}
+
+// noCodes stands for an empty list of roles or work formats: the groups
+// count it once, under the key "" (dictionary code 0).
+var noCodes = []int32{0}
+
+// buildColumns builds the groups' columns; it needs the rosters.
+func (s *Snapshot) buildColumns() {
+	mp := s.rosters.Load()
+	if mp == nil || len(s.rows) == 0 {
+		return
+	}
+	if len(analytics.Dims) != nDims {
+		panic("web: analytics.Dims changed: update nDims")
+	}
+	gc := &countCols{held: make([]bool, len(s.rows))}
+	for d := range gc.dense {
+		gc.dense[d] = make([]int32, len(s.dict))
+		for i := range gc.dense[d] {
+			gc.dense[d][i] = -1
+		}
+	}
+	see := func(d int, c int32) {
+		if gc.dense[d][c] < 0 {
+			gc.dense[d][c] = gc.ndense[d]
+			gc.ndense[d]++
+		}
+	}
+	regions := map[string]int32{}
+	for i := range s.rows {
+		r := &s.rows[i]
+		for _, c := range orNone(s.roleCodes[r.roleSet]) {
+			see(dRole, c)
+		}
+		see(dExperience, r.exp)
+		see(dArea, r.areaID)
+		if gc.dense[dRegion][r.areaID] < 0 {
+			k := s.areaIndex.Region(s.dict[r.areaID])
+			id, ok := regions[k]
+			if !ok {
+				id = int32(len(regions))
+				regions[k] = id
+			}
+			gc.dense[dRegion][r.areaID] = id
+		}
+		see(dEmployer, r.empID)
+		for _, c := range orNone(s.wfCodes[r.wfSet]) {
+			see(dWorkFormat, c)
+		}
+		see(dEmploymentForm, r.ef)
+	}
+	gc.ndense[dRegion] = int32(len(regions))
+	for b := range gc.bases {
+		gc.bases[b] = basisCols{class: make([]uint8, len(s.rows)), value: make([]float64, len(s.rows))}
+	}
+	keys, days, checked := make([]uint64, len(s.rows)), make([]int32, len(s.rows)), make([]bool, len(s.rows))
+	// Normalising a million salaries twice takes a second of one core:
+	// both cores take half the rows each.
+	_ = runParts(context.Background(), parts(), func(_ context.Context, k int) error {
+		n := parts()
+		sl := slab{}
+		var pk analytics.PostingKeys // one per goroutine: it caches folded titles
+		for i := k * len(s.rows) / n; i < (k+1)*len(s.rows)/n; i++ {
+			v := s.vacancyIn(i, &sl)
+			if key, day, ok := pk.Key(&v); ok {
+				keys[i], days[i], checked[i] = key, int32(day), true
+			}
+			var roster *store.Roster
+			if analytics.NeedsRoster(&v) {
+				gc.held[i] = true
+				roster = (*mp)[v.ID]
+			}
+			for b := range gc.bases {
+				sal := analytics.NormaliseRoster(v, roster, s.ratesIndex, analytics.Options{Net: b == 1})
+				c := &gc.bases[b]
+				switch {
+				case !sal.Disclosed():
+					c.class[i] = classNone
+				case !sal.OK:
+					c.class[i] = classExcluded
+				case sal.Flags.Has(analytics.FlagOutlier):
+					c.class[i] = classOutlier
+				default:
+					c.class[i], c.value[i] = classValue, sal.MonthlyRUR
+				}
+			}
+		}
+		return nil
+	})
+	for b := range gc.bases {
+		c := &gc.bases[b]
+		for i, cl := range c.class {
+			if cl == classValue {
+				c.order = append(c.order, int32(i))
+			}
+		}
+		slices.SortFunc(c.order, func(x, y int32) int { return cmpFloat(c.value[x], c.value[y]) })
+	}
+	p := &gc.post
+	p.checked = newBitmap(len(s.rows))
+	for i, ok := range checked {
+		if ok {
+			p.checked.set(int32(i))
+			p.order = append(p.order, int32(i))
+		}
+	}
+	slices.SortFunc(p.order, func(x, y int32) int {
+		if c := cmp.Compare(keys[x], keys[y]); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(days[x], days[y]); c != 0 {
+			return c
+		}
+		return strings.Compare(s.id(&s.rows[x]), s.id(&s.rows[y]))
+	})
+	p.key, p.day = make([]uint64, len(p.order)), make([]int32, len(p.order))
+	for k, i := range p.order {
+		p.key[k], p.day[k] = keys[i], days[i]
+	}
+	s.cols.Store(gc)
+}
+
+func cmpFloat(a, b float64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+func orNone(codes []int32) []int32 {
+	if len(codes) == 0 {
+		return noCodes
+	}
+	return codes
+}
+
+// Counts reports whether the snapshot counts groups from its columns
+// (analytics.ColumnStore): once they are built, for what it holds.
+func (s *Snapshot) Counts(f store.Filter, _ analytics.Options) bool {
+	return !fromSource(f) && s.cols.Load() != nil
+}
+
+// Count counts the groups of q from the columns (analytics.ColumnStore).
+func (s *Snapshot) Count(ctx context.Context, q analytics.ColumnQuery) (*analytics.ColumnAnswer, error) {
+	return s.CountFiltered(ctx, q.Filter, nil, q)
+}
+
+// CountsFiltered is Counts through a filter (filter.ColumnFilteringStore).
+func (s *Snapshot) CountsFiltered(sf store.Filter, _ *filter.Filter, o analytics.Options) bool {
+	return s.Counts(sf, o)
+}
+
+// CountFiltered counts the groups of q among the rows f selects within sf
+// (filter.ColumnFilteringStore; f nil: every row sf keeps).
+func (s *Snapshot) CountFiltered(ctx context.Context, sf store.Filter, f *filter.Filter, q analytics.ColumnQuery) (*analytics.ColumnAnswer, error) {
+	gc := s.cols.Load()
+	basis := &gc.bases[0]
+	if q.Options.Net {
+		basis = &gc.bases[1]
+	}
+	rows, err := s.selection(ctx, sf, f)
+	if err != nil {
+		return nil, err
+	}
+	c := &counter{s: s, gc: gc, basis: basis, tuples: make([]tupleCount, len(q.Tuples)), pos: make([]int32, len(s.rows))}
+	for t, dims := range q.Tuples {
+		c.tuples[t] = newTupleCount(gc, dims)
+	}
+	if q.Postings {
+		c.postN, c.postFirst = make([]int32, gc.ndense[dEmployer]), make([]int32, gc.ndense[dEmployer])
+		for e := range c.postFirst {
+			c.postFirst[e] = -1
+		}
+	}
+	// Pass 1, in the order of Compute's walk (the rows it holds for their
+	// rosters last): the counts, and each group's first row, which names it.
+	for pass := range 2 {
+		for k, i := range rows {
+			if gc.held[i] != (pass == 1) {
+				continue
+			}
+			c.count(i)
+			if k&4095 == 0 && ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+		}
+	}
+	// Pass 2, by salary: each salary into its groups' slots, ascending.
+	c.place(rows)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	ans := c.answer()
+	if q.Postings {
+		ans.Postings = c.postings(rows)
+	}
+	return ans, nil
+}
+
+// selection returns the rows f selects within sf, ascending.
+func (s *Snapshot) selection(ctx context.Context, sf store.Filter, f *filter.Filter) ([]int32, error) {
+	since := sinceNano(sf)
+	var rows []int32
+	if f == nil {
+		for i := range s.rows {
+			if s.keep(i, sf, since) {
+				rows = append(rows, int32(i))
+			}
+		}
+		return rows, ctx.Err()
+	}
+	cand := s.candidatesOrAll(f, sf)
+	rows = make([]int32, 0, cand.count())
+	need := f.Fields()
+	var lv store.Vacancy
+	cand.each(func(i int) bool {
+		if s.keep(i, sf, since) {
+			if s.light(i, &lv, need); f.Match(&lv) {
+				rows = append(rows, int32(i))
+			}
+		}
+		return len(rows)&4095 != 0 || ctx.Err() == nil
+	})
+	return rows, ctx.Err()
+}
+
+// groupCount is one group being counted.
+type groupCount struct {
+	vacancies, open, disclosed, excluded, outliers int32
+	n                                              int32 // salaries (classValue)
+	first                                          int32 // the row that opened it
+	at                                             int32 // pass 2: its next slot in counter.vals
+}
+
+func (g *groupCount) add(class uint8, open bool) {
+	g.vacancies++
+	if open {
+		g.open++
+	}
+	switch class {
+	case classExcluded:
+		g.disclosed++
+		g.excluded++
+	case classOutlier:
+		g.disclosed++
+		g.outliers++
+	case classValue:
+		g.disclosed++
+		g.n++
+	}
+}
+
+// tupleCount are the groups of one tuple of dimensions. A combination of
+// dense ids is a slot number (mixed radix); slots holds its group's index
+// in groups plus one, or, when the combinations are too many for an array,
+// the map does.
+type tupleCount struct {
+	dims   []int // indexes in analytics.Dims
+	radix  []int64
+	slots  []int32
+	slotM  map[int64]int32
+	groups []groupCount
+}
+
+// maxSlots bounds a tuple's array of slots (4 MB); the combinations of
+// more go to a map.
+const maxSlots = 1 << 20
+
+func newTupleCount(gc *countCols, dims []analytics.Dim) tupleCount {
+	t := tupleCount{}
+	size := int64(1)
+	for _, d := range dims {
+		i := slices.Index(analytics.Dims, d)
+		t.dims = append(t.dims, i)
+		t.radix = append(t.radix, size)
+		size *= max(int64(gc.ndense[i]), 1)
+		if size > math.MaxInt64/1024 {
+			size = math.MaxInt64 / 1024
+		}
+	}
+	if size <= maxSlots {
+		t.slots = make([]int32, size)
+	} else {
+		t.slotM = map[int64]int32{}
+	}
+	return t
+}
+
+// counter counts one view's groups.
+type counter struct {
+	s      *Snapshot
+	gc     *countCols
+	basis  *basisCols
+	tuples []tupleCount
+	total  groupCount
+	ids    [nDims][]int32 // the current row's dense ids of each dimension
+	one    [nDims][1]int32
+	buf    []int64 // the current row's slots in one tuple
+	// The groups of each row whose salary enters the figures: row i's are
+	// refs[ends[k-1]:ends[k]] (tuple<<refBits | group), k = pos[i]-1.
+	pos        []int32
+	refs, ends []int32
+	vals       []float64 // every group's salaries, group after group
+	// With the postings: per dense employer id, the rows checked and the
+	// first of them in the walk's order (-1: none).
+	postN, postFirst []int32
+}
+
+// values sets c.ids to row i's dense ids.
+func (c *counter) values(i int32) {
+	r := &c.s.rows[i]
+	dense := &c.gc.dense
+	c.ids[dRole] = c.ids[dRole][:0]
+	for _, code := range orNone(c.s.roleCodes[r.roleSet]) {
+		c.ids[dRole] = append(c.ids[dRole], dense[dRole][code])
+	}
+	c.ids[dWorkFormat] = c.ids[dWorkFormat][:0]
+	for _, code := range orNone(c.s.wfCodes[r.wfSet]) {
+		c.ids[dWorkFormat] = append(c.ids[dWorkFormat], dense[dWorkFormat][code])
+	}
+	single := func(d int, code int32) {
+		c.one[d][0] = dense[d][code]
+		c.ids[d] = c.one[d][:]
+	}
+	single(dExperience, r.exp)
+	single(dArea, r.areaID)
+	single(dRegion, r.areaID)
+	single(dEmployer, r.empID)
+	single(dEmploymentForm, r.ef)
+}
+
+// slots appends to buf the slot of every combination of the current row's
+// values of t's dimensions, in the order Compute's grouper walks them (a
+// vacancy with two roles counts in both).
+func (c *counter) slots(t *tupleCount, buf []int64) []int64 {
+	switch len(t.dims) {
+	case 1:
+		for _, a := range c.ids[t.dims[0]] {
+			buf = append(buf, int64(a))
+		}
+	case 2:
+		for _, a := range c.ids[t.dims[0]] {
+			for _, b := range c.ids[t.dims[1]] {
+				buf = append(buf, int64(a)+int64(b)*t.radix[1])
+			}
+		}
+	case 3:
+		for _, a := range c.ids[t.dims[0]] {
+			for _, b := range c.ids[t.dims[1]] {
+				for _, x := range c.ids[t.dims[2]] {
+					buf = append(buf, int64(a)+int64(b)*t.radix[1]+int64(x)*t.radix[2])
+				}
+			}
+		}
+	default:
+		var walk func(k int, slot int64)
+		walk = func(k int, slot int64) {
+			if k == len(t.dims) {
+				buf = append(buf, slot)
+				return
+			}
+			for _, id := range c.ids[t.dims[k]] {
+				walk(k+1, slot+int64(id)*t.radix[k])
+			}
+		}
+		walk(0, 0)
+	}
+	return buf
+}
+
+// group returns the index of the group of slot, -1 when there is none.
+func (t *tupleCount) group(slot int64) int32 {
+	if t.slots != nil {
+		return t.slots[slot] - 1
+	}
+	if g, ok := t.slotM[slot]; ok {
+		return g - 1
+	}
+	return -1
+}
+
+func (t *tupleCount) open(slot int64, first int32) int32 {
+	g := int32(len(t.groups))
+	t.groups = append(t.groups, groupCount{first: first})
+	if t.slots != nil {
+		t.slots[slot] = g + 1
+	} else {
+		t.slotM[slot] = g + 1
+	}
+	return g
+}
+
+// refBits is the bits of a group's index in a ref (the tuple above).
+const refBits = 24
+
+// count adds row i; the groups of a row whose salary enters the figures
+// are remembered for place.
+func (c *counter) count(i int32) {
+	class, open := c.basis.class[i], c.s.rows[i].closed == nilTime
+	if c.postN != nil && c.gc.post.checked.has(i) {
+		e := c.gc.dense[dEmployer][c.s.rows[i].empID]
+		if c.postN[e]++; c.postFirst[e] < 0 {
+			c.postFirst[e] = i
+		}
+	}
+	c.total.add(class, open)
+	c.values(i)
+	if class == classValue {
+		c.pos[i] = int32(len(c.ends)) + 1
+	}
+	for ti := range c.tuples {
+		t := &c.tuples[ti]
+		c.buf = c.slots(t, c.buf[:0])
+		for _, slot := range c.buf {
+			g := t.group(slot)
+			if g < 0 {
+				g = t.open(slot, i)
+			}
+			t.groups[g].add(class, open)
+			if class == classValue {
+				c.refs = append(c.refs, int32(ti)<<refBits|g)
+			}
+		}
+	}
+	if class == classValue {
+		c.ends = append(c.ends, int32(len(c.refs)))
+	}
+}
+
+// place drops the salaries of the rows counted into their groups' slots,
+// ascending.
+func (c *counter) place(rows []int32) {
+	size := int(c.total.n)
+	for ti := range c.tuples {
+		if len(c.tuples[ti].groups) >= 1<<refBits {
+			panic("web: a grouping of more than 16,777,216 groups")
+		}
+		for gi := range c.tuples[ti].groups {
+			g := &c.tuples[ti].groups[gi]
+			g.at = int32(size)
+			size += int(g.n)
+		}
+	}
+	c.vals = make([]float64, size)
+	c.total.at = 0
+	put := func(i int32) {
+		x := c.basis.value[i]
+		c.vals[c.total.at] = x
+		c.total.at++
+		k := c.pos[i] - 1
+		from := int32(0)
+		if k > 0 {
+			from = c.ends[k-1]
+		}
+		for _, ref := range c.refs[from:c.ends[k]] {
+			g := &c.tuples[ref>>refBits].groups[ref&(1<<refBits-1)]
+			c.vals[g.at] = x
+			g.at++
+		}
+	}
+	// A narrow view sorts its own salaries; a broad one reads them off the
+	// snapshot's order.
+	if int(c.total.n)*16 < len(c.basis.order) {
+		mine := make([]int32, 0, c.total.n)
+		for _, i := range rows {
+			if c.basis.class[i] == classValue {
+				mine = append(mine, i)
+			}
+		}
+		slices.SortFunc(mine, func(x, y int32) int { return cmpFloat(c.basis.value[x], c.basis.value[y]) })
+		for _, i := range mine {
+			put(i)
+		}
+		return
+	}
+	for _, i := range c.basis.order {
+		if c.pos[i] != 0 {
+			put(i)
+		}
+	}
+}
+
+// answer turns the counts into the analytics' groups, named after their
+// first rows.
+func (c *counter) answer() *analytics.ColumnAnswer {
+	ans := &analytics.ColumnAnswer{Total: c.acc(&c.total, 0), Tuples: make([][]analytics.GroupAcc, len(c.tuples))}
+	var sl slab
+	for ti := range c.tuples {
+		t := &c.tuples[ti]
+		out := make([]analytics.GroupAcc, len(t.groups))
+		for gi := range t.groups {
+			g := &t.groups[gi]
+			out[gi] = c.acc(g, g.at-g.n)
+			out[gi].Key, out[gi].Label = c.name(t, g.first, &sl, int32(gi))
+		}
+		ans.Tuples[ti] = out
+	}
+	return ans
+}
+
+func (c *counter) acc(g *groupCount, from int32) analytics.GroupAcc {
+	return analytics.GroupAcc{
+		Vacancies: int(g.vacancies), Open: int(g.open), Disclosed: int(g.disclosed), Excluded: int(g.excluded),
+		OutliersAbs: int(g.outliers), Vals: c.vals[from : from+g.n : from+g.n],
+	}
+}
+
+// name returns the key and label of group gi of t from its first row: the
+// values of the row whose combination is the group's.
+func (c *counter) name(t *tupleCount, first int32, sl *slab, gi int32) (key, label []string) {
+	v := c.s.vacancyIn(int(first), sl)
+	c.values(first)
+	key, label = make([]string, len(t.dims)), make([]string, len(t.dims))
+	// The position of the group's combination among the row's: its values'
+	// positions, mixed radix.
+	k := slices.IndexFunc(c.slots(t, nil), func(slot int64) bool { return t.group(slot) == gi })
+	for j := len(t.dims) - 1; j >= 0; j-- {
+		d := t.dims[j]
+		n := len(c.ids[d])
+		keys, labels := analytics.GroupValues(c.s.areaIndex, analytics.Dims[d], &v)
+		key[j], label[j] = keys[k%n], labels[k%n]
+		k /= n
+	}
+	return key, label
+}
+
+// postings finds the mass postings among rows as the postings section
+// does: the rows checked, in the snapshot's order of posting key, day and
+// id; a run of one key whose days are at most analytics.MassWindowDays
+// apart is one posting, and when it spans areas every row but its first
+// is a copy.
+func (c *counter) postings(rows []int32) *analytics.Postings {
+	p := c.gc.post
+	sel := newBitmap(len(c.s.rows))
+	sel.add(rows)
+	out := &analytics.Postings{}
+	copies := map[int32]int{} // per dense employer id
+	var run []int32
+	multi := false
+	flush := func() {
+		if multi {
+			for _, i := range run[1:] {
+				copies[c.gc.dense[dEmployer][c.s.rows[i].empID]]++
+				out.Copies++
+			}
+		}
+	}
+	var key uint64
+	var day int32
+	for k, i := range p.order {
+		if !sel.has(i) {
+			continue
+		}
+		out.Checked++
+		if len(run) > 0 && p.key[k] == key && int64(p.day[k])-int64(day) <= analytics.MassWindowDays {
+			run = append(run, i)
+			multi = multi || c.s.rows[i].areaID != c.s.rows[run[0]].areaID
+		} else {
+			flush()
+			run, multi, key = append(run[:0], i), false, p.key[k]
+		}
+		day = p.day[k]
+	}
+	flush()
+	for e, n := range copies {
+		r := &c.s.rows[c.postFirst[e]]
+		out.ByEmployer = append(out.ByEmployer, analytics.EmployerCopies{EmployerID: c.s.dict[r.empID], Employer: c.s.dict[r.empName],
+			Vacancies: int(c.postN[e]), Copies: n, Share: float64(n) / float64(c.postN[e])})
+	}
+	slices.SortFunc(out.ByEmployer, func(a, b analytics.EmployerCopies) int {
+		if x := cmp.Compare(b.Copies, a.Copies); x != 0 {
+			return x
+		}
+		return cmp.Compare(a.EmployerID, b.EmployerID)
+	})
+	return out
+}
