@@ -44,15 +44,25 @@ type ColumnQuery struct {
 	// Postings asks for the mass postings too (Result.Postings, without
 	// UniquePostings): the vacancies checked (PostingKeys), sorted by key,
 	// day and id, a cluster's copies all but its first when it spans areas.
-	Postings bool
+	// Lifetimes asks for the lifetimes' samples (NewLifeRow) in all and by
+	// LifetimeDims.
+	Postings, Lifetimes bool
 }
 
 // ColumnAnswer is a ColumnStore's answer: the total and, per tuple of the
 // query, its groups in no particular order.
 type ColumnAnswer struct {
-	Total    GroupAcc
-	Tuples   [][]GroupAcc
-	Postings *Postings // when asked
+	Total     GroupAcc
+	Tuples    [][]GroupAcc
+	Postings  *Postings  // when asked
+	Lifetimes *Lifetimes // when asked
+}
+
+// Lifetimes are the samples of the lifetimes: the total and one group per
+// value of LifetimeDims, in no order.
+type Lifetimes struct {
+	Total  LifeAcc
+	Groups []LifeAcc
 }
 
 // ColumnStore is a store that counts groups from its own columns.
@@ -77,11 +87,12 @@ func GroupValues(areas *AreaIndex, d Dim, v *store.Vacancy) (keys, labels []stri
 // columns is a ColumnStore's answer on its way: Compute starts it before
 // the walk and the fed sections read it after.
 type columns struct {
-	postings bool           // the answer has the postings
-	tuples   map[string]int // tupleKey → index in the query's Tuples
-	done     chan struct{}
-	ans      *ColumnAnswer
-	err      error
+	postings  bool           // the answer has the postings
+	lifetimes bool           // and the lifetimes
+	tuples    map[string]int // tupleKey → index in the query's Tuples
+	done      chan struct{}
+	ans       *ColumnAnswer
+	err       error
 }
 
 // startColumns asks s for env's groups on a goroutine of its own, when s
@@ -95,8 +106,9 @@ func startColumns(ctx context.Context, s store.Store, env *Env) *columns {
 	if !ok || env.UniquePostings || env.GroupsOnly || !cs.Counts(env.Filter, env.Options) {
 		return nil
 	}
-	q := ColumnQuery{Filter: env.Filter, Options: env.Options, Postings: true} // a full computation, not UniquePostings
-	c := &columns{postings: true, tuples: map[string]int{}, done: make(chan struct{})}
+	// A full computation, not UniquePostings: the postings and the lifetimes too.
+	q := ColumnQuery{Filter: env.Filter, Options: env.Options, Postings: true, Lifetimes: true}
+	c := &columns{postings: true, lifetimes: true, tuples: map[string]int{}, done: make(chan struct{})}
 	add := func(dims []Dim) {
 		if _, ok := c.tuples[tupleKey(dims)]; !ok {
 			c.tuples[tupleKey(dims)] = len(q.Tuples)
@@ -118,8 +130,8 @@ func startColumns(ctx context.Context, s store.Store, env *Env) *columns {
 			c.err = errors.New("the store's columns gave no answer")
 		case len(c.ans.Tuples) != len(q.Tuples):
 			c.err = fmt.Errorf("the store's columns answered %d groupings for %d", len(c.ans.Tuples), len(q.Tuples))
-		case c.ans.Postings == nil:
-			c.err = errors.New("the store's columns gave no postings")
+		case c.ans.Postings == nil || c.ans.Lifetimes == nil:
+			c.err = errors.New("the store's columns gave no postings or lifetimes")
 		}
 	}()
 	return c

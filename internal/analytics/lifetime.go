@@ -351,7 +351,62 @@ type lifetimeSection struct {
 }
 
 func newLifetimeSection(env *Env) Section {
-	return &lifetimeSection{life: newLifeGroups(env.dims, []Dim{DimExperience}), window: env.Window}
+	if env.cols != nil && env.cols.lifetimes {
+		return &fedLifetime{fed{env: env}}
+	}
+	return &lifetimeSection{life: newLifeGroups(env.dims, LifetimeDims), window: env.Window}
+}
+
+// LifetimeDims are the dimensions of Lifetime.ByExperience.
+var LifetimeDims = []Dim{DimExperience}
+
+// LifeRow is what the lifetimes take of one vacancy (lifeSubject), for a
+// ColumnStore to keep once for every view.
+type LifeRow struct {
+	Subject
+	Initial bool          // the start is initial_created_at
+	Closed  bool          // closed, with a known published_at
+	Naive   time.Duration // published_at → closed_at when Closed
+}
+
+// NewLifeRow returns v's LifeRow.
+func NewLifeRow(v *store.Vacancy) LifeRow {
+	o := newLifeObs(v)
+	return LifeRow{Subject: o.subj, Initial: o.initial, Closed: o.closed, Naive: o.naive}
+}
+
+// LifeAcc is the lifetimes of one group as a ColumnStore collects them:
+// N vacancies, of them Censored still open and Dropped closed but never at
+// risk; the entries of those at risk, and their exits (closings in
+// Events, the rest in CensoredExits), each sorted ascending; Initial
+// started at initial_created_at; ClosedN closed with a known published_at,
+// ClosedNs the sum of their published_at → closed_at in nanoseconds, 128
+// bits (high word first).
+type LifeAcc struct {
+	Key, Label                 []string
+	N, Censored, Dropped       int
+	Entries, Events, CensExits []float64
+	Initial, ClosedN           int
+	ClosedNs                   [2]uint64
+}
+
+// fedLifetime is lifetimeSection fed from the columns.
+type fedLifetime struct{ fed }
+
+func (l *fedLifetime) Finish(r *Result) {
+	life := newLifeGroups(l.env.dims, LifetimeDims)
+	life.total = fromLifeAcc(&l.ans.Lifetimes.Total)
+	life.total.key, life.total.label = []string{""}, []string{"Все вакансии"}
+	for i := range l.ans.Lifetimes.Groups {
+		a := fromLifeAcc(&l.ans.Lifetimes.Groups[i])
+		life.groups[strings.Join(a.key, "\x1f")] = &a
+	}
+	r.Lifetime = life.lifetimeReport(l.env.Window)
+}
+
+func fromLifeAcc(a *LifeAcc) lifeAcc {
+	return lifeAcc{key: a.Key, label: a.Label, initial: a.Initial, closedN: a.ClosedN, closed: nsSum{a.ClosedNs[0], a.ClosedNs[1]},
+		sample: kmSample{entries: a.Entries, events: a.Events, censored: a.CensExits, n: a.N, censoredN: a.Censored, dropped: a.Dropped, sorted: true}}
 }
 
 func (l *lifetimeSection) Observe(o *Seen)     { l.life.observe(o) }

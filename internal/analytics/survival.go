@@ -120,6 +120,7 @@ func KaplanMeierLT(subj []Subject) KM {
 type kmSample struct {
 	entries, events, censored []float64
 	n, censoredN, dropped     int
+	sorted                    bool // the slices are in ascending order already (fed from a ColumnStore)
 }
 
 func (k *kmSample) add(s Subject) {
@@ -158,9 +159,11 @@ func (k *kmSample) merge(b *kmSample) {
 func (k *kmSample) estimate(curve bool) KM {
 	km := KM{N: k.n, Censored: k.censoredN, Dropped: k.dropped}
 	entries, events, censored := k.entries, k.events, k.censored
-	buf := sortFloats(entries, nil)
-	buf = sortFloats(events, buf)
-	sortFloats(censored, buf)
+	if !k.sorted {
+		buf := sortFloats(entries, nil)
+		buf = sortFloats(events, buf)
+		sortFloats(censored, buf)
+	}
 	if curve && len(events)+len(censored) > 0 {
 		// At most one point per exit: growing the curve by appending would
 		// copy it over and over.

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"math"
+	"math/bits"
 	"slices"
 	"strings"
 
@@ -33,13 +34,35 @@ const (
 type countCols struct {
 	bases  [2]basisCols // gross, net (analytics.Options.Net)
 	post   postCols
-	held   []bool // rows the walk holds back for their rosters (analytics.NeedsRoster)
-	dense  [nDims][]int32
+	life   lifeCols
+	rows   []crow
 	ndense [nDims]int32
+	// The dense ids of each set of roles and of work formats (Snapshot.roleCodes, wfCodes).
+	roleIDs, wfIDs [][]int32
 }
 
-// nDims is len(analytics.Dims); dense[d] maps a dictionary code (for the
-// region: the area's code) to the dense id of the value, -1 for none.
+// crow is a row as the count reads it: the dense ids of its values (a set
+// of roles or of work formats by its index), a few flags, and the naive
+// lifetime. 32 bytes where the snapshot's row is 96: a view of a third of
+// a million rows read its rows' cache lines a third of its time.
+type crow struct {
+	roleSet, wfSet int32
+	area, emp      int32
+	region         uint16
+	exp, ef        uint8
+	flags          uint8 // row*
+	life           uint8 // life*
+	naive          int64 // published_at → closed_at, ns, when lifeClosed
+}
+
+// Row flags.
+const (
+	rowOpen    uint8 = 1 << iota // not closed
+	rowHeld                      // held back by the walk for its roster (analytics.NeedsRoster)
+	rowChecked                   // checked for copies (analytics.PostingKeys)
+)
+
+// nDims is len(analytics.Dims).
 const nDims = 7
 
 // Dims indexes (analytics.Dims, in order).
@@ -63,11 +86,31 @@ type basisCols struct {
 // postCols are the rows the postings section checks for copies
 // (analytics.PostingKeys), in the order it sorts them.
 type postCols struct {
-	checked bitmap   // the rows checked
-	order   []int32  // the rows checked by posting key, day and id
-	key     []uint64 // of order[k]
-	day     []int32  // of order[k], a civil day
+	order []int32  // the rows checked by posting key, day and id
+	key   []uint64 // of order[k]
+	day   []int32  // of order[k], a civil day
 }
+
+// lifeCols are the rows' lifetimes (analytics.NewLifeRow): a few flags a
+// row, and the times of each kind the Kaplan–Meier estimate reads, sorted
+// once for every view.
+type lifeCols struct {
+	entries, events, censed sortedTimes
+}
+
+// sortedTimes are rows and a time of each, ascending.
+type sortedTimes struct {
+	rows  []int32
+	times []float64
+}
+
+// Lifetime flags of a row.
+const (
+	lifeEvent   uint8 = 1 << iota // closed
+	lifeAtRisk                    // left after it entered (exit > entry)
+	lifeInitial                   // started at initial_created_at
+	lifeClosed                    // closed with a known published_at (the naive mean)
+)
 
 // noCodes stands for an empty list of roles or work formats: the groups
 // count it once, under the key "" (dictionary code 0).
@@ -82,16 +125,19 @@ func (s *Snapshot) buildColumns() {
 	if len(analytics.Dims) != nDims {
 		panic("web: analytics.Dims changed: update nDims")
 	}
-	gc := &countCols{held: make([]bool, len(s.rows))}
-	for d := range gc.dense {
-		gc.dense[d] = make([]int32, len(s.dict))
-		for i := range gc.dense[d] {
-			gc.dense[d][i] = -1
+	gc := &countCols{rows: make([]crow, len(s.rows))}
+	// dense[d] maps a dictionary code (for the region: the area's code) to
+	// the dense id of the value, -1 for none.
+	var dense [nDims][]int32
+	for d := range dense {
+		dense[d] = make([]int32, len(s.dict))
+		for i := range dense[d] {
+			dense[d][i] = -1
 		}
 	}
 	see := func(d int, c int32) {
-		if gc.dense[d][c] < 0 {
-			gc.dense[d][c] = gc.ndense[d]
+		if dense[d][c] < 0 {
+			dense[d][c] = gc.ndense[d]
 			gc.ndense[d]++
 		}
 	}
@@ -103,14 +149,14 @@ func (s *Snapshot) buildColumns() {
 		}
 		see(dExperience, r.exp)
 		see(dArea, r.areaID)
-		if gc.dense[dRegion][r.areaID] < 0 {
+		if dense[dRegion][r.areaID] < 0 {
 			k := s.areaIndex.Region(s.dict[r.areaID])
 			id, ok := regions[k]
 			if !ok {
 				id = int32(len(regions))
 				regions[k] = id
 			}
-			gc.dense[dRegion][r.areaID] = id
+			dense[dRegion][r.areaID] = id
 		}
 		see(dEmployer, r.empID)
 		for _, c := range orNone(s.wfCodes[r.wfSet]) {
@@ -119,10 +165,34 @@ func (s *Snapshot) buildColumns() {
 		see(dEmploymentForm, r.ef)
 	}
 	gc.ndense[dRegion] = int32(len(regions))
+	// The narrow fields of crow: a store with more values than they hold
+	// has its views counted by the walk.
+	if gc.ndense[dExperience] > math.MaxUint8 || gc.ndense[dEmploymentForm] > math.MaxUint8 || gc.ndense[dRegion] > math.MaxUint16 {
+		return
+	}
+	sets := func(codes [][]int32, d int) [][]int32 {
+		out := make([][]int32, len(codes))
+		for j, cs := range codes {
+			for _, c := range orNone(cs) {
+				out[j] = append(out[j], dense[d][c])
+			}
+		}
+		return out
+	}
+	gc.roleIDs, gc.wfIDs = sets(s.roleCodes, dRole), sets(s.wfCodes, dWorkFormat)
+	for i := range s.rows {
+		r, c := &s.rows[i], &gc.rows[i]
+		*c = crow{roleSet: r.roleSet, wfSet: r.wfSet, area: dense[dArea][r.areaID], emp: dense[dEmployer][r.empID],
+			region: uint16(dense[dRegion][r.areaID]), exp: uint8(dense[dExperience][r.exp]), ef: uint8(dense[dEmploymentForm][r.ef])}
+		if r.closed == nilTime {
+			c.flags |= rowOpen
+		}
+	}
 	for b := range gc.bases {
 		gc.bases[b] = basisCols{class: make([]uint8, len(s.rows)), value: make([]float64, len(s.rows))}
 	}
-	keys, days, checked := make([]uint64, len(s.rows)), make([]int32, len(s.rows)), make([]bool, len(s.rows))
+	keys, days := make([]uint64, len(s.rows)), make([]int32, len(s.rows))
+	entry, exit := make([]float64, len(s.rows)), make([]float64, len(s.rows))
 	// Normalising a million salaries twice takes a second of one core:
 	// both cores take half the rows each.
 	_ = runParts(context.Background(), parts(), func(_ context.Context, k int) error {
@@ -130,13 +200,18 @@ func (s *Snapshot) buildColumns() {
 		sl := slab{}
 		var pk analytics.PostingKeys // one per goroutine: it caches folded titles
 		for i := k * len(s.rows) / n; i < (k+1)*len(s.rows)/n; i++ {
-			v := s.vacancyIn(i, &sl)
+			v, c := s.vacancyIn(i, &sl), &gc.rows[i]
 			if key, day, ok := pk.Key(&v); ok {
-				keys[i], days[i], checked[i] = key, int32(day), true
+				keys[i], days[i] = key, int32(day)
+				c.flags |= rowChecked
 			}
+			lr := analytics.NewLifeRow(&v)
+			entry[i], exit[i], c.naive = lr.Entry, lr.Exit, int64(lr.Naive)
+			c.life = flag(lr.Event, lifeEvent) | flag(lr.Exit > lr.Entry, lifeAtRisk) |
+				flag(lr.Initial, lifeInitial) | flag(lr.Closed, lifeClosed)
 			var roster *store.Roster
 			if analytics.NeedsRoster(&v) {
-				gc.held[i] = true
+				c.flags |= rowHeld
 				roster = (*mp)[v.ID]
 			}
 			for b := range gc.bases {
@@ -165,11 +240,25 @@ func (s *Snapshot) buildColumns() {
 		}
 		slices.SortFunc(c.order, func(x, y int32) int { return cmpFloat(c.value[x], c.value[y]) })
 	}
+	l := &gc.life
+	for i := range gc.rows {
+		f := gc.rows[i].life
+		if f&lifeAtRisk == 0 {
+			continue
+		}
+		l.entries.rows = append(l.entries.rows, int32(i))
+		if f&lifeEvent != 0 {
+			l.events.rows = append(l.events.rows, int32(i))
+		} else {
+			l.censed.rows = append(l.censed.rows, int32(i))
+		}
+	}
+	l.entries.sortBy(entry)
+	l.events.sortBy(exit)
+	l.censed.sortBy(exit)
 	p := &gc.post
-	p.checked = newBitmap(len(s.rows))
-	for i, ok := range checked {
-		if ok {
-			p.checked.set(int32(i))
+	for i := range gc.rows {
+		if gc.rows[i].flags&rowChecked != 0 {
 			p.order = append(p.order, int32(i))
 		}
 	}
@@ -187,6 +276,23 @@ func (s *Snapshot) buildColumns() {
 		p.key[k], p.day[k] = keys[i], days[i]
 	}
 	s.cols.Store(gc)
+}
+
+// sortBy sorts t.rows by time[row] and keeps the times.
+func (t *sortedTimes) sortBy(time []float64) {
+	slices.SortFunc(t.rows, func(x, y int32) int { return cmpFloat(time[x], time[y]) })
+	t.times = make([]float64, len(t.rows))
+	for k, i := range t.rows {
+		t.times[k] = time[i]
+	}
+}
+
+// flag is f when ok.
+func flag(ok bool, f uint8) uint8 {
+	if ok {
+		return f
+	}
+	return 0
 }
 
 func cmpFloat(a, b float64) int {
@@ -244,11 +350,17 @@ func (s *Snapshot) CountFiltered(ctx context.Context, sf store.Filter, f *filter
 			c.postFirst[e] = -1
 		}
 	}
+	if q.Lifetimes {
+		c.life = make([]lifeCount, gc.ndense[dExperience])
+		for e := range c.life {
+			c.life[e].first = -1
+		}
+	}
 	// Pass 1, in the order of Compute's walk (the rows it holds for their
 	// rosters last): the counts, and each group's first row, which names it.
 	for pass := range 2 {
 		for k, i := range rows {
-			if gc.held[i] != (pass == 1) {
+			if (gc.rows[i].flags&rowHeld != 0) != (pass == 1) {
 				continue
 			}
 			c.count(i)
@@ -263,8 +375,16 @@ func (s *Snapshot) CountFiltered(ctx context.Context, sf store.Filter, f *filter
 		return nil, err
 	}
 	ans := c.answer()
+	var sel bitmap
+	if q.Postings || q.Lifetimes {
+		sel = newBitmap(len(s.rows))
+		sel.add(rows)
+	}
 	if q.Postings {
-		ans.Postings = c.postings(rows)
+		ans.Postings = c.postings(sel)
+	}
+	if q.Lifetimes {
+		ans.Lifetimes = c.lifetimes(sel)
 	}
 	return ans, nil
 }
@@ -376,29 +496,54 @@ type counter struct {
 	// With the postings: per dense employer id, the rows checked and the
 	// first of them in the walk's order (-1: none).
 	postN, postFirst []int32
+	// With the lifetimes: the total and one per dense experience id, with
+	// its first row in the walk's order (-1: none).
+	life      []lifeCount
+	lifeTotal lifeCount
+}
+
+// lifeCount is analytics.LifeAcc being counted.
+type lifeCount struct {
+	analytics.LifeAcc
+	first int32
+	// The sizes of the lists (at risk, of them closed) and, in lifetimes,
+	// the next free place in each.
+	atRisk, events int32
+	at             [3]int32
+}
+
+func (l *lifeCount) add(f uint8, naive int64) {
+	l.N++
+	if f&lifeEvent == 0 {
+		l.Censored++
+	} else if f&lifeAtRisk == 0 {
+		l.Dropped++
+	}
+	if f&lifeAtRisk != 0 {
+		l.atRisk++
+		if f&lifeEvent != 0 {
+			l.events++
+		}
+	}
+	if f&lifeInitial != 0 {
+		l.Initial++
+	}
+	if f&lifeClosed != 0 {
+		l.ClosedN++
+		lo, carry := bits.Add64(l.ClosedNs[1], uint64(naive), 0)
+		l.ClosedNs[0], l.ClosedNs[1] = l.ClosedNs[0]+carry, lo
+	}
 }
 
 // values sets c.ids to row i's dense ids.
 func (c *counter) values(i int32) {
-	r := &c.s.rows[i]
-	dense := &c.gc.dense
-	c.ids[dRole] = c.ids[dRole][:0]
-	for _, code := range orNone(c.s.roleCodes[r.roleSet]) {
-		c.ids[dRole] = append(c.ids[dRole], dense[dRole][code])
-	}
-	c.ids[dWorkFormat] = c.ids[dWorkFormat][:0]
-	for _, code := range orNone(c.s.wfCodes[r.wfSet]) {
-		c.ids[dWorkFormat] = append(c.ids[dWorkFormat], dense[dWorkFormat][code])
-	}
-	single := func(d int, code int32) {
-		c.one[d][0] = dense[d][code]
+	r := &c.gc.rows[i]
+	c.ids[dRole], c.ids[dWorkFormat] = c.gc.roleIDs[r.roleSet], c.gc.wfIDs[r.wfSet]
+	c.one[dExperience][0], c.one[dArea][0], c.one[dRegion][0] = int32(r.exp), r.area, int32(r.region)
+	c.one[dEmployer][0], c.one[dEmploymentForm][0] = r.emp, int32(r.ef)
+	for _, d := range [...]int{dExperience, dArea, dRegion, dEmployer, dEmploymentForm} {
 		c.ids[d] = c.one[d][:]
 	}
-	single(dExperience, r.exp)
-	single(dArea, r.areaID)
-	single(dRegion, r.areaID)
-	single(dEmployer, r.empID)
-	single(dEmploymentForm, r.ef)
 }
 
 // slots appends to buf the slot of every combination of the current row's
@@ -468,9 +613,17 @@ const refBits = 24
 // count adds row i; the groups of a row whose salary enters the figures
 // are remembered for place.
 func (c *counter) count(i int32) {
-	class, open := c.basis.class[i], c.s.rows[i].closed == nilTime
-	if c.postN != nil && c.gc.post.checked.has(i) {
-		e := c.gc.dense[dEmployer][c.s.rows[i].empID]
+	r := &c.gc.rows[i]
+	class, open := c.basis.class[i], r.flags&rowOpen != 0
+	if c.life != nil {
+		c.lifeTotal.add(r.life, r.naive)
+		l := &c.life[r.exp]
+		if l.add(r.life, r.naive); l.first < 0 {
+			l.first = i
+		}
+	}
+	if c.postN != nil && r.flags&rowChecked != 0 {
+		e := r.emp
 		if c.postN[e]++; c.postFirst[e] < 0 {
 			c.postFirst[e] = i
 		}
@@ -556,14 +709,14 @@ func (c *counter) place(rows []int32) {
 // first rows.
 func (c *counter) answer() *analytics.ColumnAnswer {
 	ans := &analytics.ColumnAnswer{Total: c.acc(&c.total, 0), Tuples: make([][]analytics.GroupAcc, len(c.tuples))}
-	var sl slab
+	var v store.Vacancy
 	for ti := range c.tuples {
 		t := &c.tuples[ti]
 		out := make([]analytics.GroupAcc, len(t.groups))
 		for gi := range t.groups {
 			g := &t.groups[gi]
 			out[gi] = c.acc(g, g.at-g.n)
-			out[gi].Key, out[gi].Label = c.name(t, g.first, &sl, int32(gi))
+			out[gi].Key, out[gi].Label = c.name(t, g.first, &v, int32(gi))
 		}
 		ans.Tuples[ti] = out
 	}
@@ -579,8 +732,8 @@ func (c *counter) acc(g *groupCount, from int32) analytics.GroupAcc {
 
 // name returns the key and label of group gi of t from its first row: the
 // values of the row whose combination is the group's.
-func (c *counter) name(t *tupleCount, first int32, sl *slab, gi int32) (key, label []string) {
-	v := c.s.vacancyIn(int(first), sl)
+func (c *counter) name(t *tupleCount, first int32, v *store.Vacancy, gi int32) (key, label []string) {
+	c.s.named(first, v)
 	c.values(first)
 	key, label = make([]string, len(t.dims)), make([]string, len(t.dims))
 	// The position of the group's combination among the row's: its values'
@@ -589,7 +742,7 @@ func (c *counter) name(t *tupleCount, first int32, sl *slab, gi int32) (key, lab
 	for j := len(t.dims) - 1; j >= 0; j-- {
 		d := t.dims[j]
 		n := len(c.ids[d])
-		keys, labels := analytics.GroupValues(c.s.areaIndex, analytics.Dims[d], &v)
+		keys, labels := analytics.GroupValues(c.s.areaIndex, analytics.Dims[d], v)
 		key[j], label[j] = keys[k%n], labels[k%n]
 		k /= n
 	}
@@ -601,10 +754,8 @@ func (c *counter) name(t *tupleCount, first int32, sl *slab, gi int32) (key, lab
 // id; a run of one key whose days are at most analytics.MassWindowDays
 // apart is one posting, and when it spans areas every row but its first
 // is a copy.
-func (c *counter) postings(rows []int32) *analytics.Postings {
+func (c *counter) postings(sel bitmap) *analytics.Postings {
 	p := c.gc.post
-	sel := newBitmap(len(c.s.rows))
-	sel.add(rows)
 	out := &analytics.Postings{}
 	copies := map[int32]int{} // per dense employer id
 	var run []int32
@@ -612,7 +763,7 @@ func (c *counter) postings(rows []int32) *analytics.Postings {
 	flush := func() {
 		if multi {
 			for _, i := range run[1:] {
-				copies[c.gc.dense[dEmployer][c.s.rows[i].empID]]++
+				copies[c.gc.rows[i].emp]++
 				out.Copies++
 			}
 		}
@@ -626,7 +777,7 @@ func (c *counter) postings(rows []int32) *analytics.Postings {
 		out.Checked++
 		if len(run) > 0 && p.key[k] == key && int64(p.day[k])-int64(day) <= analytics.MassWindowDays {
 			run = append(run, i)
-			multi = multi || c.s.rows[i].areaID != c.s.rows[run[0]].areaID
+			multi = multi || c.gc.rows[i].area != c.gc.rows[run[0]].area
 		} else {
 			flush()
 			run, multi, key = append(run[:0], i), false, p.key[k]
@@ -646,4 +797,60 @@ func (c *counter) postings(rows []int32) *analytics.Postings {
 		return cmp.Compare(a.EmployerID, b.EmployerID)
 	})
 	return out
+}
+
+// lifetimes collects the lifetimes' samples of the rows in sel, in all
+// and by experience: the counts from the walk's pass (count), the times
+// read off the snapshot's sorted ones, so each list comes out sorted.
+func (c *counter) lifetimes(sel bitmap) *analytics.Lifetimes {
+	// Each list sized from the counts, filled in the snapshot's order.
+	lists := func(l *lifeCount) {
+		l.Entries = make([]float64, l.atRisk)
+		l.Events = make([]float64, l.events)
+		l.CensExits = make([]float64, l.atRisk-l.events)
+	}
+	lists(&c.lifeTotal)
+	for e := range c.life {
+		lists(&c.life[e])
+	}
+	lc := &c.gc.life
+	for j, t := range [3]*sortedTimes{&lc.entries, &lc.events, &lc.censed} {
+		for k, i := range t.rows {
+			if !sel.has(i) {
+				continue
+			}
+			x := t.times[k]
+			for _, l := range [2]*lifeCount{&c.lifeTotal, &c.life[c.gc.rows[i].exp]} {
+				switch j {
+				case 0:
+					l.Entries[l.at[0]] = x
+				case 1:
+					l.Events[l.at[1]] = x
+				default:
+					l.CensExits[l.at[2]] = x
+				}
+				l.at[j]++
+			}
+		}
+	}
+	out := &analytics.Lifetimes{Total: c.lifeTotal.LifeAcc}
+	var v store.Vacancy
+	for e := range c.life {
+		g := &c.life[e]
+		if g.first < 0 {
+			continue
+		}
+		c.s.named(g.first, &v)
+		keys, labels := analytics.GroupValues(c.s.areaIndex, analytics.DimExperience, &v)
+		g.Key, g.Label = keys, labels
+		out.Groups = append(out.Groups, g.LifeAcc)
+	}
+	return out
+}
+
+// named fills v with what analytics.GroupValues reads of row i: the light
+// copy (Snapshot.light) and the area's name.
+func (s *Snapshot) named(i int32, v *store.Vacancy) {
+	s.light(int(i), v, 0)
+	v.AreaName = s.dict[s.rows[i].areaName]
 }
