@@ -45,8 +45,8 @@ type ColumnQuery struct {
 	// UniquePostings): the vacancies checked (PostingKeys), sorted by key,
 	// day and id, a cluster's copies all but its first when it spans areas.
 	// Lifetimes asks for the lifetimes' samples (NewLifeRow) in all and by
-	// LifetimeDims.
-	Postings, Lifetimes bool
+	// LifetimeDims; Trends for the weeks and months (NewTrendRow).
+	Postings, Lifetimes, Trends bool
 }
 
 // ColumnAnswer is a ColumnStore's answer: the total and, per tuple of the
@@ -56,6 +56,9 @@ type ColumnAnswer struct {
 	Tuples    [][]GroupAcc
 	Postings  *Postings  // when asked
 	Lifetimes *Lifetimes // when asked
+	// Weekly and Monthly are the periods (when asked), in no order: every
+	// one a vacancy was published or closed in.
+	Weekly, Monthly []PeriodAcc
 }
 
 // Lifetimes are the samples of the lifetimes: the total and one group per
@@ -89,6 +92,7 @@ func GroupValues(areas *AreaIndex, d Dim, v *store.Vacancy) (keys, labels []stri
 type columns struct {
 	postings  bool           // the answer has the postings
 	lifetimes bool           // and the lifetimes
+	trends    bool           // and the weeks and months
 	tuples    map[string]int // tupleKey → index in the query's Tuples
 	done      chan struct{}
 	ans       *ColumnAnswer
@@ -107,8 +111,8 @@ func startColumns(ctx context.Context, s store.Store, env *Env) *columns {
 		return nil
 	}
 	// A full computation, not UniquePostings: the postings and the lifetimes too.
-	q := ColumnQuery{Filter: env.Filter, Options: env.Options, Postings: true, Lifetimes: true}
-	c := &columns{postings: true, lifetimes: true, tuples: map[string]int{}, done: make(chan struct{})}
+	q := ColumnQuery{Filter: env.Filter, Options: env.Options, Postings: true, Lifetimes: true, Trends: true}
+	c := &columns{postings: true, lifetimes: true, trends: true, tuples: map[string]int{}, done: make(chan struct{})}
 	add := func(dims []Dim) {
 		if _, ok := c.tuples[tupleKey(dims)]; !ok {
 			c.tuples[tupleKey(dims)] = len(q.Tuples)
@@ -123,6 +127,13 @@ func startColumns(ctx context.Context, s store.Store, env *Env) *columns {
 	}
 	go func() {
 		defer close(c.done)
+		defer func() {
+			// A bug in the store's count fails this computation, not the
+			// process (a server's other views go on).
+			if p := recover(); p != nil {
+				c.ans, c.err = nil, fmt.Errorf("panic: %v", p)
+			}
+		}()
 		c.ans, c.err = cs.Count(ctx, q)
 		switch {
 		case c.err != nil:

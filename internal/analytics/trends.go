@@ -133,7 +133,63 @@ func (t *trendsSection) at(c *dayAccs, at time.Time) *dayAccs {
 }
 
 func newTrendsSection(env *Env) Section {
+	if env.cols != nil && env.cols.trends {
+		return &fedTrends{fed{env: env}}
+	}
 	return &trendsSection{env: env, weeks: periodMap{}, months: periodMap{}}
+}
+
+// TrendRow is what the trends take of one vacancy, for a ColumnStore to
+// keep once for every view: the week (the civil day of its Monday) and the
+// month (year·12 + month − 1) of its publication and, when it closed, of
+// its closing; whether it names a work format, and remote or hybrid.
+type TrendRow struct {
+	Week, Month             int64
+	Closed                  bool
+	ClosedWeek, ClosedMonth int64
+	HasWF, Remote, Hybrid   bool
+}
+
+// NewTrendRow returns v's TrendRow, as trendsSection.Observe reads v.
+func NewTrendRow(v *store.Vacancy) TrendRow {
+	d := civilDay(startOf(v))
+	t := TrendRow{Week: weekOfDay(d), Month: monthOfDay(d), HasWF: len(v.WorkFormat) > 0}
+	for _, w := range v.WorkFormat {
+		t.Remote = t.Remote || w == "REMOTE"
+		t.Hybrid = t.Hybrid || w == "HYBRID"
+	}
+	if v.ClosedAt != nil {
+		c := civilDay(*v.ClosedAt)
+		t.Closed, t.ClosedWeek, t.ClosedMonth = true, weekOfDay(c), monthOfDay(c)
+	}
+	return t
+}
+
+// PeriodAcc is one week or month as a ColumnStore counts it: the group of
+// the vacancies published in it (Key: TrendRow's Week or Month), those
+// closed in it, and the work formats of the published ones.
+type PeriodAcc struct {
+	Key int64
+	GroupAcc
+	Closed, WFBase, Remote, Hybrid int
+}
+
+// fedTrends is trendsSection fed from the columns.
+type fedTrends struct{ fed }
+
+func (f *fedTrends) Finish(r *Result) {
+	t := &trendsSection{env: f.env, weeks: periodMap{}, months: periodMap{}}
+	for _, x := range [2]struct {
+		m  periodMap
+		ps []PeriodAcc
+	}{{t.weeks, f.ans.Weekly}, {t.months, f.ans.Monthly}} {
+		for i := range x.ps {
+			p := &x.ps[i]
+			x.m[p.Key] = &periodAcc{acc: *fromGroupAcc(&p.GroupAcc), published: p.Vacancies, closed: p.Closed,
+				wfBase: p.WFBase, remote: p.Remote, hybrid: p.Hybrid}
+		}
+	}
+	t.Finish(r)
 }
 
 func (t *trendsSection) Observe(o *Seen) {

@@ -37,6 +37,11 @@ type countCols struct {
 	life   lifeCols
 	rows   []crow
 	ndense [nDims]int32
+	// The weeks and months of publication and closing: crow's are offsets
+	// from weekLo and monthLo (analytics.TrendRow's Week as (day+3)/7, the
+	// number of its Monday since 1970-01-01's, and its Month), weekN and
+	// monthN of them in all.
+	weekLo, monthLo, weekN, monthN int32
 	// The dense ids of each set of roles and of work formats (Snapshot.roleCodes, wfCodes).
 	roleIDs, wfIDs [][]int32
 }
@@ -53,6 +58,8 @@ type crow struct {
 	flags          uint8 // row*
 	life           uint8 // life*
 	naive          int64 // published_at → closed_at, ns, when lifeClosed
+	// The week and month of publication and (c: not rowOpen) of closing.
+	week, month, cweek, cmonth uint16
 }
 
 // Row flags.
@@ -60,10 +67,21 @@ const (
 	rowOpen    uint8 = 1 << iota // not closed
 	rowHeld                      // held back by the walk for its roster (analytics.NeedsRoster)
 	rowChecked                   // checked for copies (analytics.PostingKeys)
+	rowWF                        // names a work format
+	rowRemote                    // REMOTE among them
+	rowHybrid                    // HYBRID among them
 )
 
 // nDims is len(analytics.Dims).
 const nDims = 7
+
+// The periods count as two more dimensions of the counter (its tuples
+// beyond the query's): the week and the month of publication.
+const (
+	dWeek = nDims + iota
+	dMonth
+	nKeys
+)
 
 // Dims indexes (analytics.Dims, in order).
 const (
@@ -78,9 +96,10 @@ const (
 
 // basisCols are the rows' salaries on one basis.
 type basisCols struct {
-	class []uint8
-	value []float64 // monthly RUR, for classValue
-	order []int32   // the rows of classValue, by value ascending
+	class  []uint8
+	order  []int32   // the rows of classValue, by monthly RUR ascending
+	sorted []float64 // their monthly RUR, in that order
+	rank   []int32   // per row of classValue, its place in order
 }
 
 // postCols are the rows the postings section checks for copies
@@ -89,6 +108,7 @@ type postCols struct {
 	order []int32  // the rows checked by posting key, day and id
 	key   []uint64 // of order[k]
 	day   []int32  // of order[k], a civil day
+	area  []int32  // of order[k], dense (crow.area: read in this order, not the rows')
 }
 
 // lifeCols are the rows' lifetimes (analytics.NewLifeRow): a few flags a
@@ -98,10 +118,13 @@ type lifeCols struct {
 	entries, events, censed sortedTimes
 }
 
-// sortedTimes are rows and a time of each, ascending.
+// sortedTimes are rows and a time of each, ascending, with each row's
+// experience (crow.exp): a view reads them in this order, and a look-up in
+// the rows at random would cost it a cache miss a row.
 type sortedTimes struct {
 	rows  []int32
 	times []float64
+	exp   []uint8
 }
 
 // Lifetime flags of a row.
@@ -189,12 +212,14 @@ func (s *Snapshot) buildColumns() {
 		}
 	}
 	for b := range gc.bases {
-		gc.bases[b] = basisCols{class: make([]uint8, len(s.rows)), value: make([]float64, len(s.rows))}
+		gc.bases[b] = basisCols{class: make([]uint8, len(s.rows)), rank: make([]int32, len(s.rows))}
 	}
 	keys, days := make([]uint64, len(s.rows)), make([]int32, len(s.rows))
+	value := [2][]float64{make([]float64, len(s.rows)), make([]float64, len(s.rows))} // per basis and row
 	entry, exit := make([]float64, len(s.rows)), make([]float64, len(s.rows))
 	// Normalising a million salaries twice takes a second of one core:
 	// both cores take half the rows each.
+	bad := make([]bool, parts()) // a period out of crow's range, per part
 	_ = runParts(context.Background(), parts(), func(_ context.Context, k int) error {
 		n := parts()
 		sl := slab{}
@@ -204,6 +229,19 @@ func (s *Snapshot) buildColumns() {
 			if key, day, ok := pk.Key(&v); ok {
 				keys[i], days[i] = key, int32(day)
 				c.flags |= rowChecked
+			}
+			tr := analytics.NewTrendRow(&v)
+			c.flags |= flag(tr.HasWF, rowWF) | flag(tr.Remote, rowRemote) | flag(tr.Hybrid, rowHybrid)
+			var ok [4]bool
+			c.week, ok[0] = period((tr.Week + 3) / 7)
+			c.month, ok[1] = period(tr.Month)
+			ok[2], ok[3] = true, true
+			if tr.Closed {
+				c.cweek, ok[2] = period((tr.ClosedWeek + 3) / 7)
+				c.cmonth, ok[3] = period(tr.ClosedMonth)
+			}
+			if tr.Week < -3 || tr.ClosedWeek < -3 || ok != [4]bool{true, true, true, true} {
+				bad[k] = true
 			}
 			lr := analytics.NewLifeRow(&v)
 			entry[i], exit[i], c.naive = lr.Entry, lr.Exit, int64(lr.Naive)
@@ -225,12 +263,16 @@ func (s *Snapshot) buildColumns() {
 				case sal.Flags.Has(analytics.FlagOutlier):
 					c.class[i] = classOutlier
 				default:
-					c.class[i], c.value[i] = classValue, sal.MonthlyRUR
+					c.class[i], value[b][i] = classValue, sal.MonthlyRUR
 				}
 			}
 		}
 		return nil
 	})
+	if slices.Contains(bad, true) {
+		return
+	}
+	gc.periods()
 	for b := range gc.bases {
 		c := &gc.bases[b]
 		for i, cl := range c.class {
@@ -238,7 +280,11 @@ func (s *Snapshot) buildColumns() {
 				c.order = append(c.order, int32(i))
 			}
 		}
-		slices.SortFunc(c.order, func(x, y int32) int { return cmpFloat(c.value[x], c.value[y]) })
+		slices.SortFunc(c.order, func(x, y int32) int { return cmpFloat(value[b][x], value[b][y]) })
+		c.sorted = make([]float64, len(c.order))
+		for k, i := range c.order {
+			c.sorted[k], c.rank[i] = value[b][i], int32(k)
+		}
 	}
 	l := &gc.life
 	for i := range gc.rows {
@@ -253,9 +299,9 @@ func (s *Snapshot) buildColumns() {
 			l.censed.rows = append(l.censed.rows, int32(i))
 		}
 	}
-	l.entries.sortBy(entry)
-	l.events.sortBy(exit)
-	l.censed.sortBy(exit)
+	l.entries.sortBy(entry, gc.rows)
+	l.events.sortBy(exit, gc.rows)
+	l.censed.sortBy(exit, gc.rows)
 	p := &gc.post
 	for i := range gc.rows {
 		if gc.rows[i].flags&rowChecked != 0 {
@@ -271,19 +317,47 @@ func (s *Snapshot) buildColumns() {
 		}
 		return strings.Compare(s.id(&s.rows[x]), s.id(&s.rows[y]))
 	})
-	p.key, p.day = make([]uint64, len(p.order)), make([]int32, len(p.order))
+	p.key, p.day, p.area = make([]uint64, len(p.order)), make([]int32, len(p.order)), make([]int32, len(p.order))
 	for k, i := range p.order {
-		p.key[k], p.day[k] = keys[i], days[i]
+		p.key[k], p.day[k], p.area[k] = keys[i], days[i], gc.rows[i].area
 	}
 	s.cols.Store(gc)
 }
 
-// sortBy sorts t.rows by time[row] and keeps the times.
-func (t *sortedTimes) sortBy(time []float64) {
+// sortBy sorts t.rows by time[row] and keeps the times and experiences.
+func (t *sortedTimes) sortBy(time []float64, rows []crow) {
 	slices.SortFunc(t.rows, func(x, y int32) int { return cmpFloat(time[x], time[y]) })
-	t.times = make([]float64, len(t.rows))
+	t.times, t.exp = make([]float64, len(t.rows)), make([]uint8, len(t.rows))
 	for k, i := range t.rows {
-		t.times[k] = time[i]
+		t.times[k], t.exp[k] = time[i], rows[i].exp
+	}
+}
+
+// period returns x as a week's or month's number in crow.
+func period(x int64) (uint16, bool) {
+	if x < 0 || x > math.MaxUint16 {
+		return 0, false
+	}
+	return uint16(x), true
+}
+
+// periods turns the rows' weeks and months into offsets from the earliest.
+func (gc *countCols) periods() {
+	wlo, whi, mlo, mhi := uint16(math.MaxUint16), uint16(0), uint16(math.MaxUint16), uint16(0)
+	for i := range gc.rows {
+		r := &gc.rows[i]
+		wlo, whi, mlo, mhi = min(wlo, r.week), max(whi, r.week), min(mlo, r.month), max(mhi, r.month)
+		if r.flags&rowOpen == 0 {
+			wlo, whi, mlo, mhi = min(wlo, r.cweek), max(whi, r.cweek), min(mlo, r.cmonth), max(mhi, r.cmonth)
+		}
+	}
+	gc.weekLo, gc.weekN, gc.monthLo, gc.monthN = int32(wlo), int32(whi)-int32(wlo)+1, int32(mlo), int32(mhi)-int32(mlo)+1
+	for i := range gc.rows {
+		r := &gc.rows[i]
+		r.week, r.month = r.week-wlo, r.month-mlo
+		if r.flags&rowOpen == 0 {
+			r.cweek, r.cmonth = r.cweek-wlo, r.cmonth-mlo
+		}
 	}
 }
 
@@ -340,9 +414,13 @@ func (s *Snapshot) CountFiltered(ctx context.Context, sf store.Filter, f *filter
 	if err != nil {
 		return nil, err
 	}
-	c := &counter{s: s, gc: gc, basis: basis, tuples: make([]tupleCount, len(q.Tuples)), pos: make([]int32, len(s.rows))}
+	c := &counter{s: s, gc: gc, basis: basis, tuples: make([]tupleCount, len(q.Tuples)), named: len(q.Tuples), pos: make([]int32, len(s.rows))}
 	for t, dims := range q.Tuples {
 		c.tuples[t] = newTupleCount(gc, dims)
+	}
+	if q.Trends {
+		c.tuples = append(c.tuples, periodTuple(dWeek, gc.weekN), periodTuple(dMonth, gc.monthN))
+		c.weeks, c.months = make([]periodExtra, gc.weekN), make([]periodExtra, gc.monthN)
 	}
 	if q.Postings {
 		c.postN, c.postFirst = make([]int32, gc.ndense[dEmployer]), make([]int32, gc.ndense[dEmployer])
@@ -370,16 +448,13 @@ func (s *Snapshot) CountFiltered(ctx context.Context, sf store.Filter, f *filter
 		}
 	}
 	// Pass 2, by salary: each salary into its groups' slots, ascending.
-	c.place(rows)
+	sel := newBitmap(len(s.rows))
+	sel.add(rows)
+	c.place(rows, sel)
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	ans := c.answer()
-	var sel bitmap
-	if q.Postings || q.Lifetimes {
-		sel = newBitmap(len(s.rows))
-		sel.add(rows)
-	}
 	if q.Postings {
 		ans.Postings = c.postings(sel)
 	}
@@ -458,6 +533,14 @@ type tupleCount struct {
 // more go to a map.
 const maxSlots = 1 << 20
 
+// periodTuple is the tuple of the weeks or months (d), n of them.
+func periodTuple(d int, n int32) tupleCount {
+	return tupleCount{dims: []int{d}, radix: []int64{1}, slots: make([]int32, n)}
+}
+
+// periodExtra is what a week or month counts besides its group.
+type periodExtra struct{ closed, wfBase, remote, hybrid int32 }
+
 func newTupleCount(gc *countCols, dims []analytics.Dim) tupleCount {
 	t := tupleCount{}
 	size := int64(1)
@@ -485,9 +568,13 @@ type counter struct {
 	basis  *basisCols
 	tuples []tupleCount
 	total  groupCount
-	ids    [nDims][]int32 // the current row's dense ids of each dimension
-	one    [nDims][1]int32
-	buf    []int64 // the current row's slots in one tuple
+	ids    [nKeys][]int32 // the current row's dense ids of each dimension
+	one    [nKeys][1]int32
+	named  int // tuples[:named] are the query's, the rest the periods'
+	// With the trends: per week and month (offsets), what they count
+	// besides their groups.
+	weeks, months []periodExtra
+	buf           []int64 // the current row's slots in one tuple
 	// The groups of each row whose salary enters the figures: row i's are
 	// refs[ends[k-1]:ends[k]] (tuple<<refBits | group), k = pos[i]-1.
 	pos        []int32
@@ -541,7 +628,8 @@ func (c *counter) values(i int32) {
 	c.ids[dRole], c.ids[dWorkFormat] = c.gc.roleIDs[r.roleSet], c.gc.wfIDs[r.wfSet]
 	c.one[dExperience][0], c.one[dArea][0], c.one[dRegion][0] = int32(r.exp), r.area, int32(r.region)
 	c.one[dEmployer][0], c.one[dEmploymentForm][0] = r.emp, int32(r.ef)
-	for _, d := range [...]int{dExperience, dArea, dRegion, dEmployer, dEmploymentForm} {
+	c.one[dWeek][0], c.one[dMonth][0] = int32(r.week), int32(r.month)
+	for _, d := range [...]int{dExperience, dArea, dRegion, dEmployer, dEmploymentForm, dWeek, dMonth} {
 		c.ids[d] = c.one[d][:]
 	}
 }
@@ -607,6 +695,11 @@ func (t *tupleCount) open(slot int64, first int32) int32 {
 	return g
 }
 
+// A view whose salaries are fewer than 1/narrowShare of the snapshot's
+// sorts them itself rather than scan the snapshot's order (a variable for
+// the tests, which take either way).
+var narrowShare = 16
+
 // refBits is the bits of a group's index in a ref (the tuple above).
 const refBits = 24
 
@@ -620,6 +713,26 @@ func (c *counter) count(i int32) {
 		l := &c.life[r.exp]
 		if l.add(r.life, r.naive); l.first < 0 {
 			l.first = i
+		}
+	}
+	if c.weeks != nil {
+		for _, x := range [2]struct {
+			p          []periodExtra
+			pub, close uint16
+		}{{c.weeks, r.week, r.cweek}, {c.months, r.month, r.cmonth}} {
+			if r.flags&rowWF != 0 {
+				e := &x.p[x.pub]
+				e.wfBase++
+				if r.flags&rowRemote != 0 {
+					e.remote++
+				}
+				if r.flags&rowHybrid != 0 {
+					e.hybrid++
+				}
+			}
+			if r.flags&rowOpen == 0 {
+				x.p[x.close].closed++
+			}
 		}
 	}
 	if c.postN != nil && r.flags&rowChecked != 0 {
@@ -654,7 +767,7 @@ func (c *counter) count(i int32) {
 
 // place drops the salaries of the rows counted into their groups' slots,
 // ascending.
-func (c *counter) place(rows []int32) {
+func (c *counter) place(rows []int32, sel bitmap) {
 	size := int(c.total.n)
 	for ti := range c.tuples {
 		if len(c.tuples[ti].groups) >= 1<<refBits {
@@ -668,8 +781,7 @@ func (c *counter) place(rows []int32) {
 	}
 	c.vals = make([]float64, size)
 	c.total.at = 0
-	put := func(i int32) {
-		x := c.basis.value[i]
+	put := func(i int32, x float64) {
 		c.vals[c.total.at] = x
 		c.total.at++
 		k := c.pos[i] - 1
@@ -685,22 +797,22 @@ func (c *counter) place(rows []int32) {
 	}
 	// A narrow view sorts its own salaries; a broad one reads them off the
 	// snapshot's order.
-	if int(c.total.n)*16 < len(c.basis.order) {
-		mine := make([]int32, 0, c.total.n)
+	if int(c.total.n)*narrowShare < len(c.basis.order) {
+		mine := make([]int32, 0, c.total.n) // places in the order
 		for _, i := range rows {
 			if c.basis.class[i] == classValue {
-				mine = append(mine, i)
+				mine = append(mine, c.basis.rank[i])
 			}
 		}
-		slices.SortFunc(mine, func(x, y int32) int { return cmpFloat(c.basis.value[x], c.basis.value[y]) })
-		for _, i := range mine {
-			put(i)
+		slices.Sort(mine)
+		for _, k := range mine {
+			put(c.basis.order[k], c.basis.sorted[k])
 		}
 		return
 	}
-	for _, i := range c.basis.order {
-		if c.pos[i] != 0 {
-			put(i)
+	for k, i := range c.basis.order {
+		if sel.has(i) {
+			put(i, c.basis.sorted[k])
 		}
 	}
 }
@@ -708,9 +820,13 @@ func (c *counter) place(rows []int32) {
 // answer turns the counts into the analytics' groups, named after their
 // first rows.
 func (c *counter) answer() *analytics.ColumnAnswer {
-	ans := &analytics.ColumnAnswer{Total: c.acc(&c.total, 0), Tuples: make([][]analytics.GroupAcc, len(c.tuples))}
+	ans := &analytics.ColumnAnswer{Total: c.acc(&c.total, 0), Tuples: make([][]analytics.GroupAcc, c.named)}
 	var v store.Vacancy
-	for ti := range c.tuples {
+	if c.weeks != nil {
+		ans.Weekly = c.periods(&c.tuples[c.named], c.weeks, func(k int32) int64 { return 7*int64(c.gc.weekLo+k) - 3 })
+		ans.Monthly = c.periods(&c.tuples[c.named+1], c.months, func(k int32) int64 { return int64(c.gc.monthLo + k) })
+	}
+	for ti := range c.tuples[:c.named] {
 		t := &c.tuples[ti]
 		out := make([]analytics.GroupAcc, len(t.groups))
 		for gi := range t.groups {
@@ -721,6 +837,25 @@ func (c *counter) answer() *analytics.ColumnAnswer {
 		ans.Tuples[ti] = out
 	}
 	return ans
+}
+
+// periods are the weeks or months of t with what they count besides
+// (extra): every one a row was published or closed in, keyed by key(offset).
+func (c *counter) periods(t *tupleCount, extra []periodExtra, key func(int32) int64) []analytics.PeriodAcc {
+	var out []analytics.PeriodAcc
+	for k := range int32(len(extra)) {
+		g, e := t.group(int64(k)), &extra[k]
+		if g < 0 && e.closed == 0 {
+			continue
+		}
+		p := analytics.PeriodAcc{Key: key(k), Closed: int(e.closed), WFBase: int(e.wfBase), Remote: int(e.remote), Hybrid: int(e.hybrid)}
+		if g >= 0 {
+			gc := &t.groups[g]
+			p.GroupAcc = c.acc(gc, gc.at-gc.n)
+		}
+		out = append(out, p)
+	}
+	return out
 }
 
 func (c *counter) acc(g *groupCount, from int32) analytics.GroupAcc {
@@ -769,7 +904,7 @@ func (c *counter) postings(sel bitmap) *analytics.Postings {
 		}
 	}
 	var key uint64
-	var day int32
+	var day, area int32 // of the run, its last day and its first area
 	for k, i := range p.order {
 		if !sel.has(i) {
 			continue
@@ -777,10 +912,10 @@ func (c *counter) postings(sel bitmap) *analytics.Postings {
 		out.Checked++
 		if len(run) > 0 && p.key[k] == key && int64(p.day[k])-int64(day) <= analytics.MassWindowDays {
 			run = append(run, i)
-			multi = multi || c.gc.rows[i].area != c.gc.rows[run[0]].area
+			multi = multi || p.area[k] != area
 		} else {
 			flush()
-			run, multi, key = append(run[:0], i), false, p.key[k]
+			run, multi, key, area = append(run[:0], i), false, p.key[k], p.area[k]
 		}
 		day = p.day[k]
 	}
@@ -820,7 +955,7 @@ func (c *counter) lifetimes(sel bitmap) *analytics.Lifetimes {
 				continue
 			}
 			x := t.times[k]
-			for _, l := range [2]*lifeCount{&c.lifeTotal, &c.life[c.gc.rows[i].exp]} {
+			for _, l := range [2]*lifeCount{&c.lifeTotal, &c.life[t.exp[k]]} {
 				switch j {
 				case 0:
 					l.Entries[l.at[0]] = x

@@ -87,7 +87,15 @@ func TestColumnsCountAsTheWalk(t *testing.T) {
 		t.Fatal("the snapshot built no columns")
 	}
 	now := analyticstest.End.Add(24 * time.Hour)
-	for _, qs := range []string{"", "employer=99000111", "area=1", "role=118", "open=true&work-format=REMOTE", "basis=net"} {
+	defer func() { narrowShare = 16 }()
+	for _, share := range []int{0, 1 << 30} { // every view broad, every view narrow (columns.go, place)
+		narrowShare = share
+		compareColumns(t, ctx, db, snap, now)
+	}
+}
+
+func compareColumns(t *testing.T, ctx context.Context, db *sqlite.DB, snap *Snapshot, now time.Time) {
+	for _, qs := range []string{"", "employer=99000111", "area=1", "role=118", "open=true&work-format=REMOTE", "basis=net", "role=118&experience=between1And3"} {
 		v, _ := url.ParseQuery(qs)
 		net := v.Get("basis") == "net"
 		v.Del("basis")
@@ -118,8 +126,8 @@ func TestColumnsCountAsTheWalk(t *testing.T) {
 			jw, _ := json.Marshal(want)
 			jg, _ := json.Marshal(got)
 			if want.Total.Vacancies == 0 || string(jw) != string(jg) {
-				t.Errorf("%q groupings=%v: %d vacancies; the columns' figures differ:\nwant %.600s\ngot  %.600s",
-					qs, cfg.Groupings, want.Total.Vacancies, jw, jg)
+				t.Errorf("%q groupings=%v narrowShare=%d: %d vacancies; the columns' figures differ:\nwant %.600s\ngot  %.600s",
+					qs, cfg.Groupings, narrowShare, want.Total.Vacancies, jw, jg)
 			}
 			if qs == "" && (want.Postings == nil || want.Postings.Copies < 6 || len(want.Postings.ByEmployer) < 2) {
 				t.Errorf("the data has no mass postings to compare: %+v", want.Postings)
