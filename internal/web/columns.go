@@ -280,7 +280,7 @@ func (s *Snapshot) buildColumns() {
 				c.order = append(c.order, int32(i))
 			}
 		}
-		slices.SortFunc(c.order, func(x, y int32) int { return cmpFloat(value[b][x], value[b][y]) })
+		slices.SortFunc(c.order, func(x, y int32) int { return cmp.Compare(value[b][x], value[b][y]) })
 		c.sorted = make([]float64, len(c.order))
 		for k, i := range c.order {
 			c.sorted[k], c.rank[i] = value[b][i], int32(k)
@@ -326,7 +326,7 @@ func (s *Snapshot) buildColumns() {
 
 // sortBy sorts t.rows by time[row] and keeps the times and experiences.
 func (t *sortedTimes) sortBy(time []float64, rows []crow) {
-	slices.SortFunc(t.rows, func(x, y int32) int { return cmpFloat(time[x], time[y]) })
+	slices.SortFunc(t.rows, func(x, y int32) int { return cmp.Compare(time[x], time[y]) })
 	t.times, t.exp = make([]float64, len(t.rows)), make([]uint8, len(t.rows))
 	for k, i := range t.rows {
 		t.times[k], t.exp[k] = time[i], rows[i].exp
@@ -365,16 +365,6 @@ func (gc *countCols) periods() {
 func flag(ok bool, f uint8) uint8 {
 	if ok {
 		return f
-	}
-	return 0
-}
-
-func cmpFloat(a, b float64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
 	}
 	return 0
 }

@@ -302,27 +302,38 @@ func TestPartsGiveOneWalksFigures(t *testing.T) {
 					t.Fatal(err)
 				}
 				cfg.Filter = f.StoreFilter()
-				want, err := analytics.Compute(ctx, f.Wrap(db), cfg)
-				if err != nil {
-					t.Fatal(err)
-				}
-				got, err := analytics.Compute(ctx, f.Wrap(snap), cfg)
-				if err != nil {
-					t.Fatal(err)
-				}
-				jw, _ := json.Marshal(want)
-				jg, _ := json.Marshal(got)
-				if want.Total.Vacancies == 0 || string(jw) != string(jg) {
-					t.Errorf("%s, %q net=%v groupsOnly=%v: %d vacancies; the snapshot's figures differ (%d vs %d bytes)",
-						walk, q, cfg.Net, cfg.GroupsOnly, want.Total.Vacancies, len(jg), len(jw))
-					for i := range min(len(jw), len(jg)) {
-						if jw[i] != jg[i] {
-							t.Logf("at %d: want …%s…, got …%s…", i, jw[max(0, i-120):min(len(jw), i+40)], jg[max(0, i-120):min(len(jg), i+40)])
-							break
-						}
-					}
+				if want, _ := sameFigures(t, ctx, f, db, snap, cfg); want.Total.Vacancies == 0 {
+					t.Errorf("%s, %q net=%v groupsOnly=%v: no vacancies to compare", walk, q, cfg.Net, cfg.GroupsOnly)
 				}
 			}
 		}
 	}
+}
+
+// sameFigures computes cfg through f on the database and on the snapshot
+// and reports an error, with the first difference, unless their JSON is
+// the same to the byte; it returns both results.
+func sameFigures(t *testing.T, ctx context.Context, f *filter.Filter, db *sqlite.DB, snap *Snapshot, cfg analytics.Config) (want, got *analytics.Result) {
+	t.Helper()
+	want, err := analytics.Compute(ctx, f.Wrap(db), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err = analytics.Compute(ctx, f.Wrap(snap), cfg); err != nil {
+		t.Fatal(err)
+	}
+	jw, _ := json.Marshal(want)
+	jg, _ := json.Marshal(got)
+	if string(jw) == string(jg) {
+		return want, got
+	}
+	for i := range min(len(jw), len(jg)) {
+		if jw[i] != jg[i] {
+			t.Errorf("%q net=%v groupsOnly=%v groupings=%v: the snapshot's figures differ (%d vs %d bytes) at %d: want …%s…, got …%s…",
+				f.Describe(), cfg.Net, cfg.GroupsOnly, cfg.Groupings, len(jg), len(jw), i, jw[max(0, i-120):min(len(jw), i+40)], jg[max(0, i-120):min(len(jg), i+40)])
+			return want, got
+		}
+	}
+	t.Errorf("%q: the snapshot's figures differ in length (%d vs %d bytes)", f.Describe(), len(jg), len(jw))
+	return want, got
 }
