@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/hhjobs/hhjobs/internal/store"
 )
@@ -47,6 +48,13 @@ type ColumnQuery struct {
 	// Lifetimes asks for the lifetimes' samples (NewLifeRow) in all and by
 	// LifetimeDims; Trends for the weeks and months (NewTrendRow).
 	Postings, Lifetimes, Trends bool
+	// Skills asks for the skills (SkillCounts), folded with Synonyms, the
+	// TopSkills most listed in full, their windows ending at DataEnd; Mix
+	// for the salary mix.
+	Skills, Mix bool
+	Synonyms    *Synonyms
+	TopSkills   int
+	DataEnd     time.Time
 }
 
 // ColumnAnswer is a ColumnStore's answer: the total and, per tuple of the
@@ -59,6 +67,8 @@ type ColumnAnswer struct {
 	// Weekly and Monthly are the periods (when asked), in no order: every
 	// one a vacancy was published or closed in.
 	Weekly, Monthly []PeriodAcc
+	Skills          *SkillCounts // when asked
+	Mix             []MixCount   // when asked: the vacancies by MixKey
 }
 
 // Lifetimes are the samples of the lifetimes: the total and one group per
@@ -93,6 +103,8 @@ type columns struct {
 	postings  bool           // the answer has the postings
 	lifetimes bool           // and the lifetimes
 	trends    bool           // and the weeks and months
+	skills    bool           // and the skills (and so data quality)
+	mix       bool           // and the salary mix
 	tuples    map[string]int // tupleKey → index in the query's Tuples
 	done      chan struct{}
 	ans       *ColumnAnswer
@@ -100,19 +112,19 @@ type columns struct {
 }
 
 // startColumns asks s for env's groups on a goroutine of its own, when s
-// can answer and it pays: not with UniquePostings, whose copies the store
-// does not know, and not for GroupsOnly (`stats`, /api/stats), whose walk
-// feeds two small sections besides the groups: there the store's count
-// was slower than the groups it saved (measured at a million rows:
-// /api/stats?by=region&role=118 96 → 120 ms).
+// can answer: not with UniquePostings, whose copies the store does not
+// know. A full computation asks for every section the store counts; one
+// of GroupsOnly (`stats`, /api/stats) for the groups and the salary mix,
+// all it computes.
 func startColumns(ctx context.Context, s store.Store, env *Env) *columns {
 	cs, ok := s.(ColumnStore)
-	if !ok || env.UniquePostings || env.GroupsOnly || !cs.Counts(env.Filter, env.Options) {
+	if !ok || env.UniquePostings || !cs.Counts(env.Filter, env.Options) {
 		return nil
 	}
-	// A full computation, not UniquePostings: the postings and the lifetimes too.
-	q := ColumnQuery{Filter: env.Filter, Options: env.Options, Postings: true, Lifetimes: true, Trends: true}
-	c := &columns{postings: true, lifetimes: true, trends: true, tuples: map[string]int{}, done: make(chan struct{})}
+	full := !env.GroupsOnly
+	q := ColumnQuery{Filter: env.Filter, Options: env.Options, Postings: full, Lifetimes: full, Trends: full,
+		Skills: full, Mix: true, Synonyms: env.Synonyms, TopSkills: env.TopSkills, DataEnd: env.DataEnd}
+	c := &columns{postings: full, lifetimes: full, trends: full, skills: full, mix: true, tuples: map[string]int{}, done: make(chan struct{})}
 	add := func(dims []Dim) {
 		if _, ok := c.tuples[tupleKey(dims)]; !ok {
 			c.tuples[tupleKey(dims)] = len(q.Tuples)
@@ -141,8 +153,8 @@ func startColumns(ctx context.Context, s store.Store, env *Env) *columns {
 			c.err = errors.New("the store's columns gave no answer")
 		case len(c.ans.Tuples) != len(q.Tuples):
 			c.err = fmt.Errorf("the store's columns answered %d groupings for %d", len(c.ans.Tuples), len(q.Tuples))
-		case c.ans.Postings == nil || c.ans.Lifetimes == nil:
-			c.err = errors.New("the store's columns gave no postings or lifetimes")
+		case full && (c.ans.Postings == nil || c.ans.Lifetimes == nil || c.ans.Skills == nil):
+			c.err = errors.New("the store's columns gave no postings, lifetimes or skills")
 		}
 	}()
 	return c
@@ -194,6 +206,7 @@ type fed struct {
 }
 
 func (f *fed) Observe(*Seen)  {}
+func (f *fed) idle()          {}
 func (f *fed) Merge(Section)  {}
 func (f *fed) cols() *columns { return f.env.cols }
 

@@ -88,6 +88,12 @@ func Compute(ctx context.Context, s store.Store, cfg Config) (*Result, error) {
 	ctx, cancel := context.WithCancel(ctx) // stops the columns' count when the walk fails
 	defer cancel()
 	env.cols = startColumns(ctx, s, env)
+	if ss := NewSections(env); !ss.walks() { // every section fed from the store's columns
+		if err := ss.afterWalk(ctx, s); err != nil {
+			return nil, err
+		}
+		return ss.Finish(), nil
+	}
 	if bw, ok := s.(store.BatchWalker); ok && bw.Batched(env.Filter) {
 		return computeBatches(ctx, s, bw, env)
 	}

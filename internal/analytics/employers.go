@@ -20,6 +20,7 @@ func newEmployersSection(env *Env) Section { return &employersSection{env} }
 
 func (*employersSection) Observe(*Seen) {}
 func (*employersSection) Merge(Section) {}
+func (*employersSection) idle()         {}
 
 var employerDims = []Dim{DimEmployer}
 

@@ -32,72 +32,110 @@ type SalaryMix struct {
 // mixSection counts the salary mix (Result.Mix).
 type mixSection struct{ m SalaryMix }
 
-func newMixSection(*Env) Section {
+func newMixSection(env *Env) Section {
+	if env != nil && env.cols != nil && env.cols.mix {
+		return &fedMix{fed{env: env}}
+	}
 	return &mixSection{m: SalaryMix{Modes: map[string]int{}, Currencies: map[string]int{}}}
 }
 
-func (x *mixSection) Observe(o *Seen) { x.m.add(o.V, o.Salary) }
+func (x *mixSection) Observe(o *Seen) { x.m.add(NewMixKey(o.V, o.Salary), 1) }
 
-func (m *SalaryMix) add(v *store.Vacancy, s Salary) {
-	m.Vacancies++
-	if !s.Disclosed() {
-		return
-	}
-	m.Disclosed++
-	switch s.Fork {
-	case ForkBoth:
-		m.ForkBoth++
-	case ForkFrom:
-		m.ForkFromOnly++
-	case ForkTo:
-		m.ForkToOnly++
-	}
-	m.Modes[s.Mode]++
-	m.Currencies[s.Currency]++
-	switch {
-	case v.SalaryGross == nil:
-		m.GrossUnknown++
-	case *v.SalaryGross:
-		m.Gross++
-	default:
-		m.Net++
-	}
-	if s.OK {
-		m.Normalised++
-	}
-	if s.Flags.Has(FlagExcludedMode) {
-		m.ExcludedMode++
-	}
-	if s.Flags.Has(FlagNoRate) {
-		m.NoRate++
-	}
-	if s.Flags.Has(FlagRateAfter) {
-		m.RateAfter++
-	}
-	if s.Flags.Has(FlagModeAssumed) {
-		m.ModeAssumed++
-	}
-	if s.Flags.Has(FlagTaxConverted) {
-		m.TaxConverted++
-	}
-	if s.Flags.Has(FlagOutlier) {
-		m.OutliersAbs++
-	}
-	m.countRoster(s)
+// MixKey is what the salary mix reads of one vacancy and its normalised
+// salary: vacancies with the same key count alike, so a store that keeps
+// a key per row (the dashboard's snapshot) counts the mix by key.
+type MixKey struct {
+	Disclosed      bool
+	OK             bool
+	Fork           Fork
+	Mode, Currency string
+	Gross          int8 // −1 unknown, 0 net, 1 gross
+	Flags          Flag
 }
 
-// countRoster adds s to the roster counters of the salary mix.
-func (m *SalaryMix) countRoster(s Salary) {
-	if s.Mode != ModeShift && s.Mode != ModeHour || !s.OK {
+// NewMixKey is v's key as the salary mix reads it with s, v's salary normalised.
+func NewMixKey(v *store.Vacancy, s Salary) MixKey {
+	k := MixKey{Disclosed: s.Disclosed(), OK: s.OK, Fork: s.Fork, Mode: s.Mode, Currency: s.Currency, Gross: -1, Flags: s.Flags}
+	if v.SalaryGross != nil {
+		k.Gross = 0
+		if *v.SalaryGross {
+			k.Gross = 1
+		}
+	}
+	if !k.Disclosed { // nothing else is read: one key for every undisclosed salary
+		k = MixKey{Gross: -1}
+	}
+	return k
+}
+
+// MixCount is n vacancies with one MixKey.
+type MixCount struct {
+	MixKey
+	N int
+}
+
+// add counts n vacancies of key k.
+func (m *SalaryMix) add(k MixKey, n int) {
+	m.Vacancies += n
+	if !k.Disclosed {
+		return
+	}
+	m.Disclosed += n
+	switch k.Fork {
+	case ForkBoth:
+		m.ForkBoth += n
+	case ForkFrom:
+		m.ForkFromOnly += n
+	case ForkTo:
+		m.ForkToOnly += n
+	}
+	m.Modes[k.Mode] += n
+	m.Currencies[k.Currency] += n
+	switch k.Gross {
+	case -1:
+		m.GrossUnknown += n
+	case 1:
+		m.Gross += n
+	default:
+		m.Net += n
+	}
+	if k.OK {
+		m.Normalised += n
+	}
+	f := k.Flags
+	if f.Has(FlagExcludedMode) {
+		m.ExcludedMode += n
+	}
+	if f.Has(FlagNoRate) {
+		m.NoRate += n
+	}
+	if f.Has(FlagRateAfter) {
+		m.RateAfter += n
+	}
+	if f.Has(FlagModeAssumed) {
+		m.ModeAssumed += n
+	}
+	if f.Has(FlagTaxConverted) {
+		m.TaxConverted += n
+	}
+	if f.Has(FlagOutlier) {
+		m.OutliersAbs += n
+	}
+	m.countRoster(k, n)
+}
+
+// countRoster adds n salaries of key k to the roster counters of the salary mix.
+func (m *SalaryMix) countRoster(k MixKey, n int) {
+	if k.Mode != ModeShift && k.Mode != ModeHour || !k.OK {
 		return
 	}
 	switch {
-	case s.Flags.Has(FlagFTE):
-		m.RosterFTE++
-	case s.Flags.Has(FlagRosterAssumed):
-		m.RosterAssumed++
+	case k.Flags.Has(FlagFTE):
+		m.RosterFTE += n
+	case k.Flags.Has(FlagRosterAssumed):
+		m.RosterAssumed += n
 	default:
-		m.RosterKnown++
+		m.RosterKnown += n
 	}
 }
 

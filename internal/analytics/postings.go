@@ -254,6 +254,9 @@ type postingsSection struct {
 }
 
 func newPostingsSection(env *Env) Section {
+	if env.GroupsOnly && !env.UniquePostings {
+		return noSection{} // mass postings are found in a full computation only
+	}
 	if env.cols != nil && env.cols.postings {
 		return &fedPostings{fed{env: env}}
 	}
@@ -299,7 +302,7 @@ func (p *postingsSection) Observe(o *Seen) {
 		if s := o.Salary; s.Flags.Has(FlagCopy) && s.OK && !s.Flags.Has(FlagOutlier) {
 			p.dropped++
 		}
-	case !p.env.GroupsOnly:
+	default:
 		p.find.add(o.V)
 	}
 }
@@ -316,8 +319,16 @@ func (p *postingsSection) Finish(r *Result) {
 		ps := *p.env.Postings
 		ps.Dropped = p.dropped
 		r.Postings = &ps
-	case !p.env.GroupsOnly:
+	default:
 		ps, _ := p.find.finish()
 		r.Postings = &ps
 	}
 }
+
+// noSection is a section that has nothing to do in a computation.
+type noSection struct{}
+
+func (noSection) Observe(*Seen)  {}
+func (noSection) Merge(Section)  {}
+func (noSection) Finish(*Result) {}
+func (noSection) idle()          {}

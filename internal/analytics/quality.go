@@ -48,7 +48,12 @@ type qualitySection struct {
 	vacancies, open, disclosed, withDetail int
 }
 
-func newQualitySection(env *Env) Section { return &qualitySection{env: env} }
+func newQualitySection(env *Env) Section {
+	if env.cols != nil && env.cols.skills {
+		return &fedQuality{fed{env: env}}
+	}
+	return &qualitySection{env: env}
+}
 
 func (q *qualitySection) Observe(o *Seen) {
 	q.vacancies++
@@ -58,7 +63,7 @@ func (q *qualitySection) Observe(o *Seen) {
 	if o.Salary.Disclosed() {
 		q.disclosed++
 	}
-	if o.V.DetailFetchedAt != nil || o.V.KeySkills != nil { // as the skills' base
+	if HasDetails(o.V) { // as the skills' base
 		q.withDetail++
 	}
 }

@@ -296,6 +296,21 @@ func (ss *Sections) Finish() *Result {
 	return r
 }
 
+// idle is a section that observes nothing: fed from a ColumnStore, or
+// reading only the Result (employers).
+type idle interface{ idle() }
+
+// walks reports whether some section observes vacancies: when none does,
+// Compute skips the walk.
+func (ss *Sections) walks() bool {
+	for _, s := range ss.list {
+		if _, ok := s.(idle); !ok {
+			return true
+		}
+	}
+	return false
+}
+
 func (ss *Sections) afterWalk(ctx context.Context, s store.Store) error {
 	for _, sec := range ss.list {
 		if a, ok := sec.(afterWalker); ok {

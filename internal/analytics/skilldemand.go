@@ -111,6 +111,13 @@ type skillsSection struct {
 }
 
 func newSkillsSection(env *Env) Section {
+	if env.cols != nil && env.cols.skills {
+		return &fedSkills{fed{env: env}}
+	}
+	return newSkillsAcc(env)
+}
+
+func newSkillsAcc(env *Env) *skillsSection {
 	return &skillsSection{env: env, skillIDs: map[string]int32{}, rawSkill: map[string]rawSpelling{}, spells: newSpellTable(),
 		monthOf: map[int64]int32{}, roleIDs: map[string]int32{}, win: windows{end: env.DataEnd}}
 }
@@ -147,7 +154,7 @@ func (s *skillsSection) role(r store.IDName) int32 {
 
 func (s *skillsSection) Observe(o *Seen) {
 	v := o.V
-	if v.DetailFetchedAt == nil && v.KeySkills == nil {
+	if !HasDetails(v) {
 		return
 	}
 	month := s.month(monthKey(startOf(v)))

@@ -3,6 +3,7 @@ package web
 import (
 	"cmp"
 	"context"
+	"fmt"
 	"math"
 	"math/bits"
 	"slices"
@@ -44,6 +45,15 @@ type countCols struct {
 	weekLo, monthLo, weekN, monthN int32
 	// The dense ids of each set of roles and of work formats (Snapshot.roleCodes, wfCodes).
 	roleIDs, wfIDs [][]int32
+	// The skills' columns (skillcols.go): per row, when it starts
+	// (analytics.StartOf, ns); per dense experience, its place in
+	// analytics.ExperienceOrder plus one; the skills folded once per set
+	// of synonyms.
+	start  []int64
+	expOrd []uint8
+	folds  foldCache
+	// mixKeys are the distinct keys of the salary mix, basisCols.mix's codes.
+	mixKeys []analytics.MixKey
 }
 
 // crow is a row as the count reads it: the dense ids of its values (a set
@@ -70,6 +80,7 @@ const (
 	rowWF                        // names a work format
 	rowRemote                    // REMOTE among them
 	rowHybrid                    // HYBRID among them
+	rowDetail                    // in the skills' base (analytics.HasDetails)
 )
 
 // nDims is len(analytics.Dims).
@@ -100,6 +111,7 @@ type basisCols struct {
 	order  []int32   // the rows of classValue, by monthly RUR ascending
 	sorted []float64 // their monthly RUR, in that order
 	rank   []int32   // per row of classValue, its place in order
+	mix    []uint16  // per row, its analytics.MixKey (countCols.mixKeys)
 }
 
 // postCols are the rows the postings section checks for copies
@@ -203,6 +215,12 @@ func (s *Snapshot) buildColumns() {
 		return out
 	}
 	gc.roleIDs, gc.wfIDs = sets(s.roleCodes, dRole), sets(s.wfCodes, dWorkFormat)
+	gc.expOrd = make([]uint8, gc.ndense[dExperience])
+	for c, id := range dense[dExperience] {
+		if id >= 0 {
+			gc.expOrd[id] = uint8(slices.Index(analytics.ExperienceOrder, s.dict[c]) + 1)
+		}
+	}
 	for i := range s.rows {
 		r, c := &s.rows[i], &gc.rows[i]
 		*c = crow{roleSet: r.roleSet, wfSet: r.wfSet, area: dense[dArea][r.areaID], emp: dense[dEmployer][r.empID],
@@ -212,8 +230,10 @@ func (s *Snapshot) buildColumns() {
 		}
 	}
 	for b := range gc.bases {
-		gc.bases[b] = basisCols{class: make([]uint8, len(s.rows)), rank: make([]int32, len(s.rows))}
+		gc.bases[b] = basisCols{class: make([]uint8, len(s.rows)), rank: make([]int32, len(s.rows)), mix: make([]uint16, len(s.rows))}
 	}
+	gc.start = make([]int64, len(s.rows))
+	mixes := make([]mixTable, parts()) // the mix's keys of each part, merged below
 	keys, days := make([]uint64, len(s.rows)), make([]int32, len(s.rows))
 	value := [2][]float64{make([]float64, len(s.rows)), make([]float64, len(s.rows))} // per basis and row
 	entry, exit := make([]float64, len(s.rows)), make([]float64, len(s.rows))
@@ -224,6 +244,7 @@ func (s *Snapshot) buildColumns() {
 		n := parts()
 		sl := slab{}
 		var pk analytics.PostingKeys // one per goroutine: it caches folded titles
+		mt := &mixes[k]
 		for i := k * len(s.rows) / n; i < (k+1)*len(s.rows)/n; i++ {
 			v, c := s.vacancyIn(i, &sl), &gc.rows[i]
 			if key, day, ok := pk.Key(&v); ok {
@@ -231,7 +252,9 @@ func (s *Snapshot) buildColumns() {
 				c.flags |= rowChecked
 			}
 			tr := analytics.NewTrendRow(&v)
-			c.flags |= flag(tr.HasWF, rowWF) | flag(tr.Remote, rowRemote) | flag(tr.Hybrid, rowHybrid)
+			c.flags |= flag(tr.HasWF, rowWF) | flag(tr.Remote, rowRemote) | flag(tr.Hybrid, rowHybrid) |
+				flag(analytics.HasDetails(&v), rowDetail)
+			gc.start[i] = analytics.StartOf(&v).UnixNano()
 			var ok [4]bool
 			c.week, ok[0] = period((tr.Week + 3) / 7)
 			c.month, ok[1] = period(tr.Month)
@@ -255,6 +278,7 @@ func (s *Snapshot) buildColumns() {
 			for b := range gc.bases {
 				sal := analytics.NormaliseRoster(v, roster, s.ratesIndex, analytics.Options{Net: b == 1})
 				c := &gc.bases[b]
+				c.mix[i] = mt.code(analytics.NewMixKey(&v, sal))
 				switch {
 				case !sal.Disclosed():
 					c.class[i] = classNone
@@ -269,7 +293,7 @@ func (s *Snapshot) buildColumns() {
 		}
 		return nil
 	})
-	if slices.Contains(bad, true) {
+	if slices.Contains(bad, true) || !gc.mergeMixes(mixes, len(s.rows)) {
 		return
 	}
 	gc.periods()
@@ -404,6 +428,7 @@ func (s *Snapshot) CountFiltered(ctx context.Context, sf store.Filter, f *filter
 	if err != nil {
 		return nil, err
 	}
+	sinkRows(ctx, rows)
 	c := &counter{s: s, gc: gc, basis: basis, tuples: make([]tupleCount, len(q.Tuples)), named: len(q.Tuples), pos: make([]int32, len(s.rows))}
 	for t, dims := range q.Tuples {
 		c.tuples[t] = newTupleCount(gc, dims)
@@ -424,6 +449,27 @@ func (s *Snapshot) CountFiltered(ctx context.Context, sf store.Filter, f *filter
 			c.life[e].first = -1
 		}
 	}
+	// The skills and the salary mix read no group: the other core counts
+	// them meanwhile.
+	side := make(chan struct{})
+	var skills *analytics.SkillCounts
+	var mix []analytics.MixCount
+	var sideErr error
+	go func() {
+		defer close(side)
+		defer func() {
+			if p := recover(); p != nil { // as a panic of the count (analytics.startColumns)
+				sideErr = fmt.Errorf("panic counting the skills: %v", p)
+			}
+		}()
+		if q.Skills {
+			skills = c.skillCounts(rows, q)
+		}
+		if q.Mix {
+			mix = c.mixCounts(rows)
+		}
+	}()
+	defer func() { <-side }() // an early return leaves nothing running
 	// Pass 1, in the order of Compute's walk (the rows it holds for their
 	// rosters last): the counts, and each group's first row, which names it.
 	for pass := range 2 {
@@ -451,6 +497,10 @@ func (s *Snapshot) CountFiltered(ctx context.Context, sf store.Filter, f *filter
 	if q.Lifetimes {
 		ans.Lifetimes = c.lifetimes(sel)
 	}
+	if <-side; sideErr != nil {
+		return nil, sideErr
+	}
+	ans.Skills, ans.Mix = skills, mix
 	return ans, nil
 }
 

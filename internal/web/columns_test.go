@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -49,6 +50,7 @@ func TestColumnsCountAsTheWalk(t *testing.T) {
 		edit(&v)
 		return v
 	}
+	day0 := analyticstest.End.Add(-20 * 24 * time.Hour)
 	items := []store.Vacancy{
 		odd("zz-1", func(v *store.Vacancy) { // first in row order, held for its roster
 			v.EmployerID, v.EmployerName, v.SalaryMode, v.SalaryFrom = "99000111", "Старое имя", "SHIFT", pay(6000)
@@ -61,10 +63,30 @@ func TestColumnsCountAsTheWalk(t *testing.T) {
 		odd("zz-7", func(v *store.Vacancy) { v.SalaryFrom, v.SalaryCurrency = pay(100000), "XXX" }), // no rate: excluded
 		odd("zz-8", func(v *store.Vacancy) { v.SalaryFrom = pay(90_000_000) }),                      // an absolute outlier
 	}
+	// Excel spelt 20 ways (more than a skill keeps: which it keeps depends
+	// on the walk's order, and the first is held for its roster), and a
+	// role renamed on that held vacancy.
+	for k := range 20 {
+		sp := []byte("excel")
+		for j := range sp {
+			if k>>j&1 == 1 {
+				sp[j] -= 'a' - 'A'
+			}
+		}
+		items = append(items, odd(fmt.Sprintf("zz-s%02d", k), func(v *store.Vacancy) {
+			v.KeySkills = []string{string(sp), " Excel ", "1С"}
+			switch k {
+			case 0:
+				v.SalaryMode, v.SalaryFrom = "SHIFT", pay(6000)
+				v.Roles = []store.IDName{{ID: "118", Name: "Другое имя роли"}}
+			case 1, 2, 3: // on the bounds of the skills' windows (the data ends at End)
+				v.PublishedAt = analyticstest.End.Add(-time.Duration(k-1) * analytics.WindowDays * 24 * time.Hour)
+			}
+		}))
+	}
 	// A mass posting: one job in three areas over four days (the last 3
 	// days after the one before, still within the window), then again
 	// 4 days later, in two areas.
-	day0 := analyticstest.End.Add(-20 * 24 * time.Hour)
 	for k, d := range []struct {
 		days int
 		area string
@@ -75,6 +97,15 @@ func TestColumnsCountAsTheWalk(t *testing.T) {
 		}))
 	}
 	if _, err := db.UpsertSearchItems(ctx, q.ID, run.ID, items, analyticstest.End.Add(-time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	var detailed []store.Vacancy
+	for _, v := range items {
+		if v.KeySkills != nil {
+			detailed = append(detailed, v)
+		}
+	}
+	if err := db.SaveDetails(ctx, run.ID, detailed, day0); err != nil {
 		t.Fatal(err)
 	}
 	snap, err := BuildSnapshot(ctx, db)
@@ -109,6 +140,8 @@ func compareColumns(t *testing.T, ctx context.Context, db *sqlite.DB, snap *Snap
 		for _, cfg := range []analytics.Config{
 			{Now: now, Options: analytics.Options{Net: net}},
 			{Now: now, Options: analytics.Options{Net: net}, Groupings: [][]analytics.Dim{{analytics.DimEmployer}, {analytics.DimRole, analytics.DimWorkFormat, analytics.DimArea}}},
+			{Now: now, Options: analytics.Options{Net: net}, TopSkills: 5, MinN: 3}, // premiums on small cells; a cut top
+			{Now: now, Options: analytics.Options{Net: net}, GroupsOnly: true, Groupings: [][]analytics.Dim{{analytics.DimRole, analytics.DimExperience}, {analytics.DimRegion}}},
 		} {
 			cfg.Filter = f.StoreFilter()
 			if cs := f.Wrap(snap).(analytics.ColumnStore); !cs.Counts(cfg.Filter, cfg.Options) {
@@ -118,7 +151,21 @@ func compareColumns(t *testing.T, ctx context.Context, db *sqlite.DB, snap *Snap
 			if want.Total.Vacancies == 0 {
 				t.Errorf("%q narrowShare=%d: no vacancies to compare", qs, narrowShare)
 			}
-			if qs == "" && (want.Postings == nil || want.Postings.Copies < 6 || len(want.Postings.ByEmployer) < 2) {
+			if qs == "" && cfg.TopSkills == 5 {
+				spelt := 0
+				for _, sk := range want.Skills.Top {
+					spelt = max(spelt, len(sk.Spellings))
+				}
+				if len(want.Skills.Top) != 5 || want.Skills.Distinct <= 5 || len(want.Skills.Premiums) == 0 || spelt != analytics.MaxSpellings ||
+					want.Skills.Top[0].Recent.Base == 0 || want.Skills.Top[0].Previous.Base == 0 {
+					t.Errorf("the data has too little to compare the skills on: top %d of %d, %d premiums, at most %d spellings, windows %+v %+v",
+						len(want.Skills.Top), want.Skills.Distinct, len(want.Skills.Premiums), spelt, want.Skills.Top[0].Recent, want.Skills.Top[0].Previous)
+				}
+				if !slices.ContainsFunc(want.Skills.Premiums, func(p analytics.SkillPremium) bool { return p.RoleID == "118" }) {
+					t.Errorf("no premium of role 118 to check its name on")
+				}
+			}
+			if qs == "" && !cfg.GroupsOnly && (want.Postings == nil || want.Postings.Copies < 6 || len(want.Postings.ByEmployer) < 2) {
 				t.Errorf("the data has no mass postings to compare: %+v", want.Postings)
 			}
 			// The medians' intervals are not in the JSON.

@@ -95,6 +95,13 @@ func TestIndexSelectsWhatMatchKeeps(t *testing.T) {
 		if err != nil || werr != nil || !reflect.DeepEqual(cols, walked) || cols.N != len(want) {
 			t.Errorf("%s: coverage from the columns %+v (%v), from a walk %+v (%v)", q, cols, err, walked, werr)
 		}
+		sink := &selectionSink{} // the overview's: the rows its analytics' count selected
+		if _, err := analytics.Compute(withSink(ctx, sink), f.Wrap(snap), analytics.Config{Filter: sf, Now: analyticstest.End}); err != nil {
+			t.Fatal(err)
+		}
+		if counted, err := snap.coverageOf(ctx, f, sink); !sink.ok || err != nil || !reflect.DeepEqual(counted, cols) {
+			t.Errorf("%s: coverage from the count's rows %+v (%v, rows given: %v), from the columns %+v", q, counted, err, sink.ok, cols)
+		}
 		partMin, partMaxShare = 1, 1 // the same in 2 and 3 parts, concatenated in part order
 		for _, n := range []int{2, 3} {
 			parts := make([][]string, n)

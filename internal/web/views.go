@@ -152,15 +152,16 @@ func (s *Server) overview(ctx context.Context, v url.Values) (*view, error) {
 		return vw, err
 	}
 	defer done()
-	// The header's scope (queries, publication period, n): a count over
-	// the snapshot's columns, before the analytics take every core.
-	cov, err := snap.coverage(ctx, req.flt)
+	// The header's scope (queries, publication period, n) counts the rows
+	// the analytics' count selected (CountFiltered), when it did.
+	sink := &selectionSink{}
+	res, err := analytics.Compute(withSink(ctx, sink), req.flt.Wrap(snap), analytics.Config{
+		Filter: req.flt.StoreFilter(), Options: analytics.Options{Net: req.net}, Now: s.cfg.Now(),
+	})
 	if err != nil {
 		return nil, err
 	}
-	res, err := analytics.Compute(ctx, req.flt.Wrap(snap), analytics.Config{
-		Filter: req.flt.StoreFilter(), Options: analytics.Options{Net: req.net}, Now: s.cfg.Now(),
-	})
+	cov, err := snap.coverageOf(ctx, req.flt, sink)
 	if err != nil {
 		return nil, err
 	}
