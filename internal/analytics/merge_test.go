@@ -4,6 +4,7 @@ import (
 	"context"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/hhjobs/hhjobs/internal/analytics"
@@ -37,10 +38,28 @@ func TestShardedSectionsMerge(t *testing.T) {
 		}
 		one := analytics.NewSections(env)
 		shards := []*analytics.Sections{analytics.NewSections(env), analytics.NewSections(env), analytics.NewSections(env)}
-		i := 0
+		// Excel spelt 32 ways, a few per shard, so that the merge must keep
+		// the first 16 of the walk's order, not 16 of each shard.
+		spelt := func(k int) string {
+			sp := []byte("excel")
+			for j := range sp {
+				if k>>j&1 == 1 {
+					sp[j] -= 'a' - 'A'
+				}
+			}
+			return string(sp)
+		}
+		i, extra := 0, 0
 		if err := db.EachVacancy(ctx, env.Filter, func(v store.Vacancy) error {
 			one.Observe(&v, nil)
 			shards[i*len(shards)/n].Observe(&v, nil)
+			if i%90 == 0 && v.DetailFetchedAt != nil {
+				x := v
+				x.ID, x.KeySkills = v.ID+"-x", []string{spelt(extra % 32), "Excel"}
+				one.Observe(&x, nil)
+				shards[i*len(shards)/n].Observe(&x, nil)
+				extra++
+			}
 			i++
 			return nil
 		}); err != nil {
@@ -50,8 +69,11 @@ func TestShardedSectionsMerge(t *testing.T) {
 			shards[0].Merge(s)
 		}
 		want, got := one.Finish(), shards[0].Finish()
-		if want.Total.Vacancies != n {
+		if want.Total.Vacancies != n+extra {
 			t.Fatalf("%d vacancies", want.Total.Vacancies)
+		}
+		if !cfg.GroupsOnly && !slices.ContainsFunc(want.Skills.Top, func(s analytics.SkillStat) bool { return len(s.Spellings) == analytics.MaxSpellings }) {
+			t.Errorf("no skill with %d spellings: the merge of spellings is not tested", analytics.MaxSpellings)
 		}
 		for _, f := range []string{"Total", "Mix", "Groupings", "Skills", "Employers", "Weekly", "Monthly", "Lifetime", "Quality", "Postings", "SalaryHistogram", "RegionExperience"} {
 			w, g := reflect.ValueOf(want).Elem().FieldByName(f).Interface(), reflect.ValueOf(got).Elem().FieldByName(f).Interface()

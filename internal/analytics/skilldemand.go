@@ -281,16 +281,13 @@ func (s *skillsSection) Merge(other Section) {
 		a.count += sk.count
 		a.win[0] += sk.win[0]
 		a.win[1] += sk.win[1]
-		for sp, n := range sk.spellings {
-			a.spellings[sp] += n
-		}
-		a.admitted = len(a.spellings)
 		for mi, n := range sk.monthly {
 			if n != 0 {
 				a.countMonth(month[mi], n)
 			}
 		}
 	}
+	s.mergeSpellings(b, skill)
 	s.win.base[0] += b.win.base[0]
 	s.win.base[1] += b.win.base[1]
 	role := make([]int32, len(b.roles))
@@ -309,6 +306,44 @@ func (s *skillsSection) Merge(other Section) {
 		s.recs.add(r.monthly, r.exp, roles, skills)
 	}
 	s.seen = s.seen || b.seen
+}
+
+// mergeSpellings adds b's spellings to s's skills (skill: b's id → s's)
+// as one walk over s's part then b's would have admitted them: a skill
+// keeps its first maxSpellings spellings, so b's are taken in the order b
+// met them (its spellTable), and those a full skill of s has no room for
+// are dropped. b met at most as many of s's spellings as s holds, so
+// its first maxSpellings include every one the walk would have admitted.
+func (s *skillsSection) mergeSpellings(b *skillsSection, skill []int32) {
+	add := func(id int32, sp string, n int) {
+		a := s.skills[id]
+		if _, ok := a.spellings[sp]; ok || len(a.spellings) < maxSpellings {
+			a.spellings[sp] += n
+		}
+		a.admitted = len(a.spellings)
+	}
+	done := map[[2]string]bool{}
+	for k, sp := range b.spells.text {
+		sk := b.skills[b.spells.skill[k]]
+		if n, ok := sk.spellings[sp]; ok {
+			add(skill[b.spells.skill[k]], sp, n)
+			done[[2]string{sk.key, sp}] = true
+		}
+	}
+	// Spellings b holds that its table does not (counted from EachSkill,
+	// or merged into b): in a fixed order.
+	for i, sk := range b.skills {
+		rest := make([]string, 0, len(sk.spellings))
+		for sp := range sk.spellings {
+			if !done[[2]string{sk.key, sp}] {
+				rest = append(rest, sp)
+			}
+		}
+		slices.Sort(rest)
+		for _, sp := range rest {
+			add(skill[i], sp, sk.spellings[sp])
+		}
+	}
 }
 
 func (s *skillsSection) Finish(r *Result) {
