@@ -51,6 +51,8 @@ type ColumnQuery struct {
 	// Skills asks for the skills (SkillCounts), folded with Synonyms, the
 	// TopSkills most listed in full, their windows ending at DataEnd; Mix
 	// for the salary mix.
+	// A query of the lifetimes alone (no tuple, nothing else) gets a Total
+	// without its salaries.
 	Skills, Mix bool
 	Synonyms    *Synonyms
 	TopSkills   int

@@ -395,13 +395,23 @@ type fedLifetime struct{ fed }
 
 func (l *fedLifetime) Finish(r *Result) {
 	life := newLifeGroups(l.env.dims, LifetimeDims)
-	life.total = fromLifeAcc(&l.ans.Lifetimes.Total)
-	life.total.key, life.total.label = []string{""}, []string{"Все вакансии"}
-	for i := range l.ans.Lifetimes.Groups {
-		a := fromLifeAcc(&l.ans.Lifetimes.Groups[i])
-		life.groups[strings.Join(a.key, "\x1f")] = &a
-	}
+	life.fill(l.ans.Lifetimes, true)
 	r.Lifetime = life.lifetimeReport(l.env.Window)
+}
+
+// fill sets l's samples from a ColumnStore's: the total, and the groups
+// by LifetimeDims when l groups by them.
+func (l *lifeGroups) fill(ls *Lifetimes, groups bool) {
+	key, label := l.total.key, l.total.label
+	l.total = fromLifeAcc(&ls.Total)
+	l.total.key, l.total.label = key, label
+	if !groups {
+		return
+	}
+	for i := range ls.Groups {
+		a := fromLifeAcc(&ls.Groups[i])
+		l.groups[strings.Join(a.key, "\x1f")] = &a
+	}
 }
 
 func fromLifeAcc(a *LifeAcc) lifeAcc {
@@ -464,6 +474,20 @@ func ComputeLifetime(ctx context.Context, s store.Store, cfg LifetimeConfig) (*L
 		return nil, err
 	}
 	lg := newLifeGroups(dimSource{NewAreaIndex(areas)}, cfg.By)
+	// A store that counts lifetimes from its columns answers for the whole
+	// sample and by experience without a walk.
+	if cs, ok := s.(ColumnStore); ok && (len(cfg.By) == 0 || slices.Equal(cfg.By, LifetimeDims)) && cs.Counts(f, Options{}) {
+		ans, err := cs.Count(ctx, ColumnQuery{Filter: f, Lifetimes: true})
+		if err != nil {
+			return nil, fmt.Errorf("count lifetimes: %w", err)
+		}
+		if ans == nil || ans.Lifetimes == nil {
+			return nil, errors.New("count lifetimes: the store's columns gave no lifetimes")
+		}
+		lg.fill(ans.Lifetimes, len(cfg.By) > 0)
+		total, _, groups := lg.finish(w)
+		return &LifetimeStats{Dims: cfg.By, Total: total, Groups: groups}, nil
+	}
 	if err := s.EachVacancy(ctx, f, func(v store.Vacancy) error {
 		lg.add(&v)
 		return ctx.Err()

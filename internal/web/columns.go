@@ -483,10 +483,13 @@ func (s *Snapshot) CountFiltered(ctx context.Context, sf store.Filter, f *filter
 			}
 		}
 	}
-	// Pass 2, by salary: each salary into its groups' slots, ascending.
+	// Pass 2, by salary: each salary into its groups' slots, ascending
+	// (none asked for the lifetimes alone: analytics.ComputeLifetime).
 	sel := newBitmap(len(s.rows))
 	sel.add(rows)
-	c.place(rows, sel)
+	if len(q.Tuples) > 0 || q.Postings || q.Trends || q.Skills || q.Mix || !q.Lifetimes {
+		c.place(rows, sel)
+	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -899,10 +902,14 @@ func (c *counter) periods(t *tupleCount, extra []periodExtra, key func(int32) in
 }
 
 func (c *counter) acc(g *groupCount, from int32) analytics.GroupAcc {
-	return analytics.GroupAcc{
+	a := analytics.GroupAcc{
 		Vacancies: int(g.vacancies), Open: int(g.open), Disclosed: int(g.disclosed), Excluded: int(g.excluded),
-		OutliersAbs: int(g.outliers), Vals: c.vals[from : from+g.n : from+g.n],
+		OutliersAbs: int(g.outliers),
 	}
+	if c.vals != nil { // placed
+		a.Vals = c.vals[from : from+g.n : from+g.n]
+	}
+	return a
 }
 
 // name returns the key and label of group gi of t from its first row: the

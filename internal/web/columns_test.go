@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/url"
 	"path/filepath"
@@ -136,6 +137,22 @@ func compareColumns(t *testing.T, ctx context.Context, db *sqlite.DB, snap *Snap
 		f, err := filter.Resolve(ctx, snap, spec)
 		if err != nil {
 			t.Fatal(err)
+		}
+		for _, by := range [][]analytics.Dim{nil, analytics.LifetimeDims} { // /api/lifetime's
+			lc := analytics.LifetimeConfig{Filter: f.StoreFilter(), By: by}
+			want, err := analytics.ComputeLifetime(ctx, f.Wrap(db), lc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := analytics.ComputeLifetime(ctx, f.Wrap(snap), lc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			jw, _ := json.Marshal(want)
+			jg, _ := json.Marshal(got)
+			if string(jw) != string(jg) || want.Total.N == 0 || qs == "" && len(by) > 0 && len(want.Groups) < 2 {
+				t.Errorf("%q by %v: lifetimes from the columns\n%.400s\nfrom the walk\n%.400s", qs, by, jg, jw)
+			}
 		}
 		for _, cfg := range []analytics.Config{
 			{Now: now, Options: analytics.Options{Net: net}},
