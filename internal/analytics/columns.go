@@ -71,6 +71,10 @@ type ColumnAnswer struct {
 	Weekly, Monthly []PeriodAcc
 	Skills          *SkillCounts // when asked
 	Mix             []MixCount   // when asked: the vacancies by MixKey
+	// Release, when set, gives the answer's buffers back to the store for
+	// a later count; nothing of the answer may be read after it (Compute
+	// calls it once the sections have finished).
+	Release func()
 }
 
 // Lifetimes are the samples of the lifetimes: the total and one group per
@@ -168,6 +172,21 @@ func tupleKey(dims []Dim) string {
 		k += string(d) + "\x00"
 	}
 	return k
+}
+
+// release gives the answer's buffers back to the store when the count is
+// over (a count still running, after a failure, is left to the collector).
+func (c *columns) release() {
+	if c == nil {
+		return
+	}
+	select {
+	case <-c.done:
+		if c.ans != nil && c.ans.Release != nil {
+			c.ans.Release()
+		}
+	default:
+	}
 }
 
 // wait returns the answer once it is there.

@@ -88,6 +88,9 @@ func Compute(ctx context.Context, s store.Store, cfg Config) (*Result, error) {
 	ctx, cancel := context.WithCancel(ctx) // stops the columns' count when the walk fails
 	defer cancel()
 	env.cols = startColumns(ctx, s, env)
+	// After the sections have finished: the Result holds none of the
+	// answer's buffers.
+	defer env.cols.release()
 	if ss := NewSections(env); !ss.walks() { // every section fed from the store's columns
 		if err := ss.afterWalk(ctx, s); err != nil {
 			return nil, err

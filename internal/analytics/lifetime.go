@@ -484,6 +484,9 @@ func ComputeLifetime(ctx context.Context, s store.Store, cfg LifetimeConfig) (*L
 		if ans == nil || ans.Lifetimes == nil {
 			return nil, errors.New("count lifetimes: the store's columns gave no lifetimes")
 		}
+		if ans.Release != nil {
+			defer ans.Release()
+		}
 		lg.fill(ans.Lifetimes, len(cfg.By) > 0)
 		total, _, groups := lg.finish(w)
 		return &LifetimeStats{Dims: cfg.By, Total: total, Groups: groups}, nil
