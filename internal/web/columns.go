@@ -489,22 +489,42 @@ func (s *Snapshot) CountFiltered(ctx context.Context, sf store.Filter, f *filter
 	}
 	// Pass 2, by salary: each salary into its groups' slots, ascending
 	// (none asked for the lifetimes alone: analytics.ComputeLifetime).
+	// The groups' names, the lifetimes and the postings read no salary:
+	// another goroutine works them out meanwhile.
 	sel := newBitmap(len(s.rows))
 	sel.add(rows)
+	var names [][]groupName
+	var postings *analytics.Postings
+	var lifetimes *analytics.Lifetimes
+	aside := make(chan struct{})
+	var asideErr error
+	go func() {
+		defer close(aside)
+		defer func() {
+			if p := recover(); p != nil {
+				asideErr = fmt.Errorf("panic naming the groups: %v", p)
+			}
+		}()
+		names = c.names()
+		if q.Postings {
+			postings = c.postings(sel)
+		}
+		if q.Lifetimes {
+			lifetimes = c.lifetimes(sel)
+		}
+	}()
 	if len(q.Tuples) > 0 || q.Postings || q.Trends || q.Skills || q.Mix || !q.Lifetimes {
 		c.place(rows, sel)
 		c.placed = true
 	}
+	if <-aside; asideErr != nil {
+		return nil, asideErr
+	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	ans := c.answer()
-	if q.Postings {
-		ans.Postings = c.postings(sel)
-	}
-	if q.Lifetimes {
-		ans.Lifetimes = c.lifetimes(sel)
-	}
+	ans := c.answer(names)
+	ans.Postings, ans.Lifetimes = postings, lifetimes
 	if <-side; sideErr != nil {
 		return nil, sideErr
 	}
@@ -909,9 +929,8 @@ func (c *counter) place(rows []int32, sel bitmap) {
 
 // answer turns the counts into the analytics' groups, named after their
 // first rows.
-func (c *counter) answer() *analytics.ColumnAnswer {
+func (c *counter) answer(names [][]groupName) *analytics.ColumnAnswer {
 	ans := &analytics.ColumnAnswer{Total: c.acc(&c.total, 0), Tuples: make([][]analytics.GroupAcc, c.named)}
-	var v store.Vacancy
 	if c.weeks != nil {
 		ans.Weekly = c.periods(&c.tuples[c.named], c.weeks, func(k int32) int64 { return 7*int64(c.gc.weekLo+k) - 3 })
 		ans.Monthly = c.periods(&c.tuples[c.named+1], c.months, func(k int32) int64 { return int64(c.gc.monthLo + k) })
@@ -922,15 +941,30 @@ func (c *counter) answer() *analytics.ColumnAnswer {
 		for gi := range t.groups {
 			g := &t.groups[gi]
 			out[gi] = c.acc(g, g.at-g.n)
-			out[gi].Key, out[gi].Label = c.name(t, g.first, &v, int32(gi))
+			out[gi].Key, out[gi].Label = names[ti][gi].key, names[ti][gi].label
 		}
 		ans.Tuples[ti] = out
 	}
 	return ans
 }
 
-// periods are the weeks or months of t with what they count besides
-// (extra): every one a row was published or closed in, keyed by key(offset).
+// groupName is a group's key and label.
+type groupName struct{ key, label []string }
+
+// names names the groups of the query's tuples (after the count, beside place).
+func (c *counter) names() [][]groupName {
+	out := make([][]groupName, c.named)
+	var v store.Vacancy
+	for ti := range c.tuples[:c.named] {
+		t := &c.tuples[ti]
+		out[ti] = make([]groupName, len(t.groups))
+		for gi := range t.groups {
+			out[ti][gi].key, out[ti][gi].label = c.name(t, t.groups[gi].first, &v, int32(gi))
+		}
+	}
+	return out
+}
+
 func (c *counter) periods(t *tupleCount, extra []periodExtra, key func(int32) int64) []analytics.PeriodAcc {
 	var out []analytics.PeriodAcc
 	for k := range int32(len(extra)) {
