@@ -1,8 +1,6 @@
 package analytics
 
 import (
-	"time"
-
 	"github.com/hhjobs/hhjobs/internal/store"
 )
 
@@ -18,12 +16,12 @@ import (
 type SkillCounts struct {
 	// Distinct is the number of (folded) skills listed.
 	Distinct int
-	// Months are the months of publication (monthKey of StartOf) of the
-	// vacancies with details, in any order; Base how many per month.
+	// Months are the months the vacancies with details start in (their
+	// publication, else when first seen), in any order; Base how many per month.
 	Months []int64
 	Base   []int
-	// Window is the vacancies with details in the recent and the previous
-	// window (WindowOf).
+	// Window is the vacancies with details that start in the recent and
+	// in the previous window of WindowDays before the query's DataEnd.
 	Window [2]int
 	// Top are the TopSkills most listed skills (ties by key), in any order.
 	Top []TopSkill
@@ -54,17 +52,6 @@ const MaxSpellings = maxSpellings
 // and the top skills it lists (indexes in Top, once each, any order).
 func (c *SkillCounts) AddRecord(monthly float64, exp uint8, roles, top []int32) {
 	c.recs.add(monthly, exp, roles, top)
-}
-
-// StartOf is when a vacancy starts for trends and skill windows: its
-// publication, else when it was first seen.
-func StartOf(v *store.Vacancy) time.Time { return startOf(v) }
-
-// WindowOf says which window of the skills a vacancy published at t falls
-// in with the data ending at end: 0 (the recent), 1 (the previous) or −1.
-func WindowOf(end, t time.Time) int {
-	w := windows{end: end}
-	return w.of(t)
 }
 
 // HasDetails reports whether v counts in the skills' base (and in data

@@ -154,7 +154,7 @@ func (c *counter) skillCounts(rows []int32, q analytics.ColumnQuery) *analytics.
 	count := make([]int32, len(f.keys))
 	var ids []int32
 	// The windows as instants: [recent, end) is window 0, [previous,
-	// recent) window 1 (analytics.WindowOf).
+	// recent) window 1, as the skills section's windows.of decides.
 	end := q.DataEnd.UnixNano()
 	recent := q.DataEnd.Add(-analytics.WindowDays * 24 * time.Hour).UnixNano()
 	previous := q.DataEnd.Add(-2 * analytics.WindowDays * 24 * time.Hour).UnixNano()
@@ -175,7 +175,8 @@ func (c *counter) skillCounts(rows []int32, q analytics.ColumnQuery) *analytics.
 				if fl := gc.rows[i].flags; fl&rowDetail == 0 || (fl&rowHeld != 0) != (pass == 1) {
 					continue
 				}
-				fn(i, &s.rows[i], window(gc.start[i]))
+				r := &s.rows[i]
+				fn(i, r, window(s.startNano(int(i), r)))
 			}
 		}
 	}
@@ -283,6 +284,19 @@ func (c *counter) skillCounts(rows []int32, q analytics.ColumnQuery) *analytics.
 		}
 	}
 	return out
+}
+
+// startNano is when row i (r) starts for the skills' months and windows,
+// in nanoseconds: its publication, else when it was first seen (nanoNone
+// when neither is known), as the skills section reads a vacancy.
+func (s *Snapshot) startNano(i int, r *row) int64 {
+	switch {
+	case r.pub != nanoNone:
+		return r.pub
+	case r.first != nilTime:
+		return s.nanos(i, instFirst, r.first)
+	}
+	return nanoNone
 }
 
 // rowSkills are the dictionary codes of r's key skills.

@@ -274,6 +274,15 @@ func (s *Snapshot) Len() int { return len(s.rows) }
 
 func (s *Snapshot) at(n int64) time.Time { return time.Unix(0, n).In(s.loc) }
 
+// pubAt is r's publication, the zero time when the store had none (as the
+// database gives it: the analytics then start the vacancy when first seen).
+func (s *Snapshot) pubAt(r *row) time.Time {
+	if r.pub == nanoNone {
+		return time.Time{}
+	}
+	return s.at(r.pub)
+}
+
 // ptime returns instant k of row i (c its code), taken from sl, or nil
 // when it is absent.
 func (s *Snapshot) ptime(i int, k wideField, c sec32, sl *slab) *time.Time {
@@ -338,7 +347,7 @@ func (s *Snapshot) vacancyIn(i int, sl *slab) store.Vacancy {
 		EmployerName: d[r.empName], Roles: s.roleSets[r.roleSet], ExperienceID: d[r.exp], EmploymentFormID: d[r.ef],
 		WorkFormat: s.wfSets[r.wfSet], ScheduleID: d[s.term(i, termSched, r.sched)], SalaryCurrency: d[s.term(i, termCur, r.cur)],
 		SalaryMode: d[s.term(i, termMode, r.mode)], SalaryFrequency: d[s.term(i, termFreq, r.freq)],
-		PublishedAt: s.at(r.pub), ClosedAt: s.ptime(i, instClosed, r.closed, sl),
+		PublishedAt: s.pubAt(r), ClosedAt: s.ptime(i, instClosed, r.closed, sl),
 	}
 	if r.first != nilTime {
 		v.FirstSeenAt = s.at(s.nanos(i, instFirst, r.first))
@@ -392,7 +401,7 @@ func (s *Snapshot) light(i int, v *store.Vacancy, need store.Fields) {
 	v.ID, v.AreaID, v.EmployerID, v.EmployerName = s.id(r), d[r.areaID], d[r.empID], d[r.empName]
 	v.ExperienceID, v.EmploymentFormID = d[r.exp], d[r.ef]
 	v.Roles, v.WorkFormat = s.roleSets[r.roleSet], s.wfSets[r.wfSet]
-	v.PublishedAt = s.at(r.pub)
+	v.PublishedAt = s.pubAt(r)
 	v.ClosedAt = nil
 	if r.closed != nilTime {
 		v.ClosedAt = &closedMark

@@ -32,7 +32,7 @@ type viewCache struct {
 
 // viewBudget is the bytes a snapshot's view cache may hold (a variable
 // for the tests).
-var viewBudget int64 = 64 << 20
+var viewBudget int64 = 32 << 20
 
 type view struct {
 	res  *analytics.Result
