@@ -641,6 +641,7 @@ func (g *groupCount) add(class uint8, open bool) {
 // the map does.
 type tupleCount struct {
 	dims   []int // indexes in analytics.Dims
+	one    int   // the dimension when it is the only one and a row has one value of it (not roles, not work formats), else -1
 	radix  []int64
 	slots  []int32
 	slotM  map[int64]int32
@@ -653,14 +654,14 @@ const maxSlots = 1 << 20
 
 // periodTuple is the tuple of the weeks or months (d), n of them.
 func periodTuple(d int, n int32) tupleCount {
-	return tupleCount{dims: []int{d}, radix: []int64{1}, slots: make([]int32, n)}
+	return tupleCount{dims: []int{d}, one: d, radix: []int64{1}, slots: make([]int32, n)}
 }
 
 // periodExtra is what a week or month counts besides its group.
 type periodExtra struct{ closed, wfBase, remote, hybrid int32 }
 
 func newTupleCount(gc *countCols, dims []analytics.Dim) tupleCount {
-	t := tupleCount{}
+	t := tupleCount{one: -1}
 	size := int64(1)
 	for _, d := range dims {
 		i := slices.Index(analytics.Dims, d)
@@ -670,6 +671,9 @@ func newTupleCount(gc *countCols, dims []analytics.Dim) tupleCount {
 		if size > math.MaxInt64/1024 {
 			size = math.MaxInt64 / 1024
 		}
+	}
+	if len(t.dims) == 1 && t.dims[0] != dRole && t.dims[0] != dWorkFormat {
+		t.one = t.dims[0]
 	}
 	if size <= maxSlots {
 		t.slots = make([]int32, size)
@@ -867,6 +871,18 @@ func (c *counter) count(i int32) {
 	}
 	for ti := range c.tuples {
 		t := &c.tuples[ti]
+		if t.one >= 0 && t.slots != nil { // one value of one dimension: its dense id is the slot
+			slot := c.one[t.one][0]
+			g := t.slots[slot] - 1
+			if g < 0 {
+				g = t.open(int64(slot), i)
+			}
+			t.groups[g].add(class, open)
+			if class == classValue {
+				c.refs = append(c.refs, int32(ti)<<refBits|g)
+			}
+			continue
+		}
 		c.buf = c.slots(t, c.buf[:0])
 		for _, slot := range c.buf {
 			g := t.group(slot)
