@@ -167,32 +167,37 @@ func (c *counter) skillCounts(rows []int32, q analytics.ColumnQuery) *analytics.
 		}
 		return 1
 	}
-	// each calls fn with the rows with details in the walk's order (the
-	// rows held for their rosters last) and the window each falls in.
-	each := func(fn func(i int32, r *row, w int)) {
-		for pass := range 2 {
-			for _, i := range rows {
-				if fl := gc.rows[i].flags; fl&rowDetail == 0 || (fl&rowHeld != 0) != (pass == 1) {
-					continue
+	// Pass 1: the rows with details in the walk's order (the rows held
+	// for their rosters last), each with its month and window, and every
+	// skill's vacancies.
+	type detRow struct {
+		i int32
+		m uint16 // month offset (crow.month)
+		w int8   // window (−1: none)
+	}
+	det := make([]detRow, 0, len(rows))
+	for pass := range 2 {
+		for _, i := range rows {
+			cr := &gc.rows[i]
+			if cr.flags&rowDetail == 0 || (cr.flags&rowHeld != 0) != (pass == 1) {
+				continue
+			}
+			r := &s.rows[i]
+			d := detRow{i: i, m: cr.month, w: int8(window(s.startNano(int(i), r)))}
+			det = append(det, d)
+			base[d.m]++
+			if d.w >= 0 {
+				out.Window[d.w]++
+			}
+			ids = ids[:0]
+			for _, code := range s.rowSkills(r) {
+				if id := f.skill[code]; id >= 0 && !slices.Contains(ids, id) {
+					ids = append(ids, id)
+					count[id]++
 				}
-				r := &s.rows[i]
-				fn(i, r, window(s.startNano(int(i), r)))
 			}
 		}
 	}
-	each(func(i int32, r *row, w int) {
-		base[gc.rows[i].month]++
-		if w >= 0 {
-			out.Window[w]++
-		}
-		ids = ids[:0]
-		for _, code := range s.rowSkills(r) {
-			if id := f.skill[code]; id >= 0 && !slices.Contains(ids, id) {
-				ids = append(ids, id)
-				count[id]++
-			}
-		}
-	})
 	var listed []int32
 	for id, n := range count {
 		if n > 0 {
@@ -233,11 +238,14 @@ func (c *counter) skillCounts(rows []int32, q analytics.ColumnQuery) *analytics.
 	for i := range roleOf {
 		roleOf[i] = -1
 	}
+	// Pass 2, the same rows in the same order: the top skills' months,
+	// windows and spellings, and the premiums' records.
 	var tops, sps, roles []int32
-	each(func(i int32, r *row, w int) {
+	for _, d := range det {
+		i, w := d.i, int(d.w)
 		tops, sps = tops[:0], sps[:0]
-		m := monthIx[gc.rows[i].month]
-		for _, code := range s.rowSkills(r) {
+		m := monthIx[d.m]
+		for _, code := range s.rowSkills(&s.rows[i]) {
 			id := f.skill[code]
 			if id < 0 || topOf[id] < 0 {
 				continue
@@ -265,7 +273,7 @@ func (c *counter) skillCounts(rows []int32, q analytics.ColumnQuery) *analytics.
 		}
 		cr := &gc.rows[i]
 		if c.basis.class[i] != classValue || len(s.roleSets[cr.roleSet]) == 0 {
-			return
+			continue
 		}
 		roles = roles[:0]
 		for k, d := range gc.roleIDs[cr.roleSet] {
@@ -276,7 +284,7 @@ func (c *counter) skillCounts(rows []int32, q analytics.ColumnQuery) *analytics.
 			roles = append(roles, roleOf[d])
 		}
 		out.AddRecord(c.basis.sorted[c.basis.rank[i]], gc.expOrd[cr.exp], roles, tops)
-	})
+	}
 	for t := range out.Top {
 		out.Top[t].Spellings = make(map[string]int, len(spells[t]))
 		for _, x := range spells[t] {
