@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/url"
 	"path/filepath"
@@ -197,6 +198,77 @@ func compareColumns(t *testing.T, ctx context.Context, db *sqlite.DB, snap *Snap
 					t.Errorf("the walk named the renamed employer %+v; the test expects the name of the vacancy it sees first", emp.Groups)
 				}
 			}
+		}
+	}
+}
+
+// noWalk is a snapshot whose walks fail: a computation the columns answer
+// in full must not walk it.
+type noWalk struct{ *Snapshot }
+
+var errWalked = errors.New("walked the snapshot")
+
+func (noWalk) EachVacancy(context.Context, store.Filter, func(store.Vacancy) error) error {
+	return errWalked
+}
+func (noWalk) EachVacancyMatching(context.Context, store.Filter, store.Fields, func(*store.Vacancy) bool, func(store.Vacancy) error) error {
+	return errWalked
+}
+func (noWalk) EachVacancyFiltered(context.Context, store.Filter, *filter.Filter, func(store.Vacancy) error) error {
+	return errWalked
+}
+func (noWalk) EachVacancyParts(context.Context, store.Filter, func(int, store.Vacancy) error) error {
+	return errWalked
+}
+func (noWalk) EachVacancyFilteredParts(context.Context, store.Filter, *filter.Filter, func(int, store.Vacancy) error) error {
+	return errWalked
+}
+func (noWalk) EachVacancyBatch(context.Context, store.Filter, func([]store.Vacancy) error) error {
+	return errWalked
+}
+func (noWalk) EachVacancyFilteredBatch(context.Context, store.Filter, *filter.Filter, func([]store.Vacancy) error) error {
+	return errWalked
+}
+func (noWalk) EachSkill(context.Context, store.Filter, func(string, string) error) error {
+	return errWalked
+}
+
+// TestColumnsLeaveNothingToWalk: once the columns are built, an overview,
+// a GroupsOnly computation (/api/stats) and the lifetimes by experience
+// (/api/lifetime) walk no vacancy; unique postings still do (the store
+// does not know the copies), which shows a walk would be caught.
+func TestColumnsLeaveNothingToWalk(t *testing.T) {
+	ctx := context.Background()
+	_, snap := indexedSnapshot(t, 800, 5)
+	if snap.cols.Load() == nil {
+		t.Fatal("the snapshot built no columns")
+	}
+	nw := noWalk{snap}
+	for _, qs := range []string{"", "role=118", "area=1&open=true", "skill=Excel"} {
+		v, _ := url.ParseQuery(qs)
+		spec, err := filter.Parse(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, err := filter.Resolve(ctx, snap, spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, cfg := range []analytics.Config{
+			{Now: analyticstest.End},
+			{Now: analyticstest.End, Options: analytics.Options{Net: true}, GroupsOnly: true, Groupings: [][]analytics.Dim{{analytics.DimRole, analytics.DimExperience}}},
+		} {
+			cfg.Filter = f.StoreFilter()
+			if _, err := analytics.Compute(ctx, f.Wrap(nw), cfg); err != nil {
+				t.Errorf("%q groupsOnly=%v: %v", qs, cfg.GroupsOnly, err)
+			}
+		}
+		if _, err := analytics.ComputeLifetime(ctx, f.Wrap(nw), analytics.LifetimeConfig{Filter: f.StoreFilter(), By: analytics.LifetimeDims}); err != nil {
+			t.Errorf("%q lifetimes: %v", qs, err)
+		}
+		cfg := analytics.Config{Now: analyticstest.End, Filter: f.StoreFilter(), UniquePostings: true}
+		if _, err := analytics.Compute(ctx, f.Wrap(nw), cfg); !errors.Is(err, errWalked) {
+			t.Errorf("%q: unique postings did not walk (%v): the test would not see a walk", qs, err)
 		}
 	}
 }
