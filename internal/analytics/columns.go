@@ -46,13 +46,13 @@ type ColumnQuery struct {
 	// UniquePostings): the vacancies checked (PostingKeys), sorted by key,
 	// day and id, a cluster's copies all but its first when it spans areas.
 	// Lifetimes asks for the lifetimes' samples (NewLifeRow) in all and by
-	// LifetimeDims; Trends for the weeks and months (NewTrendRow).
+	// LifetimeDims; Trends for the weeks and months (NewTrendRow). A query
+	// of the lifetimes alone (no tuple, nothing else) gets a Total without
+	// its salaries.
 	Postings, Lifetimes, Trends bool
 	// Skills asks for the skills (SkillCounts), folded with Synonyms, the
 	// TopSkills most listed in full, their windows ending at DataEnd; Mix
 	// for the salary mix.
-	// A query of the lifetimes alone (no tuple, nothing else) gets a Total
-	// without its salaries.
 	Skills, Mix bool
 	Synonyms    *Synonyms
 	TopSkills   int

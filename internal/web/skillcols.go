@@ -87,8 +87,9 @@ type skillFold struct {
 	spellings []string // per spelling
 }
 
-// foldCache holds the folds of the sets of synonyms asked for (the
-// dashboard asks for the shipped ones only).
+// foldCache holds the folds of the first maxFolds sets of synonyms asked
+// for (the dashboard asks for the shipped ones only; a caller that made a
+// set per request would fold at every count rather than fill the memory).
 type foldCache struct {
 	mu sync.Mutex
 	m  map[*analytics.Synonyms]*skillFold
@@ -135,9 +136,13 @@ func (gc *countCols) fold(s *Snapshot, syn *analytics.Synonyms) *skillFold {
 	if gc.folds.m == nil {
 		gc.folds.m = map[*analytics.Synonyms]*skillFold{}
 	}
-	gc.folds.m[syn] = f
+	if len(gc.folds.m) < maxFolds {
+		gc.folds.m[syn] = f
+	}
 	return f
 }
+
+const maxFolds = 4
 
 // spellCount is one spelling of a top skill and the vacancies listing it.
 type spellCount struct{ spell, n int32 }
