@@ -343,6 +343,7 @@ func (s *Snapshot) buildColumns() {
 	for k, i := range p.order {
 		p.key[k], p.day[k], p.area[k] = keys[i], days[i], gc.rows[i].area
 	}
+	gc.fold(s, analytics.DefaultSynonyms()) // the dashboard's, before its first view asks
 	s.cols.Store(gc)
 }
 
