@@ -57,6 +57,11 @@ type ColumnQuery struct {
 	Synonyms    *Synonyms
 	TopSkills   int
 	DataEnd     time.Time
+	// SkillsCounted, when set, is called with the skills as soon as they
+	// are counted, before Count returns, on whichever goroutine counted
+	// them: Compute finishes the skills section there (its premiums)
+	// while the store is still placing the salaries.
+	SkillsCounted func(*SkillCounts)
 }
 
 // ColumnAnswer is a ColumnStore's answer: the total and, per tuple of the
@@ -110,6 +115,7 @@ type columns struct {
 	lifetimes bool           // and the lifetimes
 	trends    bool           // and the weeks and months
 	skills    bool           // and the skills (and so data quality)
+	skillRep  *SkillReport   // the skills section, finished as they were counted (SkillsCounted)
 	mix       bool           // and the salary mix
 	tuples    map[string]int // tupleKey → index in the query's Tuples
 	done      chan struct{}
@@ -131,6 +137,10 @@ func startColumns(ctx context.Context, s store.Store, env *Env) *columns {
 	q := ColumnQuery{Filter: env.Filter, Options: env.Options, Postings: full, Lifetimes: full, Trends: full,
 		Skills: full, Mix: true, Synonyms: env.Synonyms, TopSkills: env.TopSkills, DataEnd: env.DataEnd}
 	c := &columns{postings: full, lifetimes: full, trends: full, skills: full, mix: true, tuples: map[string]int{}, done: make(chan struct{})}
+	if full {
+		// Read after done is closed: Count returns after the call.
+		q.SkillsCounted = func(sc *SkillCounts) { c.skillRep = finishSkillCounts(env, sc) }
+	}
 	add := func(dims []Dim) {
 		if _, ok := c.tuples[tupleKey(dims)]; !ok {
 			c.tuples[tupleKey(dims)] = len(q.Tuples)

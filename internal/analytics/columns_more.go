@@ -62,8 +62,17 @@ func HasDetails(v *store.Vacancy) bool { return v.DetailFetchedAt != nil || v.Ke
 type fedSkills struct{ fed }
 
 func (f *fedSkills) Finish(r *Result) {
-	sc := f.ans.Skills
-	s := newSkillsAcc(f.env)
+	if rep := f.cols().skillRep; rep != nil {
+		r.Skills = rep
+		return
+	}
+	r.Skills = finishSkillCounts(f.env, f.ans.Skills)
+}
+
+// finishSkillCounts is the skills section's Result.Skills from a
+// ColumnStore's counts: the section filled with them, then finished.
+func finishSkillCounts(env *Env, sc *SkillCounts) *SkillReport {
+	s := newSkillsAcc(env)
 	for i, m := range sc.Months {
 		s.base[s.month(m)] += sc.Base[i]
 	}
@@ -77,8 +86,10 @@ func (f *fedSkills) Finish(r *Result) {
 		}
 	}
 	s.roles, s.recs = sc.Roles, sc.recs
-	s.Finish(r)
+	var r Result
+	s.Finish(&r)
 	r.Skills.Distinct = sc.Distinct
+	return r.Skills
 }
 
 // fedMix is mixSection fed from the columns.

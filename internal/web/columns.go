@@ -451,7 +451,7 @@ func (s *Snapshot) CountFiltered(ctx context.Context, sf store.Filter, f *filter
 		}
 	}
 	// The skills and the salary mix read no group: the other core counts
-	// them meanwhile.
+	// them meanwhile (and the analytics finish the skills there).
 	side := make(chan struct{})
 	var skills *analytics.SkillCounts
 	var mix []analytics.MixCount
@@ -464,7 +464,9 @@ func (s *Snapshot) CountFiltered(ctx context.Context, sf store.Filter, f *filter
 			}
 		}()
 		if q.Skills {
-			skills = c.skillCounts(rows, q)
+			if skills = c.skillCounts(rows, q); q.SkillsCounted != nil {
+				q.SkillsCounted(skills)
+			}
 		}
 		if q.Mix {
 			mix = c.mixCounts(rows)

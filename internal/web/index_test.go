@@ -320,7 +320,7 @@ func TestPartsGiveOneWalksFigures(t *testing.T) {
 // sameFigures computes cfg through f on the database and on the snapshot
 // and reports an error, with the first difference, unless their JSON is
 // the same to the byte; it returns both results.
-func sameFigures(t *testing.T, ctx context.Context, f *filter.Filter, db *sqlite.DB, snap *Snapshot, cfg analytics.Config) (want, got *analytics.Result) {
+func sameFigures(t *testing.T, ctx context.Context, f *filter.Filter, db *sqlite.DB, snap store.Store, cfg analytics.Config) (want, got *analytics.Result) {
 	t.Helper()
 	want, err := analytics.Compute(ctx, f.Wrap(db), cfg)
 	if err != nil {
