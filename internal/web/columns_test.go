@@ -134,14 +134,7 @@ func compareColumns(t *testing.T, ctx context.Context, db *sqlite.DB, snap *Snap
 		v, _ := url.ParseQuery(qs)
 		net := v.Get("basis") == "net"
 		v.Del("basis")
-		spec, err := filter.Parse(v)
-		if err != nil {
-			t.Fatal(err)
-		}
-		f, err := filter.Resolve(ctx, snap, spec)
-		if err != nil {
-			t.Fatal(err)
-		}
+		f := resolved(t, ctx, snap, v)
 		for _, by := range [][]analytics.Dim{nil, analytics.LifetimeDims} { // /api/lifetime's
 			lc := analytics.LifetimeConfig{Filter: f.StoreFilter(), By: by}
 			want, err := analytics.ComputeLifetime(ctx, f.Wrap(db), lc)
@@ -249,14 +242,7 @@ func TestColumnsLeaveNothingToWalk(t *testing.T) {
 	nw := noWalk{snap}
 	for _, qs := range []string{"", "role=118", "area=1&open=true", "skill=Excel"} {
 		v, _ := url.ParseQuery(qs)
-		spec, err := filter.Parse(v)
-		if err != nil {
-			t.Fatal(err)
-		}
-		f, err := filter.Resolve(ctx, snap, spec)
-		if err != nil {
-			t.Fatal(err)
-		}
+		f := resolved(t, ctx, snap, v)
 		for _, cfg := range []analytics.Config{
 			{Now: analyticstest.End},
 			{Now: analyticstest.End, Options: analytics.Options{Net: true}, GroupsOnly: true, Groupings: [][]analytics.Dim{{analytics.DimRole, analytics.DimExperience}}},

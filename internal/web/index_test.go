@@ -61,14 +61,7 @@ func TestIndexSelectsWhatMatchKeeps(t *testing.T) {
 		"experience=between1And3&skill=Excel&since=2026-03-01", "employer=10000&role=117", "area=1&until=2026-02-15",
 	} {
 		v, _ := url.ParseQuery(q)
-		spec, err := filter.Parse(v)
-		if err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-		f, err := filter.Resolve(ctx, snap, spec)
-		if err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
+		f := resolved(t, ctx, snap, v)
 		sf := f.StoreFilter()
 		if _, ok := snap.candidates(f, sf); !ok && q != "open=true" { // open is the store filter's, not an index's
 			t.Errorf("%s: no index used", q)
@@ -85,7 +78,7 @@ func TestIndexSelectsWhatMatchKeeps(t *testing.T) {
 		}
 		var piped []string // the same through the two-goroutine pipeline
 		pipelineMin = 1
-		err = snap.EachVacancyFiltered(ctx, sf, f, collect(&piped))
+		err := snap.EachVacancyFiltered(ctx, sf, f, collect(&piped))
 		pipelineMin = 8192
 		if err != nil || !slices.Equal(piped, want) {
 			t.Errorf("%s: the pipeline selects %d rows (%v), the scan %d", q, len(piped), err, len(want))
@@ -300,14 +293,7 @@ func TestPartsGiveOneWalksFigures(t *testing.T) {
 				{Now: now, GroupsOnly: true, Groupings: [][]analytics.Dim{{analytics.DimRole, analytics.DimExperience}}},
 			} {
 				v, _ := url.ParseQuery(q)
-				spec, err := filter.Parse(v)
-				if err != nil {
-					t.Fatal(err)
-				}
-				f, err := filter.Resolve(ctx, snap, spec)
-				if err != nil {
-					t.Fatal(err)
-				}
+				f := resolved(t, ctx, snap, v)
 				cfg.Filter = f.StoreFilter()
 				if want, _ := sameFigures(t, ctx, f, db, snap, cfg); want.Total.Vacancies == 0 {
 					t.Errorf("%s, %q net=%v groupsOnly=%v: no vacancies to compare", walk, q, cfg.Net, cfg.GroupsOnly)
@@ -343,4 +329,19 @@ func sameFigures(t *testing.T, ctx context.Context, f *filter.Filter, db *sqlite
 	}
 	t.Errorf("%q: the snapshot's figures differ in length (%d vs %d bytes)", f.Describe(), len(jg), len(jw))
 	return want, got
+}
+
+// resolved is the filter of the query parameters v on s, as the dashboard
+// parses and resolves a URL's.
+func resolved(tb testing.TB, ctx context.Context, s store.Store, v url.Values) *filter.Filter {
+	tb.Helper()
+	spec, err := filter.Parse(v)
+	if err != nil {
+		tb.Fatalf("%s: %v", v.Encode(), err)
+	}
+	f, err := filter.Resolve(ctx, s, spec)
+	if err != nil {
+		tb.Fatalf("%s: %v", v.Encode(), err)
+	}
+	return f
 }
