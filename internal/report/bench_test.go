@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bytes"
 	"context"
 	"os"
 	"path/filepath"
@@ -40,4 +41,33 @@ func BenchmarkReport1M(b *testing.B) {
 	}
 	b.ReportMetric(peak, "MB-peak-heap")
 	b.ReportMetric(float64(st.Size())/1024, "KB-report")
+}
+
+// BenchmarkRender times Render alone on the report of 40,000 synthetic
+// vacancies (a page about the size of a broad dashboard view: some 7,000
+// table cells, eleven charts).
+func BenchmarkRender(b *testing.B) {
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, filepath.Join(b.TempDir(), "render.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	if err := analyticstest.Fill(ctx, db, 40000, 5); err != nil {
+		b.Fatal(err)
+	}
+	res, err := analytics.Compute(ctx, db, analytics.Config{Now: analyticstest.End})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var n int
+	for b.Loop() {
+		var buf bytes.Buffer
+		if err := Render(&buf, res, Meta{}); err != nil {
+			b.Fatal(err)
+		}
+		n = buf.Len()
+	}
+	b.ReportMetric(float64(n)/1024, "KB-page")
+
 }

@@ -5,7 +5,9 @@
 // JavaScript charting library. Why: the file needs no network and no 1 MB
 // embedded script (ECharts), it renders with JavaScript off and prints well,
 // the output is deterministic (testable without a browser), and every label
-// passes through html/template's escaping. The only script is a few lines that
+// is escaped as html/template escapes it (the table bodies and the chart
+// shapes are written in Go with html/template's replacement table, for
+// speed: markup.go). The only script is a few lines that
 // sort the tables. Hovering a bar, box or point shows its exact figures (SVG <title>).
 package report
 

@@ -7,8 +7,9 @@ import (
 )
 
 // Charts are drawn here as plain geometry (rectangles, lines, paths, texts)
-// and rendered as inline SVG by the html/template in assets/report.html.tmpl,
-// so every label goes through html/template's escaping.
+// and rendered as inline SVG: the frame by the html/template in
+// assets/report.html.tmpl, the shapes by chart.Shapes (markup.go), every
+// label escaped as html/template escapes it.
 
 type svgRect struct {
 	X, Y, W, H string

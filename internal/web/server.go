@@ -6,7 +6,8 @@
 // `stats`, `report` and `export`.
 //
 // Read-only: no endpoint changes data. Strings from hh.ru reach a page only
-// through html/template or the JSON encoder; the Content-Security-Policy
+// through html/template (or the report's table and chart writers, which
+// escape with its table: report/markup.go) or the JSON encoder; the Content-Security-Policy
 // allows scripts from this server only (and the report's own inline sorter,
 // by its hash).
 package web
