@@ -91,6 +91,9 @@ func TestPremiumCellsMatchNaive(t *testing.T) {
 		{"a role listed twice", 1500, 5, 8, 3, 20, 200, true},
 		{"big cells", 20000, 2, 10, 4, 20, 5000, false},
 		{"no cell big enough", 100, 10, 4, 2, 20, 100, false},
+		// One role, as on a dashboard filtered by it: few, big cells, and
+		// a skill's salaries a sliver of each.
+		{"one role, rare skills", 30000, 1, 40, 2, 20, 3000, false},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -136,4 +139,42 @@ func TestPremiumCellsMatchNaive(t *testing.T) {
 			t.Logf("%d cells", cells)
 		})
 	}
+}
+
+// BenchmarkPremiums times the premiums of 40 top skills over 370,000
+// salaried records of one role (a broad dashboard view, /?role=118 at a
+// million vacancies): a handful of cells of some 70,000 salaries each.
+func BenchmarkPremiums(b *testing.B) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	s := &skillsSection{env: &Env{Config: Config{MinN: 20}}}
+	s.roles = []store.IDName{{ID: "118", Name: "HR"}, {ID: "69", Name: "Recruiter"}}
+	const nSkills = 300
+	for range 370_000 {
+		roles := []int32{0}
+		if rng.IntN(20) == 0 {
+			roles = append(roles, 1)
+		}
+		var skills []int32
+		for range rng.IntN(9) {
+			// Popular skills first: a power law over ids.
+			if id := int32(float64(nSkills) * math.Pow(rng.Float64(), 3)); !slices.Contains(skills, id) {
+				skills = append(skills, id)
+			}
+		}
+		pay := math.Round(30+rng.ExpFloat64()*40) * 1000
+		s.recs.add(pay, uint8(rng.IntN(len(ExperienceOrder)+1)), roles, skills)
+	}
+	top := make([]int32, 40)
+	for i := range top {
+		top[i] = int32(i)
+	}
+	cells := 0
+	for b.Loop() {
+		pc := newPremiumCells(&s.recs, top, len(s.roles), nSkills)
+		cells = 0
+		for i := range top {
+			cells += len(s.premium(pc, i, "x"))
+		}
+	}
+	b.ReportMetric(float64(cells), "cells")
 }
