@@ -114,6 +114,22 @@ func newPremiumCells(recs *salaryRecs, top []int32, nRoles, nSkills int) *premiu
 	for i, id := range top {
 		topOf[id] = int32(i)
 	}
+	// Each skill's places, counted first and allocated at their size: at a
+	// whole country they are some 2 million, at the peak of the server's
+	// memory.
+	nPlaces := make([]int, len(top))
+	for i := range recs.recs {
+		r := &recs.recs[i]
+		skills := recs.skills(r)
+		for k, id := range skills {
+			if t := topOf[id]; t >= 0 && (k == 0 || skills[k-1] != id) {
+				nPlaces[t] += int(r.nRoles)
+			}
+		}
+	}
+	for t, n := range nPlaces {
+		pc.bySkill[t] = make([]cellPos, 0, n)
+	}
 	// Sorting (salary, record) pairs moves less than sorting the records.
 	byPay := make([]recPay, len(recs.recs))
 	for i, r := range recs.recs {
