@@ -48,14 +48,7 @@ func BenchmarkReport1M(b *testing.B) {
 // table cells, eleven charts).
 func BenchmarkRender(b *testing.B) {
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(b.TempDir(), "render.db"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
-	if err := analyticstest.Fill(ctx, db, 40000, 5); err != nil {
-		b.Fatal(err)
-	}
+	db := filledDB(b, 40000, 5)
 	res, err := analytics.Compute(ctx, db, analytics.Config{Now: analyticstest.End})
 	if err != nil {
 		b.Fatal(err)

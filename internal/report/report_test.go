@@ -103,17 +103,26 @@ func TestRenderEscapesAndEmpty(t *testing.T) {
 // chartIDs are the charts a full report must have.
 var chartIDs = []string{"box-grade", "box-role", "bar-skills", "bar-regions", "bar-employers", "line-format", "col-weeks", "line-median", "km-life"}
 
+// filledDB is a new SQLite database of n synthetic vacancies (seed),
+// closed when the test ends.
+func filledDB(tb testing.TB, n int, seed int64) *sqlite.DB {
+	tb.Helper()
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, filepath.Join(tb.TempDir(), "t.db"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { db.Close() })
+	if err := analyticstest.Fill(ctx, db, n, seed); err != nil {
+		tb.Fatal(err)
+	}
+	return db
+}
+
 func filledReport(t testing.TB, n int) string {
 	t.Helper()
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "t.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if err := analyticstest.Fill(ctx, db, n, 3); err != nil {
-		t.Fatal(err)
-	}
+	db := filledDB(t, n, 3)
 	q, err := db.QueryByName(ctx, analyticstest.QueryName)
 	if err != nil {
 		t.Fatal(err)

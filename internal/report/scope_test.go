@@ -2,26 +2,17 @@ package report
 
 import (
 	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/hhjobs/hhjobs/internal/analytics/analyticstest"
 	"github.com/hhjobs/hhjobs/internal/store"
-	"github.com/hhjobs/hhjobs/internal/store/sqlite"
 )
 
 func TestReadCoverage(t *testing.T) {
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "t.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if err := analyticstest.Fill(ctx, db, 300, 3); err != nil {
-		t.Fatal(err)
-	}
+	db := filledDB(t, 300, 3)
 	q, err := db.QueryByName(ctx, analyticstest.QueryName)
 	if err != nil {
 		t.Fatal(err)

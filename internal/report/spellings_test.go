@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"html"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -15,21 +14,13 @@ import (
 	"github.com/hhjobs/hhjobs/internal/analytics/analyticstest"
 	"github.com/hhjobs/hhjobs/internal/store"
 	"github.com/hhjobs/hhjobs/internal/store/fixture"
-	"github.com/hhjobs/hhjobs/internal/store/sqlite"
 )
 
 // The skill tooltip's number for a spelling is the number of vacancies that
 // list that spelling, also those that list a second spelling of the skill.
 func TestSkillTooltipCountsEverySpelling(t *testing.T) {
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "t.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if err := analyticstest.Fill(ctx, db, 600, 3); err != nil {
-		t.Fatal(err)
-	}
+	db := filledDB(t, 600, 3)
 	// Vacancies that list Excel twice, in two spellings, as hh.ru's do.
 	var both []store.Vacancy
 	for i := range 40 {
